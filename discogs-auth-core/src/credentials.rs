@@ -1,0 +1,391 @@
+//! Credentials: validated on construction, secrets redacted in `Debug` and never `Display`ed.
+
+use std::fmt;
+
+use crate::freshness::Timestamp;
+
+/// How long Discogs honours a request token (and its verifier) after issuing it.
+pub const REQUEST_TOKEN_LIFETIME_SECS: u64 = 15 * 60;
+
+/// A credential value was refused before any request was built.
+///
+/// The error names the field, never the value: the value may be a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialError {
+    /// The value was empty where one is required.
+    #[error("{field} must not be empty")]
+    Empty {
+        /// Which credential, e.g. `consumer_secret`.
+        field: &'static str,
+    },
+    /// The value holds CR, LF, NUL or another control character, which could split or forge
+    /// HTTP headers.
+    #[error("{field} contains a control character (CR, LF, NUL, ...)")]
+    ControlCharacter {
+        /// Which credential.
+        field: &'static str,
+    },
+    /// The value is longer than the field allows.
+    #[error("{field} is longer than {max} bytes")]
+    TooLong {
+        /// Which credential.
+        field: &'static str,
+        /// The largest accepted length in bytes.
+        max: usize,
+    },
+}
+
+/// Longest credential value accepted, in bytes. Discogs' keys and tokens are 20–40 characters;
+/// the cap only keeps hostile input from growing every header built from it.
+pub const MAX_CREDENTIAL_LEN: usize = 1024;
+
+/// Checks a value for a credential field: non-empty, no control characters, bounded length.
+pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), CredentialError> {
+    if value.is_empty() {
+        return Err(CredentialError::Empty { field });
+    }
+    if value.len() > MAX_CREDENTIAL_LEN {
+        return Err(CredentialError::TooLong {
+            field,
+            max: MAX_CREDENTIAL_LEN,
+        });
+    }
+    if value.chars().any(char::is_control) {
+        return Err(CredentialError::ControlCharacter { field });
+    }
+    Ok(())
+}
+
+/// A secret string. `Debug` prints `[redacted]`; there is no `Display`.
+///
+/// Read it with [`Secret::expose_secret`], which exists so that every place a secret is used is
+/// easy to find.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Validates `value` as the credential field `field`.
+    pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, CredentialError> {
+        let value = value.into();
+        validate(field, &value)?;
+        Ok(Self(value))
+    }
+
+    /// The secret itself. Use it only as an input to a signature or a header.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Defines a validated public identifier (not a secret): printable in `Debug` and `Display`.
+macro_rules! public_credential {
+    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
+        pub struct $name(String);
+
+        impl $name {
+            #[doc = concat!("Validates `value` as `", $field, "`: non-empty, no control characters.")]
+            pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
+                let value = value.into();
+                validate($field, &value)?;
+                Ok(Self(value))
+            }
+
+            /// The value as sent on the wire (before percent-encoding).
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = CredentialError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+    };
+}
+
+/// Defines a validated secret credential: `Debug` shows `[redacted]`, no `Display`.
+macro_rules! secret_credential {
+    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
+        pub struct $name(Secret);
+
+        impl $name {
+            #[doc = concat!("Validates `value` as `", $field, "`: non-empty, no control characters.")]
+            pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
+                Secret::new($field, value).map(Self)
+            }
+
+            /// The secret itself. Use it only as an input to a signature or a header.
+            pub fn expose_secret(&self) -> &str {
+                self.0.expose_secret()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = CredentialError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0 .0
+            }
+        }
+    };
+}
+
+public_credential!(
+    /// The consumer key Discogs issues for an application (public; sent with every OAuth request).
+    ConsumerKey,
+    "consumer_key"
+);
+secret_credential!(
+    /// The consumer secret that goes with a [`ConsumerKey`]. Never sent in clear except as the
+    /// PLAINTEXT signature over HTTPS.
+    ConsumerSecret,
+    "consumer_secret"
+);
+secret_credential!(
+    /// A personal access token from Discogs' developer settings (Discogs Auth).
+    PersonalToken,
+    "personal_token"
+);
+public_credential!(
+    /// An OAuth token value (`oauth_token`): a request token or an access token. Public.
+    TokenValue,
+    "oauth_token"
+);
+secret_credential!(
+    /// An OAuth token secret (`oauth_token_secret`). Only ever an input to a signature.
+    TokenSecret,
+    "oauth_token_secret"
+);
+secret_credential!(
+    /// The verifier Discogs hands back after the user authorizes (`oauth_verifier`).
+    Verifier,
+    "oauth_verifier"
+);
+
+/// An application's consumer key and secret.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Consumer {
+    /// The public key.
+    pub key: ConsumerKey,
+    /// The secret.
+    pub secret: ConsumerSecret,
+}
+
+impl Consumer {
+    /// Validates both values.
+    ///
+    /// ```
+    /// use discogs_auth_core::{Consumer, CredentialError};
+    /// assert!(Consumer::new("key", "secret").is_ok());
+    /// assert_eq!(
+    ///     Consumer::new("key", "sec\r\nret").unwrap_err(),
+    ///     CredentialError::ControlCharacter { field: "consumer_secret" }
+    /// );
+    /// ```
+    pub fn new(key: impl Into<String>, secret: impl Into<String>) -> Result<Self, CredentialError> {
+        Ok(Self {
+            key: ConsumerKey::new(key)?,
+            secret: ConsumerSecret::new(secret)?,
+        })
+    }
+}
+
+/// A request token from the first OAuth step, with the time it was issued.
+///
+/// It must survive from the redirect to the callback, possibly across processes: with the `serde`
+/// feature it serializes (secret included — store it server-side), and its `Debug` redacts the
+/// secret.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use = "a request token is needed to authorize and to get the access token"]
+pub struct RequestToken {
+    /// `oauth_token`: goes into the authorize URL and comes back in the callback.
+    pub token: TokenValue,
+    /// `oauth_token_secret`: signs the access-token request.
+    pub secret: TokenSecret,
+    /// When Discogs issued it (the token and its verifier expire 15 minutes later).
+    pub issued_at: Timestamp,
+}
+
+impl RequestToken {
+    /// The moment the token and its verifier stop being accepted.
+    pub fn expires_at(&self) -> Timestamp {
+        self.issued_at.saturating_add(REQUEST_TOKEN_LIFETIME_SECS)
+    }
+
+    /// Whether the token has expired at `now`.
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        now >= self.expires_at()
+    }
+
+    /// Pairs the token with a verifier the user pasted (the `oob` flow). For a redirect, use
+    /// [`RequestToken::authorize_from_callback`].
+    pub fn with_verifier(&self, verifier: Verifier) -> AuthorizedRequestToken {
+        AuthorizedRequestToken {
+            request_token: self.clone(),
+            verifier,
+        }
+    }
+}
+
+/// A request token the user has approved, with its verifier: the only input from which an
+/// access-token request can be built.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use = "exchange it for an access token"]
+pub struct AuthorizedRequestToken {
+    /// The request token that was approved.
+    pub request_token: RequestToken,
+    /// The verifier from the callback (or pasted by the user).
+    pub verifier: Verifier,
+}
+
+/// An OAuth access token and its secret. Access tokens do not expire until the user revokes them:
+/// store it and reuse it (every authorize visit adds an entry to the user's authorized apps).
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AccessToken {
+    /// `oauth_token`.
+    pub token: TokenValue,
+    /// `oauth_token_secret`.
+    pub secret: TokenSecret,
+}
+
+impl AccessToken {
+    /// Validates both values.
+    pub fn new(
+        token: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Result<Self, CredentialError> {
+        Ok(Self {
+            token: TokenValue::new(token)?,
+            secret: TokenSecret::new(secret)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_value_names_the_field() {
+        assert_eq!(
+            ConsumerKey::new("").unwrap_err(),
+            CredentialError::Empty {
+                field: "consumer_key"
+            }
+        );
+        assert_eq!(
+            Verifier::new("").unwrap_err().to_string(),
+            "oauth_verifier must not be empty"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_refused_for_every_field() {
+        for bad in ["a\rb", "a\nb", "a\0b", "a\tb", "a\u{7f}b", "a\u{85}b"] {
+            assert_eq!(
+                TokenSecret::new(bad).unwrap_err(),
+                CredentialError::ControlCharacter {
+                    field: "oauth_token_secret"
+                }
+            );
+            assert_eq!(
+                ConsumerKey::new(bad).unwrap_err(),
+                CredentialError::ControlCharacter {
+                    field: "consumer_key"
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn overlong_value_is_refused() {
+        let long = "k".repeat(MAX_CREDENTIAL_LEN + 1);
+        assert_eq!(
+            PersonalToken::new(long).unwrap_err(),
+            CredentialError::TooLong {
+                field: "personal_token",
+                max: MAX_CREDENTIAL_LEN
+            }
+        );
+        assert!(PersonalToken::new("k".repeat(MAX_CREDENTIAL_LEN)).is_ok());
+    }
+
+    #[test]
+    fn debug_redacts_secrets_but_shows_public_values() {
+        let token = RequestToken {
+            token: TokenValue::new("public-token").unwrap(),
+            secret: TokenSecret::new("hunter2-secret").unwrap(),
+            issued_at: Timestamp::from_unix_seconds(1_700_000_000).unwrap(),
+        };
+        let shown = format!(
+            "{token:?} {:?}",
+            token.with_verifier(Verifier::new("v-secret").unwrap())
+        );
+        assert!(shown.contains("public-token"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("v-secret"), "{shown}");
+        assert!(shown.contains("TokenSecret([redacted])"), "{shown}");
+    }
+
+    #[test]
+    fn request_token_expires_fifteen_minutes_after_issue() {
+        let token = RequestToken {
+            token: TokenValue::new("t").unwrap(),
+            secret: TokenSecret::new("s").unwrap(),
+            issued_at: Timestamp::from_unix_seconds(1_000).unwrap(),
+        };
+        assert_eq!(token.expires_at().as_unix_seconds(), 1_900);
+        assert!(!token.is_expired(Timestamp::from_unix_seconds(1_899).unwrap()));
+        assert!(token.is_expired(Timestamp::from_unix_seconds(1_900).unwrap()));
+    }
+}

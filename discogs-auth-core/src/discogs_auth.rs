@@ -1,0 +1,399 @@
+//! Discogs Auth: a personal token or a consumer key/secret on any request, no OAuth dance.
+
+use http::header::AUTHORIZATION;
+use http::uri::PathAndQuery;
+use http::{HeaderValue, Request, Uri};
+
+use crate::credentials::{Consumer, ConsumerKey, ConsumerSecret, CredentialError, PersonalToken};
+use crate::encoding::{FormError, FormPairs};
+
+/// Credentials for Discogs Auth.
+///
+/// A token identifies its holder; a key/secret pair raises the rate limit and unlocks image
+/// URLs but identifies no user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DiscogsAuth {
+    /// `Authorization: Discogs token=…`.
+    Token(PersonalToken),
+    /// `Authorization: Discogs key=…, secret=…`.
+    KeySecret(Consumer),
+}
+
+/// Where the credentials go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Placement {
+    /// The `Authorization` header (the default: query credentials end up in server logs).
+    #[default]
+    Header,
+    /// Query parameters `token=…`, or `key=…&secret=…`.
+    Query,
+}
+
+/// Discogs Auth credentials could not be applied or read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiscogsAuthError {
+    /// A value holds a character that the `Discogs` header cannot carry unambiguously
+    /// (whitespace or `,`); use [`Placement::Query`].
+    #[error("{field} contains whitespace or ',' and cannot go in the Authorization header")]
+    UnrepresentableInHeader {
+        /// Which credential.
+        field: &'static str,
+    },
+    /// The request's query already has a `token`, `key` or `secret` parameter.
+    #[error("the query already has a `{name}` parameter")]
+    AlreadyInQuery {
+        /// The parameter.
+        name: &'static str,
+    },
+    /// The URI with the added query is not valid.
+    #[error("the request URI cannot take the credentials")]
+    InvalidUri,
+    /// The header does not use the `Discogs` scheme.
+    #[error("the Authorization header does not use the Discogs scheme")]
+    NotDiscogsScheme,
+    /// The header or query is not `token=…` or `key=…, secret=…`.
+    #[error("the Discogs credentials are malformed: {reason}")]
+    Malformed {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A credential value is invalid.
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    /// The query is not valid form data.
+    #[error("the query cannot be read: {0}")]
+    Query(FormError),
+}
+
+impl DiscogsAuth {
+    /// A personal access token.
+    pub fn token(token: impl Into<String>) -> Result<Self, CredentialError> {
+        PersonalToken::new(token).map(Self::Token)
+    }
+
+    /// A consumer key and secret.
+    pub fn key_secret(
+        key: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Result<Self, CredentialError> {
+        Consumer::new(key, secret).map(Self::KeySecret)
+    }
+
+    /// The `Authorization` header value.
+    ///
+    /// ```
+    /// use discogs_auth_core::DiscogsAuth;
+    /// let auth = DiscogsAuth::key_secret("foo123", "bar456")?;
+    /// assert_eq!(auth.header_value()?, "Discogs key=foo123, secret=bar456");
+    /// assert_eq!(DiscogsAuth::token("abcxyz123456")?.header_value()?, "Discogs token=abcxyz123456");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn header_value(&self) -> Result<HeaderValue, DiscogsAuthError> {
+        let text = match self {
+            Self::Token(token) => {
+                format!(
+                    "Discogs token={}",
+                    header_safe("token", token.expose_secret())?
+                )
+            }
+            Self::KeySecret(consumer) => format!(
+                "Discogs key={}, secret={}",
+                header_safe("key", consumer.key.as_str())?,
+                header_safe("secret", consumer.secret.expose_secret())?
+            ),
+        };
+        let mut value = HeaderValue::try_from(text).map_err(|_| DiscogsAuthError::Malformed {
+            reason: "not a valid header value",
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+
+    /// Adds the credentials to `request`: the `Authorization` header (replacing any) or query
+    /// parameters appended to the existing query, which is kept as it is.
+    ///
+    /// ```
+    /// use discogs_auth_core::{DiscogsAuth, Placement};
+    /// let mut request = http::Request::get("https://api.discogs.com/database/search?q=Nirvana").body(())?;
+    /// DiscogsAuth::key_secret("foo123", "bar456")?.apply(&mut request, Placement::Query)?;
+    /// assert_eq!(request.uri(), "https://api.discogs.com/database/search?q=Nirvana&key=foo123&secret=bar456");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply<B>(
+        &self,
+        request: &mut Request<B>,
+        placement: Placement,
+    ) -> Result<(), DiscogsAuthError> {
+        match placement {
+            Placement::Header => {
+                let value = self.header_value()?;
+                request.headers_mut().insert(AUTHORIZATION, value);
+            }
+            Placement::Query => {
+                let uri = self.with_query_credentials(request.uri())?;
+                *request.uri_mut() = uri;
+            }
+        }
+        Ok(())
+    }
+
+    fn with_query_credentials(&self, uri: &Uri) -> Result<Uri, DiscogsAuthError> {
+        let existing = uri.query().unwrap_or("");
+        let existing_pairs =
+            FormPairs::parse(existing.as_bytes()).map_err(DiscogsAuthError::Query)?;
+        for name in ["token", "key", "secret"] {
+            if existing_pairs.iter().any(|(key, _)| key == name) {
+                return Err(DiscogsAuthError::AlreadyInQuery { name });
+            }
+        }
+        let mut added = form_urlencoded::Serializer::new(String::new());
+        match self {
+            Self::Token(token) => {
+                added.append_pair("token", token.expose_secret());
+            }
+            Self::KeySecret(consumer) => {
+                added.append_pair("key", consumer.key.as_str());
+                added.append_pair("secret", consumer.secret.expose_secret());
+            }
+        }
+        let added = added.finish();
+        let path_and_query = if existing.is_empty() {
+            format!("{}?{added}", uri.path())
+        } else {
+            format!("{}?{existing}&{added}", uri.path())
+        };
+        let mut parts = uri.clone().into_parts();
+        parts.path_and_query =
+            Some(PathAndQuery::try_from(path_and_query).map_err(|_| DiscogsAuthError::InvalidUri)?);
+        Uri::from_parts(parts).map_err(|_| DiscogsAuthError::InvalidUri)
+    }
+
+    /// Reads an `Authorization: Discogs …` header value (provider side).
+    ///
+    /// ```
+    /// use discogs_auth_core::DiscogsAuth;
+    /// assert_eq!(
+    ///     DiscogsAuth::parse_header("Discogs token=abcxyz123456")?,
+    ///     DiscogsAuth::token("abcxyz123456")?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse_header(value: &str) -> Result<Self, DiscogsAuthError> {
+        let value = value.trim();
+        let (scheme, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
+        if !scheme.eq_ignore_ascii_case("Discogs") {
+            return Err(DiscogsAuthError::NotDiscogsScheme);
+        }
+        let mut token = None;
+        let mut key = None;
+        let mut secret = None;
+        for part in rest.split(',').map(str::trim) {
+            let (name, value) = part.split_once('=').ok_or(DiscogsAuthError::Malformed {
+                reason: "expected name=value",
+            })?;
+            let slot = match name.trim() {
+                "token" => &mut token,
+                "key" => &mut key,
+                "secret" => &mut secret,
+                _ => {
+                    return Err(DiscogsAuthError::Malformed {
+                        reason: "unknown parameter",
+                    });
+                }
+            };
+            if slot.replace(value.trim()).is_some() {
+                return Err(DiscogsAuthError::Malformed {
+                    reason: "repeated parameter",
+                });
+            }
+        }
+        Self::from_parts(token, key, secret)?.ok_or(DiscogsAuthError::Malformed {
+            reason: "no credentials",
+        })
+    }
+
+    /// Reads `token`, or `key` and `secret`, from a query string (provider side): `Ok(None)` when
+    /// the query carries no credentials.
+    pub fn from_query(query: &str) -> Result<Option<Self>, DiscogsAuthError> {
+        let pairs = FormPairs::parse(query.as_bytes()).map_err(DiscogsAuthError::Query)?;
+        let read = |name| pairs.unique(name).map_err(DiscogsAuthError::Query);
+        Self::from_parts(read("token")?, read("key")?, read("secret")?)
+    }
+
+    fn from_parts(
+        token: Option<&str>,
+        key: Option<&str>,
+        secret: Option<&str>,
+    ) -> Result<Option<Self>, DiscogsAuthError> {
+        match (token, key, secret) {
+            (None, None, None) => Ok(None),
+            (Some(token), None, None) => Ok(Some(Self::Token(PersonalToken::new(token)?))),
+            (None, Some(key), Some(secret)) => Ok(Some(Self::KeySecret(Consumer {
+                key: ConsumerKey::new(key)?,
+                secret: ConsumerSecret::new(secret)?,
+            }))),
+            (None, Some(_), None) | (None, None, Some(_)) => Err(DiscogsAuthError::Malformed {
+                reason: "key and secret go together",
+            }),
+            (Some(_), _, _) => Err(DiscogsAuthError::Malformed {
+                reason: "token and key/secret are exclusive",
+            }),
+        }
+    }
+}
+
+fn header_safe<'a>(field: &'static str, value: &'a str) -> Result<&'a str, DiscogsAuthError> {
+    if value.contains(|c: char| c.is_whitespace() || c == ',') {
+        return Err(DiscogsAuthError::UnrepresentableInHeader { field });
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn search() -> Request<()> {
+        Request::get("https://api.discogs.com/database/search?q=Nirvana")
+            .body(())
+            .unwrap()
+    }
+
+    /// The four shapes in the Discogs docs.
+    #[test]
+    fn docs_examples_by_header_and_by_query() {
+        let key_secret = DiscogsAuth::key_secret("foo123", "bar456").unwrap();
+        let token = DiscogsAuth::token("abcxyz123456").unwrap();
+
+        let mut request = search();
+        key_secret.apply(&mut request, Placement::Header).unwrap();
+        assert_eq!(
+            request.headers()[AUTHORIZATION],
+            "Discogs key=foo123, secret=bar456"
+        );
+        assert!(request.headers()[AUTHORIZATION].is_sensitive());
+        assert_eq!(
+            request.uri(),
+            "https://api.discogs.com/database/search?q=Nirvana"
+        );
+
+        let mut request = search();
+        token.apply(&mut request, Placement::Header).unwrap();
+        assert_eq!(
+            request.headers()[AUTHORIZATION],
+            "Discogs token=abcxyz123456"
+        );
+
+        let mut request = search();
+        token.apply(&mut request, Placement::Query).unwrap();
+        assert_eq!(
+            request.uri(),
+            "https://api.discogs.com/database/search?q=Nirvana&token=abcxyz123456"
+        );
+        assert!(!request.headers().contains_key(AUTHORIZATION));
+    }
+
+    #[test]
+    fn query_placement_encodes_values_and_keeps_the_existing_query() {
+        let auth = DiscogsAuth::key_secret("k&y", "s=cr t").unwrap();
+        let mut request =
+            Request::get("https://api.discogs.com/database/search?q=Sigur%20R%C3%B3s&type=release")
+                .body(())
+                .unwrap();
+        auth.apply(&mut request, Placement::Query).unwrap();
+        assert_eq!(
+            request.uri(),
+            "https://api.discogs.com/database/search?q=Sigur%20R%C3%B3s&type=release&key=k%26y&secret=s%3Dcr+t"
+        );
+        let mut bare = Request::get("https://api.discogs.com/oauth/identity")
+            .body(())
+            .unwrap();
+        DiscogsAuth::token("t")
+            .unwrap()
+            .apply(&mut bare, Placement::Query)
+            .unwrap();
+        assert_eq!(bare.uri(), "https://api.discogs.com/oauth/identity?token=t");
+    }
+
+    #[test]
+    fn refusals() {
+        let mut request = Request::get("https://api.discogs.com/x?token=old")
+            .body(())
+            .unwrap();
+        assert_eq!(
+            DiscogsAuth::token("t")
+                .unwrap()
+                .apply(&mut request, Placement::Query),
+            Err(DiscogsAuthError::AlreadyInQuery { name: "token" })
+        );
+        assert_eq!(request.uri(), "https://api.discogs.com/x?token=old");
+        assert_eq!(
+            DiscogsAuth::key_secret("k", "a secret")
+                .unwrap()
+                .header_value(),
+            Err(DiscogsAuthError::UnrepresentableInHeader { field: "secret" })
+        );
+        assert_eq!(
+            DiscogsAuth::token("a\r\nb"),
+            Err(CredentialError::ControlCharacter {
+                field: "personal_token"
+            })
+        );
+    }
+
+    #[test]
+    fn provider_side_parsing() {
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs key=foo123, secret=bar456").unwrap(),
+            DiscogsAuth::key_secret("foo123", "bar456").unwrap()
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("discogs  key=foo123,secret=bar456 ").unwrap(),
+            DiscogsAuth::key_secret("foo123", "bar456").unwrap()
+        );
+        assert_eq!(
+            DiscogsAuth::from_query("q=Nirvana&key=foo123&secret=bar456").unwrap(),
+            Some(DiscogsAuth::key_secret("foo123", "bar456").unwrap())
+        );
+        assert_eq!(DiscogsAuth::from_query("q=Nirvana").unwrap(), None);
+        let malformed = |reason| Err(DiscogsAuthError::Malformed { reason });
+        assert_eq!(
+            DiscogsAuth::parse_header("OAuth token=x"),
+            Err(DiscogsAuthError::NotDiscogsScheme)
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs"),
+            malformed("expected name=value")
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs token=a, token=b"),
+            malformed("repeated parameter")
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs key=a"),
+            malformed("key and secret go together")
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs user=a"),
+            malformed("unknown parameter")
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs token=a, key=b, secret=c"),
+            malformed("token and key/secret are exclusive")
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs token="),
+            Err(DiscogsAuthError::Credential(CredentialError::Empty {
+                field: "personal_token"
+            }))
+        );
+        assert_eq!(
+            DiscogsAuth::from_query("token=a&token=b"),
+            Err(DiscogsAuthError::Query(FormError::Duplicate {
+                name: "token".into()
+            }))
+        );
+    }
+}

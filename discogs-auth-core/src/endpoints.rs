@@ -1,0 +1,222 @@
+//! Where the OAuth endpoints live: Discogs' by default, any Discogs-compatible provider (such as
+//! a local stand-in) otherwise.
+
+use http::Uri;
+
+/// Discogs' API base.
+pub const DISCOGS_API_BASE: &str = "https://api.discogs.com";
+/// Discogs' authorize page.
+pub const DISCOGS_AUTHORIZE_URL: &str = "https://www.discogs.com/oauth/authorize";
+
+/// A URL given as input was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field} is not usable: {reason}")]
+pub struct UrlError {
+    /// Which input, e.g. `api_base` or `oauth_callback`.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+/// Parses an absolute `http`/`https` URL with a host and no fragment.
+pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
+    if url.chars().any(char::is_control) {
+        return Err(UrlError {
+            field,
+            reason: "it contains a control character",
+        });
+    }
+    if url.contains('#') {
+        return Err(UrlError {
+            field,
+            reason: "it must not have a fragment",
+        });
+    }
+    let uri: Uri = url.parse().map_err(|_| UrlError {
+        field,
+        reason: "it is not a valid URL",
+    })?;
+    match uri.scheme_str() {
+        Some("http" | "https") => {}
+        _ => {
+            return Err(UrlError {
+                field,
+                reason: "it must start with http:// or https://",
+            });
+        }
+    }
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(UrlError {
+            field,
+            reason: "it has no host",
+        });
+    }
+    Ok(uri)
+}
+
+/// The API base and the authorize page of a Discogs-compatible provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    api_base: String,
+    authorize_url: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Self::discogs()
+    }
+}
+
+impl Endpoints {
+    /// Discogs' own endpoints.
+    pub fn discogs() -> Self {
+        Self {
+            api_base: DISCOGS_API_BASE.to_owned(),
+            authorize_url: DISCOGS_AUTHORIZE_URL.to_owned(),
+        }
+    }
+
+    /// Another provider: `api_base` (e.g. `http://127.0.0.1:8080`, where `/oauth/request_token`
+    /// and the rest live) and its authorize page.
+    ///
+    /// ```
+    /// use discogs_auth_core::Endpoints;
+    /// let local = Endpoints::new("http://127.0.0.1:8080/", "http://127.0.0.1:8080/oauth/authorize").unwrap();
+    /// assert_eq!(local.request_token_url().to_string(), "http://127.0.0.1:8080/oauth/request_token");
+    /// assert!(Endpoints::new("ftp://example.com", "https://example.com/authorize").is_err());
+    /// ```
+    pub fn new(api_base: &str, authorize_url: &str) -> Result<Self, UrlError> {
+        let base = parse_absolute_url("api_base", api_base)?;
+        if base.query().is_some() {
+            return Err(UrlError {
+                field: "api_base",
+                reason: "it must not have a query",
+            });
+        }
+        parse_absolute_url("authorize_url", authorize_url)?;
+        Ok(Self {
+            api_base: api_base.trim_end_matches('/').to_owned(),
+            authorize_url: authorize_url.to_owned(),
+        })
+    }
+
+    /// The API base, without a trailing slash.
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
+    /// The authorize page.
+    pub fn authorize_url(&self) -> &str {
+        &self.authorize_url
+    }
+
+    /// `{api_base}{path}`; `path` starts with `/`.
+    ///
+    /// ```
+    /// use discogs_auth_core::Endpoints;
+    /// let uri = Endpoints::discogs().api_url("/database/search?q=Nirvana").unwrap();
+    /// assert_eq!(uri.to_string(), "https://api.discogs.com/database/search?q=Nirvana");
+    /// ```
+    pub fn api_url(&self, path: &str) -> Result<Uri, UrlError> {
+        parse_absolute_url("path", &format!("{}{path}", self.api_base))
+    }
+
+    /// `GET {api_base}/oauth/request_token`.
+    pub fn request_token_url(&self) -> Uri {
+        self.known_url("/oauth/request_token")
+    }
+
+    /// `POST {api_base}/oauth/access_token`.
+    pub fn access_token_url(&self) -> Uri {
+        self.known_url("/oauth/access_token")
+    }
+
+    /// `GET {api_base}/oauth/identity`.
+    pub fn identity_url(&self) -> Uri {
+        self.known_url("/oauth/identity")
+    }
+
+    fn known_url(&self, path: &str) -> Uri {
+        // `api_base` was validated as an absolute URL without a query; appending a fixed path of
+        // unreserved characters keeps it valid.
+        self.api_url(path)
+            .unwrap_or_else(|_| Uri::from_static("http://invalid.invalid/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discogs_endpoints() {
+        let endpoints = Endpoints::default();
+        assert_eq!(
+            endpoints.request_token_url(),
+            "https://api.discogs.com/oauth/request_token"
+        );
+        assert_eq!(
+            endpoints.access_token_url(),
+            "https://api.discogs.com/oauth/access_token"
+        );
+        assert_eq!(
+            endpoints.identity_url(),
+            "https://api.discogs.com/oauth/identity"
+        );
+        assert_eq!(
+            endpoints.authorize_url(),
+            "https://www.discogs.com/oauth/authorize"
+        );
+    }
+
+    #[test]
+    fn base_with_a_path_prefix() {
+        let endpoints = Endpoints::new(
+            "http://localhost:9000/discogs/",
+            "http://localhost:9000/auth",
+        )
+        .unwrap();
+        assert_eq!(
+            endpoints.identity_url(),
+            "http://localhost:9000/discogs/oauth/identity"
+        );
+    }
+
+    #[test]
+    fn refused_urls_name_the_field_and_reason() {
+        let cases = [
+            (
+                ("api.discogs.com", "https://x/"),
+                "api_base",
+                "it must start with http:// or https://",
+            ),
+            (
+                ("https://x/?a=1", "https://x/"),
+                "api_base",
+                "it must not have a query",
+            ),
+            (
+                ("https://x/", "https://x/a\r\nb"),
+                "authorize_url",
+                "it contains a control character",
+            ),
+            (
+                ("https://x/", "https://x/a#frag"),
+                "authorize_url",
+                "it must not have a fragment",
+            ),
+            (
+                ("https://x/", "https:// bad"),
+                "authorize_url",
+                "it is not a valid URL",
+            ),
+        ];
+        for ((base, authorize), field, reason) in cases {
+            assert_eq!(
+                Endpoints::new(base, authorize),
+                Err(UrlError { field, reason }),
+                "{base} {authorize}"
+            );
+        }
+    }
+}

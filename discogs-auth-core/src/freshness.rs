@@ -1,0 +1,357 @@
+//! Time and randomness, as inputs: the nonce and timestamp every OAuth signature carries.
+//!
+//! Nothing in this crate reads the clock or the OS random source unless the caller asks for it
+//! ([`Freshness::generate`], [`SystemClock`], [`OsNonceSource`]), so every signature can be
+//! reproduced in a test by passing fixed values.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The longest nonce accepted. Discogs refuses longer nonces (a 128-character nonce made signed
+/// calls fail with a 403 in another client).
+pub const MAX_NONCE_LEN: usize = 64;
+
+/// The largest plausible timestamp in seconds (the year 9999). Anything larger is almost
+/// certainly milliseconds, which Discogs rejects.
+const MAX_TIMESTAMP_SECS: u64 = 253_402_300_799;
+
+/// A nonce or timestamp was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FreshnessError {
+    /// The nonce was empty.
+    #[error("oauth_nonce must not be empty")]
+    EmptyNonce,
+    /// The nonce was longer than [`MAX_NONCE_LEN`] characters.
+    #[error("oauth_nonce is {len} characters long; Discogs accepts at most {MAX_NONCE_LEN}")]
+    NonceTooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// The nonce holds a character outside `A-Z a-z 0-9 - . _ ~`.
+    #[error("oauth_nonce may only contain A-Z a-z 0-9 - . _ ~")]
+    NonceCharacter,
+    /// The timestamp is too large to be seconds since the Unix epoch (milliseconds?).
+    #[error("oauth_timestamp {value} is not in seconds (milliseconds?)")]
+    TimestampNotSeconds {
+        /// The value given.
+        value: u64,
+    },
+    /// The time is before the Unix epoch.
+    #[error("the time is before the Unix epoch")]
+    BeforeEpoch,
+}
+
+/// The OS random source failed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the OS random source failed: {0}")]
+pub struct RandomSourceError(getrandom::Error);
+
+/// A whole number of seconds since the Unix epoch (`oauth_timestamp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "u64", into = "u64"))]
+pub struct Timestamp(u64);
+
+impl Timestamp {
+    /// A timestamp from seconds since the Unix epoch. Values too large to be seconds (such as
+    /// milliseconds) are refused.
+    ///
+    /// ```
+    /// use discogs_auth_core::{FreshnessError, Timestamp};
+    /// assert_eq!(Timestamp::from_unix_seconds(137131202).unwrap().to_string(), "137131202");
+    /// assert_eq!(
+    ///     Timestamp::from_unix_seconds(1_700_000_000_000),
+    ///     Err(FreshnessError::TimestampNotSeconds { value: 1_700_000_000_000 })
+    /// );
+    /// ```
+    pub fn from_unix_seconds(seconds: u64) -> Result<Self, FreshnessError> {
+        if seconds > MAX_TIMESTAMP_SECS {
+            return Err(FreshnessError::TimestampNotSeconds { value: seconds });
+        }
+        Ok(Self(seconds))
+    }
+
+    /// The whole seconds of a [`SystemTime`] (fractions are dropped).
+    pub fn from_system_time(time: SystemTime) -> Result<Self, FreshnessError> {
+        let since_epoch = time
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| FreshnessError::BeforeEpoch)?;
+        Self::from_unix_seconds(since_epoch.as_secs())
+    }
+
+    /// The current time from the system clock.
+    pub fn now() -> Self {
+        SystemClock.now()
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn as_unix_seconds(self) -> u64 {
+        self.0
+    }
+
+    /// This timestamp as a [`SystemTime`].
+    pub fn to_system_time(self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.0)
+    }
+
+    /// `self + seconds`, capped at the largest valid timestamp.
+    pub fn saturating_add(self, seconds: u64) -> Self {
+        Self(self.0.saturating_add(seconds).min(MAX_TIMESTAMP_SECS))
+    }
+
+    /// `self - other` in seconds, negative when `other` is later.
+    pub fn seconds_since(self, other: Timestamp) -> i64 {
+        // Both are at most MAX_TIMESTAMP_SECS, which fits in i64.
+        self.0 as i64 - other.0 as i64
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl TryFrom<u64> for Timestamp {
+    type Error = FreshnessError;
+    fn try_from(value: u64) -> Result<Self, Self::Error> {
+        Self::from_unix_seconds(value)
+    }
+}
+
+impl From<Timestamp> for u64 {
+    fn from(value: Timestamp) -> u64 {
+        value.0
+    }
+}
+
+/// A nonce (`oauth_nonce`): 1 to 64 characters from `A-Z a-z 0-9 - . _ ~`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Nonce(String);
+
+impl Nonce {
+    /// Validates a nonce given by the caller.
+    ///
+    /// ```
+    /// use discogs_auth_core::{FreshnessError, Nonce};
+    /// assert_eq!(Nonce::new("chapoH").unwrap().as_str(), "chapoH");
+    /// assert_eq!(Nonce::new("x".repeat(65)), Err(FreshnessError::NonceTooLong { len: 65 }));
+    /// ```
+    pub fn new(value: impl Into<String>) -> Result<Self, FreshnessError> {
+        let value = value.into();
+        if value.is_empty() {
+            return Err(FreshnessError::EmptyNonce);
+        }
+        if value.len() > MAX_NONCE_LEN {
+            return Err(FreshnessError::NonceTooLong { len: value.len() });
+        }
+        if !value.bytes().all(crate::encoding::is_unreserved) {
+            return Err(FreshnessError::NonceCharacter);
+        }
+        Ok(Self(value))
+    }
+
+    /// 32 hexadecimal characters from 16 bytes of the OS CSPRNG.
+    pub fn generate() -> Result<Self, RandomSourceError> {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).map_err(RandomSourceError)?;
+        Ok(Self(hex(&bytes)))
+    }
+
+    /// The nonce.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+/// A source of the current time. Implemented by [`SystemClock`], [`OffsetClock`], and any
+/// `Fn() -> Timestamp` closure (a manual clock in tests).
+pub trait Clock {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        // A clock before 1970 or past 9999 is broken beyond what a timestamp can say; pin it to
+        // the nearest valid value rather than fail every request.
+        match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(elapsed) => Timestamp(elapsed.as_secs().min(MAX_TIMESTAMP_SECS)),
+            Err(_) => Timestamp(0),
+        }
+    }
+}
+
+/// Another clock shifted by a fixed number of seconds: the fix for a machine whose clock is off
+/// (Discogs refuses request tokens whose timestamp is too far from its own time).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OffsetClock<C = SystemClock> {
+    /// The underlying clock.
+    pub inner: C,
+    /// Seconds added to it (negative to go back).
+    pub offset_seconds: i64,
+}
+
+impl<C: Clock> Clock for OffsetClock<C> {
+    fn now(&self) -> Timestamp {
+        let base = self.inner.now().0;
+        let shifted = base.saturating_add_signed(self.offset_seconds);
+        Timestamp(shifted.min(MAX_TIMESTAMP_SECS))
+    }
+}
+
+impl<F: Fn() -> Timestamp> Clock for F {
+    fn now(&self) -> Timestamp {
+        self()
+    }
+}
+
+/// A source of nonces. Implemented by [`OsNonceSource`] and any
+/// `Fn() -> Result<Nonce, RandomSourceError>` closure.
+pub trait NonceSource {
+    /// A nonce never handed out before.
+    fn next_nonce(&self) -> Result<Nonce, RandomSourceError>;
+}
+
+/// Nonces from the OS CSPRNG ([`Nonce::generate`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsNonceSource;
+
+impl NonceSource for OsNonceSource {
+    fn next_nonce(&self) -> Result<Nonce, RandomSourceError> {
+        Nonce::generate()
+    }
+}
+
+impl<F: Fn() -> Result<Nonce, RandomSourceError>> NonceSource for F {
+    fn next_nonce(&self) -> Result<Nonce, RandomSourceError> {
+        self()
+    }
+}
+
+/// The nonce and timestamp of one signed request. Every signing call takes one, so a test can
+/// pin both and get byte-exact headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Freshness {
+    /// `oauth_nonce`.
+    pub nonce: Nonce,
+    /// `oauth_timestamp`.
+    pub timestamp: Timestamp,
+}
+
+impl Freshness {
+    /// Fixed values, for tests and replays.
+    ///
+    /// ```
+    /// use discogs_auth_core::Freshness;
+    /// let fixed = Freshness::new("chapoH", 137131202).unwrap();
+    /// assert_eq!(fixed.timestamp.as_unix_seconds(), 137131202);
+    /// ```
+    pub fn new(nonce: impl Into<String>, unix_seconds: u64) -> Result<Self, FreshnessError> {
+        Ok(Self {
+            nonce: Nonce::new(nonce)?,
+            timestamp: Timestamp::from_unix_seconds(unix_seconds)?,
+        })
+    }
+
+    /// A fresh nonce from the OS CSPRNG and the system clock's time.
+    pub fn generate() -> Result<Self, RandomSourceError> {
+        Self::from_sources(&OsNonceSource, &SystemClock)
+    }
+
+    /// A nonce and a time from the given sources.
+    pub fn from_sources(
+        nonces: &impl NonceSource,
+        clock: &impl Clock,
+    ) -> Result<Self, RandomSourceError> {
+        Ok(Self {
+            nonce: nonces.next_nonce()?,
+            timestamp: clock.now(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_nonces_are_32_hex_characters_and_differ() {
+        let first = Nonce::generate().unwrap();
+        let second = Nonce::generate().unwrap();
+        assert_eq!(first.as_str().len(), 32);
+        assert!(first.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(first, second);
+    }
+
+    #[test]
+    fn nonce_limits() {
+        assert!(Nonce::new("a".repeat(64)).is_ok());
+        assert_eq!(
+            Nonce::new("a".repeat(128)),
+            Err(FreshnessError::NonceTooLong { len: 128 })
+        );
+        assert_eq!(Nonce::new(""), Err(FreshnessError::EmptyNonce));
+        assert_eq!(Nonce::new("a b"), Err(FreshnessError::NonceCharacter));
+        assert_eq!(Nonce::new("a\r\nb"), Err(FreshnessError::NonceCharacter));
+    }
+
+    /// Pitfall: a millisecond timestamp made other clients' signed calls fail with a 403.
+    #[test]
+    fn millisecond_timestamps_are_refused() {
+        let millis = 1_732_000_000_123;
+        assert_eq!(
+            Timestamp::from_unix_seconds(millis),
+            Err(FreshnessError::TimestampNotSeconds { value: millis })
+        );
+        let now = Timestamp::now().as_unix_seconds();
+        assert!((1_700_000_000..10_000_000_000).contains(&now), "{now}");
+    }
+
+    #[test]
+    fn system_time_conversion_drops_fractions() {
+        let time = UNIX_EPOCH + Duration::from_millis(137_131_202_999);
+        assert_eq!(
+            Timestamp::from_system_time(time).unwrap().as_unix_seconds(),
+            137_131_202
+        );
+    }
+
+    #[test]
+    fn offset_clock_shifts_both_ways() {
+        let fixed = || Timestamp::from_unix_seconds(1_000).unwrap();
+        let ahead = OffsetClock {
+            inner: fixed,
+            offset_seconds: 300,
+        };
+        let behind = OffsetClock {
+            inner: fixed,
+            offset_seconds: -2_000,
+        };
+        assert_eq!(ahead.now().as_unix_seconds(), 1_300);
+        assert_eq!(behind.now().as_unix_seconds(), 0);
+    }
+
+    #[test]
+    fn freshness_from_injected_sources() {
+        let nonces = || Ok(Nonce::new("fixed").expect("a valid nonce"));
+        let clock = || Timestamp::from_unix_seconds(42).unwrap();
+        let freshness = Freshness::from_sources(&nonces, &clock).unwrap();
+        assert_eq!(freshness, Freshness::new("fixed", 42).unwrap());
+    }
+}

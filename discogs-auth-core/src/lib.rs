@@ -1,0 +1,135 @@
+//! Sans-IO Discogs authentication.
+//!
+//! This crate builds every request of Discogs authentication as an [`http::Request`] and reads
+//! every reply from an [`http::Response`]. It never opens a socket, and it reads the clock and
+//! the OS random source only when asked to ([`Freshness::generate`]); tests and replays pass
+//! fixed values instead. Send the requests with any HTTP client — or use
+//! `discogs-auth-reqwest` / `discogs-auth-ureq`, which do exactly that.
+//!
+//! # The OAuth 1.0a flow, by hand
+//!
+//! Each step is a pure request builder and a pure reply parser. Here the replies are made by
+//! hand, as Discogs would send them:
+//!
+//! ```
+//! use discogs_auth_core::*;
+//!
+//! let client = OAuthClient::new(
+//!     Consumer::new("your_consumer_key", "your_consumer_secret")?,
+//!     UserAgent::new("MyDiscogsApp/1.0 +https://example.com")?,
+//! );
+//!
+//! // 1. Request token. (`Freshness::generate()` in real code.)
+//! let sent = Freshness::new("qwerty", 1_700_000_000)?;
+//! let request = client.request_token_request(&Callback::url("https://app.example/callback")?, &sent)?;
+//! assert_eq!(request.uri(), "https://api.discogs.com/oauth/request_token");
+//! let reply = http::Response::new("oauth_token=abc123&oauth_token_secret=xyz789&oauth_callback_confirmed=true");
+//! let request_token = client.on_request_token_response(&reply, sent.timestamp)?;
+//!
+//! // 2. The user authorizes, and Discogs redirects back to the callback.
+//! assert_eq!(
+//!     client.authorize_url(&request_token),
+//!     "https://www.discogs.com/oauth/authorize?oauth_token=abc123"
+//! );
+//! let authorized = request_token
+//!     .authorize_from_callback("https://app.example/callback?oauth_token=abc123&oauth_verifier=v3r1f13r")?;
+//!
+//! // 3. Access token, signed with the request token's secret.
+//! let sent = Freshness::new("asdfgh", 1_700_000_060)?;
+//! let request = client.access_token_request(&authorized, &sent)?;
+//! assert_eq!(request.method(), http::Method::POST);
+//! assert!(request.headers()["authorization"].to_str()?
+//!     .contains(r#"oauth_signature="your_consumer_secret%26xyz789""#));
+//! let reply = http::Response::new("oauth_token=t0k3n&oauth_token_secret=s3cr3t");
+//! let access_token = client.on_access_token_response(&authorized, &reply, sent.timestamp)?;
+//!
+//! // 4. Identity: is the access token good?
+//! let request = client.identity_request(&access_token, &Freshness::new("zxcvbn", 1_700_000_061)?)?;
+//! assert_eq!(request.uri(), "https://api.discogs.com/oauth/identity");
+//! let reply = http::Response::new(
+//!     r#"{"id": 1, "username": "example", "resource_url": "https://api.discogs.com/users/example", "consumer_name": "Your Application Name"}"#,
+//! );
+//! let identity = client.on_identity_response(&reply)?;
+//! assert_eq!(identity.username, "example");
+//!
+//! // Any other API call, signed with the access token.
+//! let mut search = http::Request::get("https://api.discogs.com/database/search?q=Nirvana").body(Vec::new())?;
+//! client.sign_request(&access_token, &mut search, &Freshness::generate()?)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Store the access token: it does not expire until the user revokes it, and every visit to
+//! the authorize page adds another entry to the user's authorized applications.
+//!
+//! # Discogs Auth
+//!
+//! A personal token or a key/secret pair, no dance:
+//!
+//! ```
+//! use discogs_auth_core::{DiscogsAuth, Placement};
+//! let mut request = http::Request::get("https://api.discogs.com/database/search?q=Nirvana").body(())?;
+//! DiscogsAuth::token("abcxyz123456")?.apply(&mut request, Placement::Header)?;
+//! assert_eq!(request.headers()["authorization"], "Discogs token=abcxyz123456");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # In scope, out of scope
+//!
+//! In scope: credentials and their validation, percent-encoding, the `Authorization` headers
+//! (built and parsed), PLAINTEXT and HMAC-SHA1, each flow step, callback parsing, reply and error
+//! parsing, rate-limit headers, and provider-side verification (for stand-ins and tests).
+//! Out of scope: sending anything, storing anything, and the Discogs API beyond authentication.
+//!
+//! # Security
+//!
+//! Secrets ([`ConsumerSecret`], [`TokenSecret`], [`PersonalToken`], [`Verifier`]) print as
+//! `[redacted]` in `Debug`, have no `Display`, and never appear in error messages; error
+//! messages from replies are truncated and scrubbed of the request's secrets. PLAINTEXT sends
+//! the secrets (encoded) in the header: use it over HTTPS only. Never follow redirects from the
+//! auth endpoints, and prefer the `Authorization` header over query credentials, which end up
+//! in server logs.
+//!
+//! # Features
+//!
+//! - `hmac-sha1` (default): HMAC-SHA1 signatures.
+//! - `serde`: `Serialize`/`Deserialize` for credentials, to keep a pending request token
+//!   between the redirect and the callback, or an access token between runs.
+
+#![forbid(unsafe_code)]
+
+mod credentials;
+mod discogs_auth;
+pub mod encoding;
+mod endpoints;
+mod error;
+mod freshness;
+mod oauth;
+mod oauth_header;
+mod provider;
+mod rate_limit;
+mod reply;
+pub mod signature;
+
+pub use http;
+
+pub use credentials::{
+    AccessToken, AuthorizedRequestToken, Consumer, ConsumerKey, ConsumerSecret, CredentialError,
+    MAX_CREDENTIAL_LEN, PersonalToken, REQUEST_TOKEN_LIFETIME_SECS, RequestToken, Secret,
+    TokenSecret, TokenValue, Verifier,
+};
+pub use discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
+pub use endpoints::{DISCOGS_API_BASE, DISCOGS_AUTHORIZE_URL, Endpoints, UrlError};
+pub use error::Error;
+pub use freshness::{
+    Clock, Freshness, FreshnessError, MAX_NONCE_LEN, Nonce, NonceSource, OffsetClock,
+    OsNonceSource, RandomSourceError, SystemClock, Timestamp,
+};
+pub use oauth::{
+    CLOCK_SKEW_TOLERANCE_SECS, Callback, CallbackError, FORM_CONTENT_TYPE, Identity, OAuthClient,
+    RequestError, UserAgent,
+};
+pub use oauth_header::{OAuthHeaderError, OAuthParameters};
+pub use provider::{SignedRequest, VerifyError, secrets_equal};
+pub use rate_limit::{RateLimit, RateLimitError};
+pub use reply::{ApiError, MAX_ERROR_MESSAGE_CHARS, ReplyError, check_reply};
+pub use signature::{SignatureMethod, SigningError};

@@ -1,0 +1,276 @@
+//! Step 2: send the user to the authorize page, then read where Discogs sends them back.
+
+use crate::credentials::{AuthorizedRequestToken, CredentialError, RequestToken, Verifier};
+use crate::encoding::{FormError, FormPairs, percent_encode};
+use crate::endpoints::{UrlError, parse_absolute_url};
+
+use super::OAuthClient;
+
+/// Where Discogs sends the user after the authorize page (`oauth_callback`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    /// `oob`: no redirect; Discogs shows the verifier and the user pastes it.
+    OutOfBand,
+    /// A URL of the application that receives `?oauth_token=…&oauth_verifier=…` or `?denied=…`.
+    Url(String),
+}
+
+impl Callback {
+    /// A callback URL: absolute `http`/`https`, no control characters, no fragment.
+    pub fn url(url: &str) -> Result<Self, UrlError> {
+        parse_absolute_url("oauth_callback", url)?;
+        Ok(Self::Url(url.to_owned()))
+    }
+
+    /// The `oauth_callback` value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OutOfBand => "oob",
+            Self::Url(url) => url,
+        }
+    }
+}
+
+/// The callback did not carry an approval for this flow's request token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// The user refused to authorize the application (`?denied=…`).
+    #[error("the user denied access")]
+    Denied,
+    /// The callback is for another request token: a stale tab, another flow, or a forged
+    /// redirect.
+    #[error("the callback's oauth_token is not the request token this flow started with")]
+    TokenMismatch,
+    /// A required parameter is missing.
+    #[error("the callback has no `{name}`")]
+    MissingParameter {
+        /// The missing parameter.
+        name: &'static str,
+    },
+    /// A parameter appears more than once.
+    #[error("the callback has more than one `{name}`")]
+    DuplicateParameter {
+        /// The repeated parameter.
+        name: &'static str,
+    },
+    /// The query string is not valid form data.
+    #[error("the callback query cannot be read: {0}")]
+    Malformed(FormError),
+    /// The verifier is empty, too long, or holds control characters.
+    #[error("the callback's verifier is unusable: {0}")]
+    InvalidVerifier(CredentialError),
+}
+
+impl OAuthClient {
+    /// The page to send the user to: `{authorize_url}?oauth_token=<request token>`. Only the
+    /// token is in it, never its secret.
+    ///
+    /// ```
+    /// # use discogs_auth_core::*;
+    /// # let client = OAuthClient::new(Consumer::new("k", "s")?, UserAgent::new("ua")?);
+    /// let token = RequestToken {
+    ///     token: TokenValue::new("abc123")?,
+    ///     secret: TokenSecret::new("xyz789")?,
+    ///     issued_at: Timestamp::now(),
+    /// };
+    /// assert_eq!(
+    ///     client.authorize_url(&token),
+    ///     "https://www.discogs.com/oauth/authorize?oauth_token=abc123"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn authorize_url(&self, request_token: &RequestToken) -> String {
+        let base = self.endpoints().authorize_url();
+        let separator = if base.contains('?') { '&' } else { '?' };
+        format!(
+            "{base}{separator}oauth_token={}",
+            percent_encode(request_token.token.as_str())
+        )
+    }
+}
+
+impl RequestToken {
+    /// Reads the redirect Discogs sent the user back with — a full URL, a path with a query, or
+    /// the bare query — and, if the user approved this token, pairs it with the verifier.
+    ///
+    /// ```
+    /// # use discogs_auth_core::*;
+    /// let token = RequestToken {
+    ///     token: TokenValue::new("abc123")?,
+    ///     secret: TokenSecret::new("xyz789")?,
+    ///     issued_at: Timestamp::now(),
+    /// };
+    /// let approved = token
+    ///     .authorize_from_callback("https://app.example/callback?oauth_token=abc123&oauth_verifier=v3r1f13r")?;
+    /// assert_eq!(approved.verifier.expose_secret(), "v3r1f13r");
+    /// assert_eq!(token.authorize_from_callback("?denied=abc123"), Err(CallbackError::Denied));
+    /// assert_eq!(
+    ///     token.authorize_from_callback("oauth_token=other&oauth_verifier=v"),
+    ///     Err(CallbackError::TokenMismatch)
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn authorize_from_callback(
+        &self,
+        callback: &str,
+    ) -> Result<AuthorizedRequestToken, CallbackError> {
+        let query = callback_query(callback);
+        let form = FormPairs::parse(query.as_bytes()).map_err(CallbackError::Malformed)?;
+        let unique = |name: &'static str| {
+            form.unique(name)
+                .map_err(|_| CallbackError::DuplicateParameter { name })
+        };
+        if let Some(denied_token) = unique("denied")? {
+            return Err(if denied_token == self.token.as_str() {
+                CallbackError::Denied
+            } else {
+                CallbackError::TokenMismatch
+            });
+        }
+        let token = unique("oauth_token")?.ok_or(CallbackError::MissingParameter {
+            name: "oauth_token",
+        })?;
+        if token != self.token.as_str() {
+            return Err(CallbackError::TokenMismatch);
+        }
+        let verifier = unique("oauth_verifier")?.ok_or(CallbackError::MissingParameter {
+            name: "oauth_verifier",
+        })?;
+        let verifier = Verifier::new(verifier).map_err(CallbackError::InvalidVerifier)?;
+        Ok(self.with_verifier(verifier))
+    }
+}
+
+/// The query of a callback given as a URL, a path, or a bare query; the fragment dropped.
+fn callback_query(callback: &str) -> &str {
+    let without_fragment = callback.split_once('#').map_or(callback, |(head, _)| head);
+    match without_fragment.split_once('?') {
+        Some((_, query)) => query,
+        None if without_fragment.starts_with('/') || without_fragment.contains("://") => "",
+        None => without_fragment,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{TokenSecret, TokenValue};
+    use crate::freshness::Timestamp;
+
+    fn request_token() -> RequestToken {
+        RequestToken {
+            token: TokenValue::new("abc123").unwrap(),
+            secret: TokenSecret::new("xyz789").unwrap(),
+            issued_at: Timestamp::from_unix_seconds(1_000).unwrap(),
+        }
+    }
+
+    #[test]
+    fn approval_in_every_callback_shape() {
+        for callback in [
+            "http://127.0.0.1:8765/callback?oauth_token=abc123&oauth_verifier=V%2B1#frag",
+            "/callback?oauth_verifier=V%2B1&oauth_token=abc123",
+            "?oauth_token=abc123&oauth_verifier=V%2B1",
+            "oauth_token=abc123&oauth_verifier=V%2B1",
+        ] {
+            let approved = request_token().authorize_from_callback(callback).unwrap();
+            assert_eq!(approved.verifier.expose_secret(), "V+1", "{callback}");
+            assert_eq!(approved.request_token, request_token());
+        }
+    }
+
+    #[test]
+    fn every_refusal_has_its_own_error() {
+        let cases = [
+            ("denied=abc123", CallbackError::Denied),
+            ("https://app/cb?denied=zzz", CallbackError::TokenMismatch),
+            (
+                "oauth_token=zzz&oauth_verifier=v",
+                CallbackError::TokenMismatch,
+            ),
+            (
+                "oauth_verifier=v",
+                CallbackError::MissingParameter {
+                    name: "oauth_token",
+                },
+            ),
+            (
+                "https://app/cb",
+                CallbackError::MissingParameter {
+                    name: "oauth_token",
+                },
+            ),
+            (
+                "oauth_token=abc123",
+                CallbackError::MissingParameter {
+                    name: "oauth_verifier",
+                },
+            ),
+            (
+                "oauth_token=abc123&oauth_token=abc123&oauth_verifier=v",
+                CallbackError::DuplicateParameter {
+                    name: "oauth_token",
+                },
+            ),
+            (
+                "oauth_token=abc123&oauth_verifier=v&oauth_verifier=w",
+                CallbackError::DuplicateParameter {
+                    name: "oauth_verifier",
+                },
+            ),
+            (
+                "denied=a&denied=b",
+                CallbackError::DuplicateParameter { name: "denied" },
+            ),
+            (
+                "oauth_token=abc123&oauth_verifier=",
+                CallbackError::InvalidVerifier(CredentialError::Empty {
+                    field: "oauth_verifier",
+                }),
+            ),
+            (
+                "oauth_token=abc123&oauth_verifier=a%0Ab",
+                CallbackError::InvalidVerifier(CredentialError::ControlCharacter {
+                    field: "oauth_verifier",
+                }),
+            ),
+            (
+                "oauth_token=%ff",
+                CallbackError::Malformed(FormError::NotUtf8),
+            ),
+        ];
+        for (callback, expected) in cases {
+            assert_eq!(
+                request_token().authorize_from_callback(callback),
+                Err(expected),
+                "{callback}"
+            );
+        }
+    }
+
+    #[test]
+    fn callback_urls_are_validated() {
+        assert_eq!(
+            Callback::url("https://app.example/cb?x=1")
+                .unwrap()
+                .as_str(),
+            "https://app.example/cb?x=1"
+        );
+        assert_eq!(Callback::OutOfBand.as_str(), "oob");
+        assert_eq!(
+            Callback::url("https://app.example/cb\r\nSet-Cookie: x"),
+            Err(UrlError {
+                field: "oauth_callback",
+                reason: "it contains a control character"
+            })
+        );
+        assert_eq!(
+            Callback::url("javascript:alert(1)"),
+            Err(UrlError {
+                field: "oauth_callback",
+                reason: "it must start with http:// or https://"
+            })
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! Step 1: `GET /oauth/request_token`.
+
+use http::{Method, Response, StatusCode, header::DATE};
+
+use super::{Callback, OAuthClient, RequestError};
+use crate::credentials::{RequestToken, TokenSecret, TokenValue};
+use crate::encoding::FormPairs;
+use crate::freshness::{Freshness, Timestamp};
+use crate::reply::{ApiError, ReplyError, check_reply};
+
+/// How far apart our clock and the provider's may be before a refused request-token step is
+/// blamed on the clock. OAuth providers commonly allow five minutes.
+pub const CLOCK_SKEW_TOLERANCE_SECS: i64 = 300;
+
+impl OAuthClient {
+    /// The request-token request: `GET {api_base}/oauth/request_token`, signed with the consumer
+    /// secret alone, carrying `oauth_callback` (`oob` without a callback URL).
+    ///
+    /// ```
+    /// # use discogs_auth_core::*;
+    /// let client = OAuthClient::new(
+    ///     Consumer::new("your_consumer_key", "your_consumer_secret")?,
+    ///     UserAgent::new("some_user_agent")?,
+    /// );
+    /// let request = client.request_token_request(
+    ///     &Callback::OutOfBand,
+    ///     &Freshness::new("qwerty", 1_700_000_000)?,
+    /// )?;
+    /// assert_eq!(
+    ///     request.headers()["authorization"],
+    ///     "OAuth oauth_callback=\"oob\", oauth_consumer_key=\"your_consumer_key\", \
+    ///      oauth_nonce=\"qwerty\", oauth_signature=\"your_consumer_secret%26\", \
+    ///      oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1700000000\""
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn request_token_request(
+        &self,
+        callback: &Callback,
+        freshness: &Freshness,
+    ) -> Result<http::Request<Vec<u8>>, RequestError> {
+        self.endpoint_request(
+            Method::GET,
+            self.endpoints().request_token_url(),
+            None,
+            &[("oauth_callback", callback.as_str())],
+            freshness,
+        )
+    }
+
+    /// Reads the request-token reply. `sent_at` is the timestamp of the request (its
+    /// [`Freshness`]); the token is taken as issued then.
+    ///
+    /// `oauth_callback_confirmed` must be `true`. A refusal while this machine's clock is more
+    /// than five minutes from the provider's `Date` (or one whose message mentions the
+    /// timestamp) is [`ReplyError::ClockSkew`].
+    pub fn on_request_token_response<B: AsRef<[u8]>>(
+        &self,
+        response: &Response<B>,
+        sent_at: Timestamp,
+    ) -> Result<RequestToken, ReplyError> {
+        let secrets = [self.consumer().secret.expose_secret()];
+        let body = check_reply(response, &secrets)
+            .map_err(|error| blame_clock(error, response, sent_at))?;
+        let form = FormPairs::parse(body).map_err(ReplyError::MalformedForm)?;
+        let token = required(&form, "oauth_token")?;
+        let secret = required(&form, "oauth_token_secret")?;
+        if required(&form, "oauth_callback_confirmed")? != "true" {
+            return Err(ReplyError::CallbackNotConfirmed);
+        }
+        Ok(RequestToken {
+            token: TokenValue::new(token).map_err(ReplyError::InvalidField)?,
+            secret: TokenSecret::new(secret).map_err(ReplyError::InvalidField)?,
+            issued_at: sent_at,
+        })
+    }
+}
+
+/// The single value of a required reply field.
+pub(super) fn required<'a>(
+    form: &'a FormPairs,
+    field: &'static str,
+) -> Result<&'a str, ReplyError> {
+    form.unique(field)
+        .map_err(ReplyError::MalformedForm)?
+        .ok_or(ReplyError::MissingField { field })
+}
+
+fn blame_clock<B>(error: ReplyError, response: &Response<B>, sent_at: Timestamp) -> ReplyError {
+    let api_error: ApiError = match error {
+        ReplyError::Unauthorized(api_error) | ReplyError::Status(api_error)
+            if matches!(
+                api_error.status,
+                StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST
+            ) =>
+        {
+            api_error
+        }
+        other => return other,
+    };
+    let provider_time = response
+        .headers()
+        .get(DATE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| httpdate::parse_http_date(value).ok())
+        .and_then(|time| Timestamp::from_system_time(time).ok());
+    let skew_seconds = provider_time.map(|provider| sent_at.seconds_since(provider));
+    let skewed = skew_seconds.is_some_and(|skew| skew.abs() > CLOCK_SKEW_TOLERANCE_SECS);
+    let blames_timestamp = api_error.message.to_ascii_lowercase().contains("timestamp");
+    if skewed || blames_timestamp {
+        ReplyError::ClockSkew {
+            skew_seconds,
+            error: api_error,
+        }
+    } else if api_error.status == StatusCode::UNAUTHORIZED {
+        ReplyError::Unauthorized(api_error)
+    } else {
+        ReplyError::Status(api_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::test_support::{header, rfc_client};
+    use crate::signature::SignatureMethod;
+
+    fn freshness() -> Freshness {
+        Freshness::new("wIjqoS", 137131200).unwrap()
+    }
+
+    fn reply(status: u16, body: &str) -> Response<Vec<u8>> {
+        Response::builder()
+            .status(status)
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    }
+
+    /// RFC 5849 §1.2: PLAINTEXT request-token header, `oauth_signature="kd94hf93k423kf44%26"`.
+    #[test]
+    fn rfc5849_plaintext_request_token_request() {
+        let callback = Callback::url("http://printer.example.com/ready").unwrap();
+        let request = rfc_client(SignatureMethod::Plaintext)
+            .request_token_request(&callback, &freshness())
+            .unwrap();
+        assert_eq!(request.method(), Method::GET);
+        assert_eq!(request.uri(), "https://api.discogs.com/oauth/request_token");
+        assert_eq!(
+            header(&request),
+            "OAuth oauth_callback=\"http%3A%2F%2Fprinter.example.com%2Fready\", \
+             oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_nonce=\"wIjqoS\", \
+             oauth_signature=\"kd94hf93k423kf44%26\", oauth_signature_method=\"PLAINTEXT\", \
+             oauth_timestamp=\"137131200\""
+        );
+        assert_eq!(request.headers()["user-agent"], "discogs-auth-tests/1.0");
+        assert_eq!(
+            request.headers()["content-type"],
+            "application/x-www-form-urlencoded"
+        );
+        assert!(request.body().is_empty());
+    }
+
+    /// The Discogs docs' request-token reply.
+    #[test]
+    fn parses_the_docs_reply() {
+        let token = rfc_client(SignatureMethod::Plaintext)
+            .on_request_token_response(
+                &reply(
+                    200,
+                    "oauth_token=abc123&oauth_token_secret=xyz789&oauth_callback_confirmed=true",
+                ),
+                Timestamp::from_unix_seconds(1_000).unwrap(),
+            )
+            .unwrap();
+        assert_eq!(token.token.as_str(), "abc123");
+        assert_eq!(token.secret.expose_secret(), "xyz789");
+        assert_eq!(token.issued_at.as_unix_seconds(), 1_000);
+    }
+
+    #[test]
+    fn malformed_replies_get_exact_errors() {
+        let client = rfc_client(SignatureMethod::Plaintext);
+        let at = Timestamp::from_unix_seconds(1_000).unwrap();
+        let cases = [
+            (
+                "oauth_token=a&oauth_token_secret=b",
+                ReplyError::MissingField {
+                    field: "oauth_callback_confirmed",
+                },
+            ),
+            (
+                "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed=false",
+                ReplyError::CallbackNotConfirmed,
+            ),
+            (
+                "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed='true'",
+                ReplyError::CallbackNotConfirmed,
+            ),
+            (
+                "oauth_token_secret=b&oauth_callback_confirmed=true",
+                ReplyError::MissingField {
+                    field: "oauth_token",
+                },
+            ),
+            (
+                "oauth_token=a&oauth_token=c&oauth_token_secret=b&oauth_callback_confirmed=true",
+                ReplyError::MalformedForm(crate::encoding::FormError::Duplicate {
+                    name: "oauth_token".into(),
+                }),
+            ),
+            (
+                "oauth_token=a&oauth_token_secret=&oauth_callback_confirmed=true",
+                ReplyError::InvalidField(crate::CredentialError::Empty {
+                    field: "oauth_token_secret",
+                }),
+            ),
+            (
+                "oauth_token=a%0D%0AX&oauth_token_secret=b&oauth_callback_confirmed=true",
+                ReplyError::InvalidField(crate::CredentialError::ControlCharacter {
+                    field: "oauth_token",
+                }),
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(
+                client.on_request_token_response(&reply(200, body), at),
+                Err(expected),
+                "{body}"
+            );
+        }
+    }
+
+    /// Pitfall: clock skew breaks the request-token step, and the error should say so.
+    #[test]
+    fn refusal_with_a_skewed_clock_blames_the_clock() {
+        let client = rfc_client(SignatureMethod::Plaintext);
+        let refused = Response::builder()
+            .status(401)
+            .header("date", "Tue, 15 Nov 1994 08:12:31 GMT")
+            .body(b"Invalid signature.".to_vec())
+            .unwrap();
+        // 784887151 is the Date above; we claim to be 20 minutes ahead.
+        let sent_at = Timestamp::from_unix_seconds(784_887_151 + 1_200).unwrap();
+        let error = client
+            .on_request_token_response(&refused, sent_at)
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ReplyError::ClockSkew {
+                    skew_seconds: Some(1_200),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains("clock looks wrong (off by 1200 s)"),
+            "{error}"
+        );
+
+        // Within tolerance the refusal is an ordinary 401.
+        let sent_at = Timestamp::from_unix_seconds(784_887_151 + 60).unwrap();
+        assert!(matches!(
+            client.on_request_token_response(&refused, sent_at),
+            Err(ReplyError::Unauthorized(_))
+        ));
+
+        // No Date header, but the message names the timestamp.
+        let no_date = reply(401, "Invalid timestamp.");
+        assert!(matches!(
+            client.on_request_token_response(&no_date, sent_at),
+            Err(ReplyError::ClockSkew {
+                skew_seconds: None,
+                ..
+            })
+        ));
+    }
+
+    /// The token endpoints answer 401 with plain text; the consumer secret never shows.
+    #[test]
+    fn plain_text_refusal_keeps_status_and_message() {
+        let client = rfc_client(SignatureMethod::Plaintext);
+        let error = client
+            .on_request_token_response(
+                &reply(401, "Invalid consumer kd94hf93k423kf44."),
+                Timestamp::from_unix_seconds(1).unwrap(),
+            )
+            .unwrap_err();
+        let ReplyError::Unauthorized(api_error) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(api_error.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(api_error.message, "Invalid consumer [redacted].");
+    }
+}

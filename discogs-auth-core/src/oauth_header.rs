@@ -1,0 +1,399 @@
+//! The `Authorization: OAuth …` header (RFC 5849 §3.5.1): built by clients, parsed by providers.
+
+use std::fmt;
+
+use crate::encoding::{DecodeError, percent_decode, percent_encode};
+
+/// Parameters whose values are secret or derived from a secret (a PLAINTEXT signature is the
+/// consumer secret itself): never shown in `Debug`.
+const REDACTED_PARAMETERS: [&str; 3] = ["oauth_signature", "oauth_verifier", "oauth_token_secret"];
+
+/// The decoded parameters of an `Authorization: OAuth` header, in header order.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct OAuthParameters {
+    realm: Option<String>,
+    parameters: Vec<(String, String)>,
+}
+
+/// An `Authorization: OAuth` header could not be parsed.
+///
+/// Parameter names in the error come from the header; values never do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OAuthHeaderError {
+    /// The header does not start with the `OAuth` scheme.
+    #[error("the Authorization header does not use the OAuth scheme")]
+    NotOAuthScheme,
+    /// The header has the scheme but no parameters.
+    #[error("the OAuth Authorization header has no parameters")]
+    NoParameters,
+    /// A parameter name was expected at byte `at`.
+    #[error("expected a parameter name at byte {at}")]
+    ExpectedName {
+        /// Byte offset in the header value.
+        at: usize,
+    },
+    /// A name was not followed by `=`.
+    #[error("expected '=' after a parameter name at byte {at}")]
+    ExpectedEquals {
+        /// Byte offset in the header value.
+        at: usize,
+    },
+    /// A quoted value has no closing quote.
+    #[error("a quoted value starting at byte {at} is not closed")]
+    UnterminatedQuote {
+        /// Byte offset of the opening quote.
+        at: usize,
+    },
+    /// Two parameters are not separated by a comma or whitespace.
+    #[error("expected ',' between parameters at byte {at}")]
+    ExpectedSeparator {
+        /// Byte offset in the header value.
+        at: usize,
+    },
+    /// A parameter appears twice (RFC 5849 §3.5.1 forbids it).
+    #[error("parameter `{name}` appears more than once")]
+    Duplicate {
+        /// The decoded parameter name.
+        name: String,
+    },
+    /// A name or value is not valid percent-encoding.
+    #[error("parameter `{name}` is not validly percent-encoded: {source}")]
+    Decode {
+        /// The parameter name as it appears in the header (truncated).
+        name: String,
+        /// What was wrong.
+        source: DecodeError,
+    },
+}
+
+impl OAuthParameters {
+    /// Collects parameters to build a header from. Names must be distinct; `realm` is optional
+    /// and never signed.
+    pub fn new<N, V>(realm: Option<String>, parameters: impl IntoIterator<Item = (N, V)>) -> Self
+    where
+        N: Into<String>,
+        V: Into<String>,
+    {
+        Self {
+            realm,
+            parameters: parameters
+                .into_iter()
+                .map(|(name, value)| (name.into(), value.into()))
+                .collect(),
+        }
+    }
+
+    /// The value of `name`, decoded.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.parameters
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The `realm`, if one was given.
+    pub fn realm(&self) -> Option<&str> {
+        self.realm.as_deref()
+    }
+
+    /// All parameters but `realm`, decoded, in header order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.parameters
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    /// The header value: `OAuth realm="…", name="value", …` with every name and value
+    /// percent-encoded (RFC 5849 §3.6) and pairs separated by `", "`.
+    ///
+    /// ```
+    /// use discogs_auth_core::OAuthParameters;
+    /// let params = OAuthParameters::new(None, [("oauth_signature", "kd94hf93k423kf44&")]);
+    /// assert_eq!(params.to_header_value(), r#"OAuth oauth_signature="kd94hf93k423kf44%26""#);
+    /// ```
+    pub fn to_header_value(&self) -> String {
+        let mut out = String::with_capacity(
+            8 + self
+                .parameters
+                .iter()
+                .map(|(name, value)| name.len() + value.len() * 3 + 5)
+                .sum::<usize>(),
+        );
+        out.push_str("OAuth ");
+        let realm = self.realm.as_deref().map(|realm| ("realm", realm));
+        let all = realm.into_iter().chain(self.iter());
+        for (index, (name, value)) in all.enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&percent_encode(name));
+            out.push_str("=\"");
+            out.push_str(&percent_encode(value));
+            out.push('"');
+        }
+        out
+    }
+
+    /// Parses an `Authorization: OAuth` header value (RFC 5849 §3.5.1).
+    ///
+    /// Lenient where senders differ harmlessly: the scheme's case, whitespace around `,` and
+    /// `=`, unquoted values, and whitespace alone between parameters (the Discogs docs' own
+    /// example misses a comma). Strict where it matters: duplicated parameters and bad
+    /// percent-encoding are errors.
+    ///
+    /// ```
+    /// use discogs_auth_core::OAuthParameters;
+    /// let params = OAuthParameters::parse(
+    ///     r#"OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_signature="kd94hf93k423kf44%26""#,
+    /// ).unwrap();
+    /// assert_eq!(params.realm(), Some("Photos"));
+    /// assert_eq!(params.get("oauth_signature"), Some("kd94hf93k423kf44&"));
+    /// ```
+    pub fn parse(header: &str) -> Result<Self, OAuthHeaderError> {
+        let bytes = header.as_bytes();
+        let mut at = skip_whitespace(bytes, 0);
+        let scheme_end = at + 5;
+        let scheme_matches = bytes
+            .get(at..scheme_end)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case(b"OAuth"));
+        let followed_by_space = bytes.get(scheme_end).is_none_or(|b| is_whitespace(*b));
+        if !scheme_matches || !followed_by_space {
+            return Err(OAuthHeaderError::NotOAuthScheme);
+        }
+        at = scheme_end;
+
+        let mut parsed = Self::default();
+        let mut first = true;
+        loop {
+            let before_separator = at;
+            at = skip_whitespace(bytes, at);
+            let mut separated = first || at > before_separator;
+            while bytes.get(at) == Some(&b',') {
+                separated = true;
+                at = skip_whitespace(bytes, at + 1);
+            }
+            if at >= bytes.len() {
+                break;
+            }
+            if !separated {
+                return Err(OAuthHeaderError::ExpectedSeparator { at });
+            }
+            first = false;
+
+            let name_start = at;
+            while bytes.get(at).is_some_and(|&b| is_token_byte(b)) {
+                at += 1;
+            }
+            if at == name_start {
+                return Err(OAuthHeaderError::ExpectedName { at });
+            }
+            let raw_name = &header[name_start..at];
+            at = skip_whitespace(bytes, at);
+            if bytes.get(at) != Some(&b'=') {
+                return Err(OAuthHeaderError::ExpectedEquals { at });
+            }
+            at = skip_whitespace(bytes, at + 1);
+
+            let raw_value;
+            if bytes.get(at) == Some(&b'"') {
+                let quote = at;
+                let close = bytes[quote + 1..]
+                    .iter()
+                    .position(|&b| b == b'"')
+                    .ok_or(OAuthHeaderError::UnterminatedQuote { at: quote })?;
+                raw_value = &header[quote + 1..quote + 1 + close];
+                at = quote + close + 2;
+            } else {
+                let value_start = at;
+                while bytes
+                    .get(at)
+                    .is_some_and(|&b| b != b',' && !is_whitespace(b))
+                {
+                    at += 1;
+                }
+                raw_value = &header[value_start..at];
+            }
+
+            let decode_error = |source| OAuthHeaderError::Decode {
+                name: raw_name.chars().take(64).collect(),
+                source,
+            };
+            let name = percent_decode(raw_name).map_err(decode_error)?;
+            let value = percent_decode(raw_value).map_err(decode_error)?;
+            let is_duplicate = if name == "realm" {
+                parsed.realm.is_some()
+            } else {
+                parsed.get(&name).is_some()
+            };
+            if is_duplicate {
+                return Err(OAuthHeaderError::Duplicate {
+                    name: name.chars().take(64).collect(),
+                });
+            }
+            if name == "realm" {
+                parsed.realm = Some(value.into_owned());
+            } else {
+                parsed
+                    .parameters
+                    .push((name.into_owned(), value.into_owned()));
+            }
+        }
+        if parsed.parameters.is_empty() && parsed.realm.is_none() {
+            return Err(OAuthHeaderError::NoParameters);
+        }
+        Ok(parsed)
+    }
+}
+
+impl fmt::Debug for OAuthParameters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        if let Some(realm) = &self.realm {
+            map.entry(&"realm", realm);
+        }
+        for (name, value) in &self.parameters {
+            if REDACTED_PARAMETERS.contains(&name.as_str()) {
+                map.entry(name, &"[redacted]");
+            } else {
+                map.entry(name, value);
+            }
+        }
+        map.finish()
+    }
+}
+
+fn is_whitespace(byte: u8) -> bool {
+    // CR and LF are accepted as folding whitespace, as in the multi-line layout of the Discogs
+    // docs; `http::HeaderValue` never holds them, so this matters only for text parsed directly.
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(|&b| is_whitespace(b)) {
+        at += 1;
+    }
+    at
+}
+
+/// RFC 7230 `tchar`, plus `%` for percent-encoded names.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_with_commas_quotes_and_encoding() {
+        let params = OAuthParameters::new(
+            Some("Photos".into()),
+            [
+                ("oauth_consumer_key", "dpf43f3p2l4k3l03"),
+                ("oauth_callback", "http://printer.example.com/ready"),
+            ],
+        );
+        assert_eq!(
+            params.to_header_value(),
+            "OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", \
+             oauth_callback=\"http%3A%2F%2Fprinter.example.com%2Fready\""
+        );
+    }
+
+    /// The Discogs docs' step-4 example, with its missing comma after `oauth_token` and its
+    /// multi-line layout.
+    #[test]
+    fn parses_the_discogs_docs_access_token_example() {
+        let header = "OAuth oauth_consumer_key=\"your_consumer_key\",\n        \
+            oauth_nonce=\"random_string_or_timestamp\",\n        \
+            oauth_token=\"oauth_token_received_from_step_2\"\n        \
+            oauth_signature=\"your_consumer_secret&\",\n        \
+            oauth_signature_method=\"PLAINTEXT\",\n        \
+            oauth_timestamp=\"current_timestamp\",\n        \
+            oauth_verifier=\"users_verifier\"";
+        let params = OAuthParameters::parse(header).unwrap();
+        assert_eq!(
+            params.iter().collect::<Vec<_>>(),
+            [
+                ("oauth_consumer_key", "your_consumer_key"),
+                ("oauth_nonce", "random_string_or_timestamp"),
+                ("oauth_token", "oauth_token_received_from_step_2"),
+                ("oauth_signature", "your_consumer_secret&"),
+                ("oauth_signature_method", "PLAINTEXT"),
+                ("oauth_timestamp", "current_timestamp"),
+                ("oauth_verifier", "users_verifier"),
+            ]
+        );
+    }
+
+    #[test]
+    fn whitespace_case_and_quoting_variations() {
+        for header in [
+            "OAuth a=\"1\",b=\"2\"",
+            "oauth   a = \"1\" ,  b=2",
+            "OAUTH\ta=1,,b=\"2\"",
+            "  OAuth a=\"1\", b=\"2\",",
+        ] {
+            let params = OAuthParameters::parse(header).unwrap();
+            assert_eq!(
+                params.iter().collect::<Vec<_>>(),
+                [("a", "1"), ("b", "2")],
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_headers_get_exact_errors() {
+        use OAuthHeaderError::*;
+        let cases: [(&str, OAuthHeaderError); 10] = [
+            ("Basic abc", NotOAuthScheme),
+            ("OAuthx a=1", NotOAuthScheme),
+            ("", NotOAuthScheme),
+            ("OAuth", NoParameters),
+            ("OAuth   ", NoParameters),
+            ("OAuth a=\"1", UnterminatedQuote { at: 8 }),
+            ("OAuth a", ExpectedEquals { at: 7 }),
+            ("OAuth =1", ExpectedName { at: 6 }),
+            ("OAuth a=\"1\"b=\"2\"", ExpectedSeparator { at: 11 }),
+            ("OAuth a=\"1\", a=\"2\"", Duplicate { name: "a".into() }),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(OAuthParameters::parse(header), Err(expected), "{header}");
+        }
+        assert_eq!(
+            OAuthParameters::parse("OAuth realm=\"x\", realm=\"y\""),
+            Err(Duplicate {
+                name: "realm".into()
+            })
+        );
+        assert_eq!(
+            OAuthParameters::parse("OAuth a=\"%G0\""),
+            Err(Decode {
+                name: "a".into(),
+                source: DecodeError::BadPercentEscape
+            })
+        );
+        // Duplicates are found after decoding: `%61` is `a`.
+        assert_eq!(
+            OAuthParameters::parse("OAuth a=\"1\", %61=\"2\""),
+            Err(Duplicate { name: "a".into() })
+        );
+    }
+
+    #[test]
+    fn debug_hides_signature_and_verifier() {
+        let params = OAuthParameters::new(
+            None,
+            [
+                ("oauth_consumer_key", "public"),
+                ("oauth_signature", "consumer-secret&"),
+                ("oauth_verifier", "verifier-secret"),
+            ],
+        );
+        let shown = format!("{params:?}");
+        assert!(shown.contains("public"));
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+}

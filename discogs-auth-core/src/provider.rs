@@ -1,0 +1,412 @@
+//! The provider side: read and verify a signed request, as Discogs (or a local stand-in) does.
+//!
+//! Verification covers the signature only. Replay protection (remembering nonces) and the
+//! timestamp window are the provider's policy; [`SignedRequest::timestamp`] and
+//! [`SignedRequest::nonce`] give it what it needs.
+
+use std::fmt;
+
+use http::header::{AUTHORIZATION, HOST};
+use http::{Method, Request, Uri};
+use subtle::ConstantTimeEq;
+
+use crate::credentials::{ConsumerSecret, TokenSecret};
+use crate::freshness::{FreshnessError, Nonce, Timestamp};
+use crate::oauth::sign::is_form;
+use crate::oauth_header::{OAuthHeaderError, OAuthParameters};
+use crate::signature::{SignatureBase, SignatureMethod, SigningError, compute_signature};
+
+/// A signed request could not be read or its signature does not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// There is no `Authorization` header.
+    #[error("the request has no Authorization header")]
+    MissingAuthorization,
+    /// There is more than one `Authorization` header.
+    #[error("the request has more than one Authorization header")]
+    MultipleAuthorization,
+    /// The `Authorization` header is not readable as OAuth.
+    #[error(transparent)]
+    Header(#[from] OAuthHeaderError),
+    /// A required protocol parameter is missing.
+    #[error("the OAuth header has no `{name}`")]
+    MissingParameter {
+        /// The parameter.
+        name: &'static str,
+    },
+    /// `oauth_signature_method` names a method this build does not verify.
+    #[error("unsupported oauth_signature_method")]
+    UnsupportedSignatureMethod,
+    /// `oauth_version` is present and is not `1.0`.
+    #[error("unsupported oauth_version (only 1.0)")]
+    UnsupportedVersion,
+    /// `oauth_timestamp` is not a whole number of seconds.
+    #[error("oauth_timestamp is not a whole number of seconds")]
+    InvalidTimestamp,
+    /// `oauth_nonce` is empty, too long or has characters outside the unreserved set.
+    #[error("invalid oauth_nonce: {0}")]
+    InvalidNonce(FreshnessError),
+    /// The request URI is relative and there is no usable `Host` header to rebuild it.
+    #[error("the request URI is relative and the Host header is missing or invalid")]
+    MissingHost,
+    /// The request cannot be put in the form the signature covers.
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    /// The signature does not match the request and the secrets.
+    #[error("the signature does not match")]
+    SignatureMismatch,
+}
+
+/// An OAuth-signed request, read but not yet verified.
+#[derive(Clone)]
+pub struct SignedRequest {
+    parameters: OAuthParameters,
+    signature_method: SignatureMethod,
+    timestamp: Timestamp,
+    nonce: Nonce,
+    method: Method,
+    uri: Uri,
+    form_body: Option<Vec<u8>>,
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("parameters", &self.parameters)
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SignedRequest {
+    /// Reads the `Authorization: OAuth` header and what the signature covers.
+    ///
+    /// A relative request URI (what a server sees) is made absolute with the `Host` header and
+    /// `http`, which is right for a provider on loopback; behind TLS, use
+    /// [`SignedRequest::from_request_with_origin`].
+    pub fn from_request<B: AsRef<[u8]>>(request: &Request<B>) -> Result<Self, VerifyError> {
+        Self::from_request_with_origin(request, None)
+    }
+
+    /// Like [`SignedRequest::from_request`], with the scheme and host the client addressed
+    /// (e.g. `https://api.discogs.com`) for relative request URIs.
+    pub fn from_request_with_origin<B: AsRef<[u8]>>(
+        request: &Request<B>,
+        origin: Option<&str>,
+    ) -> Result<Self, VerifyError> {
+        let mut values = request.headers().get_all(AUTHORIZATION).iter();
+        let header = values.next().ok_or(VerifyError::MissingAuthorization)?;
+        if values.next().is_some() {
+            return Err(VerifyError::MultipleAuthorization);
+        }
+        let header = header
+            .to_str()
+            .map_err(|_| VerifyError::Header(OAuthHeaderError::NotOAuthScheme))?;
+        let parameters = OAuthParameters::parse(header)?;
+
+        let required = |name: &'static str| {
+            parameters
+                .get(name)
+                .ok_or(VerifyError::MissingParameter { name })
+        };
+        required("oauth_consumer_key")?;
+        required("oauth_signature")?;
+        let signature_method = SignatureMethod::from_name(required("oauth_signature_method")?)
+            .ok_or(VerifyError::UnsupportedSignatureMethod)?;
+        let timestamp = required("oauth_timestamp")?;
+        let timestamp = timestamp
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| timestamp.parse::<u64>().ok())
+            .flatten()
+            .and_then(|seconds| Timestamp::from_unix_seconds(seconds).ok())
+            .ok_or(VerifyError::InvalidTimestamp)?;
+        let nonce = Nonce::new(required("oauth_nonce")?).map_err(VerifyError::InvalidNonce)?;
+        if parameters.get("oauth_version").is_some_and(|v| v != "1.0") {
+            return Err(VerifyError::UnsupportedVersion);
+        }
+
+        let uri = absolute_uri(request, origin)?;
+        let form_body = is_form(request.headers()).then(|| request.body().as_ref().to_vec());
+        Ok(Self {
+            parameters,
+            signature_method,
+            timestamp,
+            nonce,
+            method: request.method().clone(),
+            uri,
+            form_body,
+        })
+    }
+
+    /// `oauth_consumer_key`: look up the consumer secret with it.
+    pub fn consumer_key(&self) -> &str {
+        self.parameters
+            .get("oauth_consumer_key")
+            .unwrap_or_default()
+    }
+
+    /// `oauth_token`, if the request carries one: look up its secret with it.
+    pub fn token(&self) -> Option<&str> {
+        self.parameters.get("oauth_token")
+    }
+
+    /// `oauth_callback` (request-token step).
+    pub fn callback(&self) -> Option<&str> {
+        self.parameters.get("oauth_callback")
+    }
+
+    /// `oauth_verifier` (access-token step). Compare it in constant time with
+    /// [`secrets_equal`].
+    pub fn verifier(&self) -> Option<&str> {
+        self.parameters.get("oauth_verifier")
+    }
+
+    /// `oauth_timestamp`.
+    pub fn timestamp(&self) -> Timestamp {
+        self.timestamp
+    }
+
+    /// `oauth_nonce`.
+    pub fn nonce(&self) -> &Nonce {
+        &self.nonce
+    }
+
+    /// `oauth_signature_method`.
+    pub fn signature_method(&self) -> SignatureMethod {
+        self.signature_method
+    }
+
+    /// The request's absolute URI, as signed.
+    pub fn uri(&self) -> &Uri {
+        &self.uri
+    }
+
+    /// All protocol parameters.
+    pub fn parameters(&self) -> &OAuthParameters {
+        &self.parameters
+    }
+
+    /// Checks the signature against the consumer secret and the secret of the token the request
+    /// names (`None` for the request-token step). The comparison takes constant time.
+    pub fn verify(
+        &self,
+        consumer_secret: &ConsumerSecret,
+        token_secret: Option<&TokenSecret>,
+    ) -> Result<(), VerifyError> {
+        let protocol: Vec<(&str, &str)> = self.parameters.iter().collect();
+        let base = SignatureBase {
+            method: &self.method,
+            uri: &self.uri,
+            protocol_parameters: &protocol,
+            form_body: self.form_body.as_deref(),
+        };
+        let expected = compute_signature(
+            self.signature_method,
+            &base,
+            consumer_secret.expose_secret(),
+            token_secret.map(TokenSecret::expose_secret),
+        )?;
+        let given = self.parameters.get("oauth_signature").unwrap_or_default();
+        if secrets_equal(&expected, given) {
+            Ok(())
+        } else {
+            Err(VerifyError::SignatureMismatch)
+        }
+    }
+}
+
+/// Compares two secrets in time that depends only on their lengths, never on where they differ.
+pub fn secrets_equal(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, VerifyError> {
+    let uri = request.uri();
+    if uri.scheme().is_some() && uri.authority().is_some() {
+        return Ok(uri.clone());
+    }
+    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let origin = match origin {
+        Some(origin) => origin.trim_end_matches('/').to_owned(),
+        None => {
+            let host = request
+                .headers()
+                .get(HOST)
+                .and_then(|host| host.to_str().ok())
+                .filter(|host| !host.is_empty())
+                .ok_or(VerifyError::MissingHost)?;
+            format!("http://{host}")
+        }
+    };
+    format!("{origin}{path_and_query}")
+        .parse()
+        .map_err(|_| VerifyError::MissingHost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::AccessToken;
+    use crate::freshness::Freshness;
+    use crate::oauth::test_support::rfc_client;
+
+    fn consumer_secret() -> ConsumerSecret {
+        ConsumerSecret::new("kd94hf93k423kf44").unwrap()
+    }
+
+    fn signed(method: SignatureMethod) -> Request<Vec<u8>> {
+        let mut request =
+            Request::get("http://photos.example.net/photos?file=vacation.jpg&size=original")
+                .body(Vec::new())
+                .unwrap();
+        rfc_client(method)
+            .sign_request(
+                &AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00").unwrap(),
+                &mut request,
+                &Freshness::new("chapoH", 137131202).unwrap(),
+            )
+            .unwrap();
+        request
+    }
+
+    #[test]
+    fn verifies_what_the_client_signed() {
+        let token_secret = TokenSecret::new("pfkkdhi9sl3r4s00").unwrap();
+        let wrong = TokenSecret::new("wrong").unwrap();
+        let methods = [
+            SignatureMethod::Plaintext,
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1,
+        ];
+        for method in methods {
+            let request = SignedRequest::from_request(&signed(method)).unwrap();
+            assert_eq!(request.consumer_key(), "dpf43f3p2l4k3l03");
+            assert_eq!(request.token(), Some("nnch734d00sl2jdk"));
+            assert_eq!(request.nonce().as_str(), "chapoH");
+            assert_eq!(request.timestamp().as_unix_seconds(), 137131202);
+            assert_eq!(
+                request.verify(&consumer_secret(), Some(&token_secret)),
+                Ok(())
+            );
+            assert_eq!(
+                request.verify(&consumer_secret(), Some(&wrong)),
+                Err(VerifyError::SignatureMismatch)
+            );
+            assert_eq!(
+                request.verify(&consumer_secret(), None),
+                Err(VerifyError::SignatureMismatch)
+            );
+        }
+    }
+
+    /// A server sees a relative URI and a Host header.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn relative_uri_is_rebuilt_from_host() {
+        let signed = signed(SignatureMethod::HmacSha1);
+        let mut as_received = Request::get("/photos?file=vacation.jpg&size=original")
+            .header(HOST, "photos.example.net")
+            .body(Vec::new())
+            .unwrap();
+        as_received
+            .headers_mut()
+            .insert(AUTHORIZATION, signed.headers()[AUTHORIZATION].clone());
+        let token_secret = TokenSecret::new("pfkkdhi9sl3r4s00").unwrap();
+        let request = SignedRequest::from_request(&as_received).unwrap();
+        assert_eq!(
+            request.verify(&consumer_secret(), Some(&token_secret)),
+            Ok(())
+        );
+
+        let https = SignedRequest::from_request_with_origin(
+            &as_received,
+            Some("https://photos.example.net"),
+        )
+        .unwrap();
+        assert_eq!(
+            https.verify(&consumer_secret(), Some(&token_secret)),
+            Err(VerifyError::SignatureMismatch)
+        );
+
+        as_received.headers_mut().remove(HOST);
+        assert_eq!(
+            SignedRequest::from_request(&as_received).map(|_| ()),
+            Err(VerifyError::MissingHost)
+        );
+    }
+
+    #[test]
+    fn unreadable_requests_get_exact_errors() {
+        let with_header = |value: &str| {
+            Request::get("http://example.com/")
+                .header(AUTHORIZATION, value)
+                .body(Vec::new())
+                .unwrap()
+        };
+        let read = |request: &Request<Vec<u8>>| SignedRequest::from_request(request).map(|_| ());
+        let complete = "oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_nonce=\"n\"";
+        assert_eq!(
+            read(&Request::new(Vec::new())),
+            Err(VerifyError::MissingAuthorization)
+        );
+        let mut twice = with_header("OAuth a=1");
+        twice
+            .headers_mut()
+            .append(AUTHORIZATION, "OAuth b=2".parse().unwrap());
+        assert_eq!(read(&twice), Err(VerifyError::MultipleAuthorization));
+        assert_eq!(
+            read(&with_header("Discogs token=x")),
+            Err(VerifyError::Header(OAuthHeaderError::NotOAuthScheme))
+        );
+        assert_eq!(
+            read(&with_header("OAuth oauth_signature=\"s\"")),
+            Err(VerifyError::MissingParameter {
+                name: "oauth_consumer_key"
+            })
+        );
+        assert_eq!(
+            read(&with_header(&format!(
+                "OAuth {complete}, oauth_signature_method=\"RSA-SHA1\", oauth_timestamp=\"1\""
+            ))),
+            Err(VerifyError::UnsupportedSignatureMethod)
+        );
+        assert_eq!(
+            read(&with_header(&format!(
+                "OAuth {complete}, oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1700000000000\""
+            ))),
+            Err(VerifyError::InvalidTimestamp)
+        );
+        assert_eq!(
+            read(&with_header(&format!(
+                "OAuth {complete}, oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"+1\""
+            ))),
+            Err(VerifyError::InvalidTimestamp)
+        );
+        assert_eq!(
+            read(&with_header(&format!(
+                "OAuth oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1\", oauth_nonce=\"{}\"",
+                "n".repeat(65)
+            ))),
+            Err(VerifyError::InvalidNonce(FreshnessError::NonceTooLong {
+                len: 65
+            }))
+        );
+        assert_eq!(
+            read(&with_header(&format!(
+                "OAuth {complete}, oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1\", oauth_version=\"2.0\""
+            ))),
+            Err(VerifyError::UnsupportedVersion)
+        );
+    }
+
+    #[test]
+    fn constant_time_comparison_is_exact() {
+        assert!(secrets_equal("abc", "abc"));
+        assert!(!secrets_equal("abc", "abd"));
+        assert!(!secrets_equal("abc", "abcd"));
+        assert!(secrets_equal("", ""));
+    }
+}

@@ -1,0 +1,166 @@
+//! Discogs' rate-limit headers: `X-Discogs-Ratelimit`, `-Used` and `-Remaining`.
+
+use http::HeaderMap;
+
+/// `X-Discogs-Ratelimit`: requests allowed per minute (moving window).
+pub const LIMIT_HEADER: &str = "x-discogs-ratelimit";
+/// `X-Discogs-Ratelimit-Used`: requests made in the current window.
+pub const USED_HEADER: &str = "x-discogs-ratelimit-used";
+/// `X-Discogs-Ratelimit-Remaining`: requests left in the current window.
+pub const REMAINING_HEADER: &str = "x-discogs-ratelimit-remaining";
+
+/// The rate-limit figures of a reply (60 a minute when authenticated, 25 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: u32,
+    /// Requests already made in the window.
+    pub used: u32,
+    /// Requests left in the window.
+    pub remaining: u32,
+}
+
+/// The rate-limit headers were present but not readable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RateLimitError {
+    /// One of the three headers is missing while another is present.
+    #[error("rate-limit header `{header}` is missing")]
+    Missing {
+        /// The missing header's name.
+        header: &'static str,
+    },
+    /// A header is repeated or is not a whole number.
+    #[error("rate-limit header `{header}` is not a single whole number")]
+    Malformed {
+        /// The malformed header's name.
+        header: &'static str,
+    },
+}
+
+impl RateLimit {
+    /// Reads the three headers: `Ok(None)` when none is present.
+    ///
+    /// ```
+    /// use discogs_auth_core::RateLimit;
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("X-Discogs-Ratelimit", "60".parse().unwrap());
+    /// headers.insert("X-Discogs-Ratelimit-Used", "1".parse().unwrap());
+    /// headers.insert("X-Discogs-Ratelimit-Remaining", "59".parse().unwrap());
+    /// assert_eq!(
+    ///     RateLimit::from_headers(&headers),
+    ///     Ok(Some(RateLimit { limit: 60, used: 1, remaining: 59 }))
+    /// );
+    /// ```
+    pub fn from_headers(headers: &HeaderMap) -> Result<Option<Self>, RateLimitError> {
+        let names = [LIMIT_HEADER, USED_HEADER, REMAINING_HEADER];
+        if names.iter().all(|name| !headers.contains_key(*name)) {
+            return Ok(None);
+        }
+        let [limit, used, remaining] = names.map(|name| read_number(headers, name));
+        Ok(Some(Self {
+            limit: limit?,
+            used: used?,
+            remaining: remaining?,
+        }))
+    }
+
+    /// Adds the three headers to `headers` (for providers such as a local stand-in).
+    pub fn write_headers(&self, headers: &mut HeaderMap) {
+        for (name, value) in [
+            (LIMIT_HEADER, self.limit),
+            (USED_HEADER, self.used),
+            (REMAINING_HEADER, self.remaining),
+        ] {
+            headers.insert(name, http::HeaderValue::from(value));
+        }
+    }
+}
+
+fn read_number(headers: &HeaderMap, header: &'static str) -> Result<u32, RateLimitError> {
+    let mut values = headers.get_all(header).iter();
+    let value = values.next().ok_or(RateLimitError::Missing { header })?;
+    if values.next().is_some() {
+        return Err(RateLimitError::Malformed { header });
+    }
+    value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|text| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|text| text.parse().ok())
+        .ok_or(RateLimitError::Malformed { header })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, value.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn absent_headers_are_none() {
+        assert_eq!(RateLimit::from_headers(&HeaderMap::new()), Ok(None));
+    }
+
+    #[test]
+    fn partial_or_malformed_headers_are_errors() {
+        assert_eq!(
+            RateLimit::from_headers(&headers(&[(LIMIT_HEADER, "60")])),
+            Err(RateLimitError::Missing {
+                header: USED_HEADER
+            })
+        );
+        assert_eq!(
+            RateLimit::from_headers(&headers(&[
+                (LIMIT_HEADER, "60"),
+                (USED_HEADER, "-1"),
+                (REMAINING_HEADER, "61")
+            ])),
+            Err(RateLimitError::Malformed {
+                header: USED_HEADER
+            })
+        );
+        assert_eq!(
+            RateLimit::from_headers(&headers(&[
+                (LIMIT_HEADER, "60"),
+                (LIMIT_HEADER, "25"),
+                (USED_HEADER, "1"),
+                (REMAINING_HEADER, "59")
+            ])),
+            Err(RateLimitError::Malformed {
+                header: LIMIT_HEADER
+            })
+        );
+        assert_eq!(
+            RateLimit::from_headers(&headers(&[
+                (LIMIT_HEADER, "99999999999"),
+                (USED_HEADER, "1"),
+                (REMAINING_HEADER, "59")
+            ])),
+            Err(RateLimitError::Malformed {
+                header: LIMIT_HEADER
+            })
+        );
+    }
+
+    #[test]
+    fn write_then_read() {
+        let figures = RateLimit {
+            limit: 25,
+            used: 25,
+            remaining: 0,
+        };
+        let mut map = HeaderMap::new();
+        figures.write_headers(&mut map);
+        assert_eq!(map["X-Discogs-Ratelimit-Remaining"], "0");
+        assert_eq!(RateLimit::from_headers(&map), Ok(Some(figures)));
+    }
+}

@@ -1,0 +1,374 @@
+//! Replies: status codes to typed errors, error bodies (JSON, plain text or HTML) to a message.
+
+use std::fmt;
+
+use http::{Response, StatusCode, header};
+
+use crate::credentials::CredentialError;
+use crate::encoding::FormError;
+use crate::rate_limit::RateLimit;
+
+/// Longest error message kept from a reply, in characters.
+pub const MAX_ERROR_MESSAGE_CHARS: usize = 200;
+
+/// A non-success reply: its status, a short message and its rate-limit figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The reply's message: the JSON `message`, the plain text, or an HTML page's title;
+    /// whitespace collapsed, at most [`MAX_ERROR_MESSAGE_CHARS`] characters, and any secret of
+    /// the request that produced it replaced by `[redacted]`.
+    pub message: String,
+    /// The rate-limit headers, if the reply had readable ones.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}: {}", self.status.as_u16(), self.message)
+    }
+}
+
+impl ApiError {
+    /// Reads a reply's status, message and rate limit. `secrets` are replaced by `[redacted]`
+    /// should the provider echo one back.
+    pub fn from_response<B: AsRef<[u8]>>(response: &Response<B>, secrets: &[&str]) -> Self {
+        let is_html = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
+        let mut message = error_message(response.body().as_ref(), is_html, secrets);
+        if message.is_empty() {
+            message = response
+                .status()
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_owned();
+        }
+        Self {
+            status: response.status(),
+            message,
+            rate_limit: RateLimit::from_headers(response.headers()).ok().flatten(),
+        }
+    }
+}
+
+/// A reply could not be turned into the value the step expects.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReplyError {
+    /// 429: the rate limit is exhausted; wait for the moving window to free up.
+    #[error("rate limited by Discogs ({0})")]
+    RateLimited(ApiError),
+    /// 401: the credentials or the signature were refused.
+    #[error("unauthorized ({0})")]
+    Unauthorized(ApiError),
+    /// 403 on a signed call. Discogs answers as if anonymous when a signature does not cover
+    /// the query string, so this usually means the request was not signed as sent.
+    #[error(
+        "forbidden ({0}); if this call was signed, check that the query string was signed as sent"
+    )]
+    Forbidden(ApiError),
+    /// The access-token step failed after the request token's 15 minutes were up.
+    #[error("the request token has expired (15 minutes after issue); start the flow again ({0})")]
+    RequestTokenExpired(ApiError),
+    /// The request-token step was refused and this machine's clock is off.
+    #[error(
+        "the request was refused and this machine's clock looks wrong{}; fix the clock or use an OffsetClock ({error})",
+        skew_seconds.map(|s| format!(" (off by {s} s)")).unwrap_or_default()
+    )]
+    ClockSkew {
+        /// Our clock minus the provider's (from its `Date` header), when known.
+        skew_seconds: Option<i64>,
+        /// The reply.
+        error: ApiError,
+    },
+    /// Any other unexpected status.
+    #[error("unexpected reply ({0})")]
+    Status(ApiError),
+    /// A success reply whose form body could not be read.
+    #[error("the reply body is not valid form data: {0}")]
+    MalformedForm(FormError),
+    /// A success reply whose JSON body could not be read.
+    #[error("the reply body is not the expected JSON: {detail}")]
+    MalformedJson {
+        /// What serde_json said (truncated).
+        detail: String,
+    },
+    /// A required field is missing from the reply.
+    #[error("the reply has no `{field}`")]
+    MissingField {
+        /// The field's name.
+        field: &'static str,
+    },
+    /// A field of the reply is not a valid credential (empty, control characters, too long).
+    #[error("the reply has an unusable value: {0}")]
+    InvalidField(CredentialError),
+    /// The request-token reply did not say `oauth_callback_confirmed=true` (OAuth 1.0a).
+    #[error("the request-token reply did not confirm the callback (oauth_callback_confirmed)")]
+    CallbackNotConfirmed,
+}
+
+impl ReplyError {
+    /// The reply's status and message, for errors that came from a non-success status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Self::RateLimited(error)
+            | Self::Unauthorized(error)
+            | Self::Forbidden(error)
+            | Self::RequestTokenExpired(error)
+            | Self::Status(error)
+            | Self::ClockSkew { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The rate-limit figures, when the reply carried them.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.api_error().and_then(|error| error.rate_limit)
+    }
+}
+
+/// The body of a success (2xx) reply, or the typed error for any other status.
+///
+/// ```
+/// use discogs_auth_core::{check_reply, ReplyError};
+/// let reply = http::Response::builder()
+///     .status(401)
+///     .body("Invalid consumer.")
+///     .unwrap();
+/// match check_reply(&reply, &[]) {
+///     Err(ReplyError::Unauthorized(error)) => assert_eq!(error.message, "Invalid consumer."),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub fn check_reply<'a, B: AsRef<[u8]>>(
+    response: &'a Response<B>,
+    secrets: &[&str],
+) -> Result<&'a [u8], ReplyError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response.body().as_ref());
+    }
+    let error = ApiError::from_response(response, secrets);
+    Err(match status {
+        StatusCode::TOO_MANY_REQUESTS => ReplyError::RateLimited(error),
+        StatusCode::UNAUTHORIZED => ReplyError::Unauthorized(error),
+        StatusCode::FORBIDDEN => ReplyError::Forbidden(error),
+        _ => ReplyError::Status(error),
+    })
+}
+
+fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim_start();
+    let extracted: String = if trimmed.starts_with('{') {
+        json_message(trimmed).unwrap_or_else(|| trimmed.to_owned())
+    } else if is_html || trimmed.starts_with('<') {
+        html_title(trimmed).unwrap_or_else(|| strip_tags(trimmed))
+    } else {
+        trimmed.to_owned()
+    };
+    let mut message = collapse_whitespace(&extracted);
+    for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
+        message = message.replace(secret, "[redacted]");
+    }
+    truncate_chars(message, MAX_ERROR_MESSAGE_CHARS)
+}
+
+fn json_message(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ErrorBody {
+        message: String,
+    }
+    serde_json::from_str::<ErrorBody>(text)
+        .ok()
+        .map(|body| body.message)
+}
+
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let content_start = open + lower[open..].find('>')? + 1;
+    let content_len = lower[content_start..].find("</title")?;
+    Some(html[content_start..content_start + content_len].to_owned())
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len().min(4096));
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+pub(crate) fn truncate_chars(mut text: String, max: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, content_type: Option<&str>, body: &str) -> Response<Vec<u8>> {
+        let mut builder = Response::builder().status(status);
+        if let Some(content_type) = content_type {
+            builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
+        builder.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    fn api_error(response: &Response<Vec<u8>>) -> ApiError {
+        ApiError::from_response(response, &[])
+    }
+
+    #[test]
+    fn json_message_is_extracted() {
+        let error = api_error(&reply(
+            401,
+            Some("application/json"),
+            r#"{"message": "You must authenticate to access this resource."}"#,
+        ));
+        assert_eq!(error.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            error.message,
+            "You must authenticate to access this resource."
+        );
+    }
+
+    /// The token endpoints answer errors in plain text.
+    #[test]
+    fn plain_text_messages_from_token_endpoints() {
+        for body in [
+            "Invalid consumer.",
+            "Parameter not found: oauth_consumer_key",
+        ] {
+            assert_eq!(
+                api_error(&reply(401, Some("text/plain"), body)).message,
+                body
+            );
+        }
+    }
+
+    #[test]
+    fn html_pages_give_their_title() {
+        let page = "<!DOCTYPE html>\n<html><head><TITLE>502 Bad\n Gateway</TITLE></head>\
+                    <body><h1>Bad Gateway</h1></body></html>";
+        assert_eq!(
+            api_error(&reply(502, Some("text/html; charset=utf-8"), page)).message,
+            "502 Bad Gateway"
+        );
+        assert_eq!(
+            api_error(&reply(
+                503,
+                None,
+                "<html><body><p>Service <b>down</b></p></body></html>"
+            ))
+            .message,
+            "Service down"
+        );
+    }
+
+    #[test]
+    fn empty_body_falls_back_to_the_reason_phrase() {
+        assert_eq!(api_error(&reply(400, None, "  ")).message, "Bad Request");
+    }
+
+    #[test]
+    fn long_messages_are_truncated() {
+        let message = api_error(&reply(500, None, &"x".repeat(10_000))).message;
+        assert_eq!(message.chars().count(), MAX_ERROR_MESSAGE_CHARS + 1);
+        assert!(message.ends_with('…'));
+    }
+
+    #[test]
+    fn echoed_secrets_are_redacted() {
+        let response = reply(400, None, "Invalid verifier s3cr3t-verifier for token t");
+        let error = ApiError::from_response(&response, &["s3cr3t-verifier"]);
+        assert_eq!(error.message, "Invalid verifier [redacted] for token t");
+    }
+
+    #[test]
+    fn statuses_map_to_variants() {
+        let rate_limited = Response::builder()
+            .status(429)
+            .header("X-Discogs-Ratelimit", "60")
+            .header("X-Discogs-Ratelimit-Used", "60")
+            .header("X-Discogs-Ratelimit-Remaining", "0")
+            .body(br#"{"message": "You are making requests too quickly."}"#.to_vec())
+            .unwrap();
+        let error = check_reply(&rate_limited, &[]).unwrap_err();
+        assert_eq!(
+            error,
+            ReplyError::RateLimited(ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                message: "You are making requests too quickly.".into(),
+                rate_limit: Some(RateLimit {
+                    limit: 60,
+                    used: 60,
+                    remaining: 0
+                }),
+            })
+        );
+        assert_eq!(error.rate_limit().map(|r| r.remaining), Some(0));
+        assert!(matches!(
+            check_reply(&reply(403, None, "{\"message\": \"x\"}"), &[]),
+            Err(ReplyError::Forbidden(_))
+        ));
+        assert!(matches!(
+            check_reply(&reply(302, None, ""), &[]),
+            Err(ReplyError::Status(ApiError {
+                status: StatusCode::FOUND,
+                ..
+            }))
+        ));
+        assert_eq!(check_reply(&reply(200, None, "ok"), &[]).unwrap(), b"ok");
+    }
+
+    #[test]
+    fn forbidden_explains_the_query_signing_pitfall() {
+        let error = check_reply(
+            &reply(
+                403,
+                None,
+                "{\"message\": \"You don't have permission to access this resource.\"}",
+            ),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "forbidden (HTTP 403: You don't have permission to access this resource.); \
+             if this call was signed, check that the query string was signed as sent"
+        );
+    }
+}
