@@ -66,6 +66,23 @@ pub fn percent_decode(value: &str) -> Result<Cow<'_, str>, DecodeError> {
     }
 }
 
+/// Decodes one name or value of form data: `+` is a space, `%XX` escapes are decoded (a `%`
+/// that starts no valid escape stays as it is, as every form parser does), and the result must
+/// be UTF-8.
+fn decode_form_component(raw: &[u8]) -> Result<String, FormError> {
+    let spaced: Cow<'_, [u8]> = if raw.contains(&b'+') {
+        Cow::Owned(
+            raw.iter()
+                .map(|&byte| if byte == b'+' { b' ' } else { byte })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(raw)
+    };
+    let decoded: Cow<'_, [u8]> = percent_encoding::percent_decode(&spaced).into();
+    String::from_utf8(decoded.into_owned()).map_err(|_| FormError::NotUtf8)
+}
+
 /// Decoded `application/x-www-form-urlencoded` pairs (a reply body, a query string, a callback),
 /// in their original order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,18 +113,17 @@ impl FormPairs {
     /// assert_eq!(pairs.unique("oauth_token").unwrap(), Some("abc123"));
     /// ```
     pub fn parse(input: &[u8]) -> Result<Self, FormError> {
-        let text = std::str::from_utf8(input).map_err(|_| FormError::NotUtf8)?;
-        // `form_urlencoded` replaces escapes that decode to invalid UTF-8 with U+FFFD; when the
-        // input itself has none, a U+FFFD in the output means such an escape, which is refused.
-        let input_has_replacement = text.contains('\u{FFFD}');
-        let mut pairs = Vec::new();
-        for (name, value) in form_urlencoded::parse(input) {
-            let replaced = name.contains('\u{FFFD}') || value.contains('\u{FFFD}');
-            if replaced && !input_has_replacement {
-                return Err(FormError::NotUtf8);
-            }
-            pairs.push((name.into_owned(), value.into_owned()));
-        }
+        let pairs = input
+            .split(|&byte| byte == b'&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = match pair.iter().position(|&byte| byte == b'=') {
+                    Some(equals) => (&pair[..equals], &pair[equals + 1..]),
+                    None => (pair, &[][..]),
+                };
+                Ok((decode_form_component(name)?, decode_form_component(value)?))
+            })
+            .collect::<Result<_, FormError>>()?;
         Ok(Self(pairs))
     }
 
@@ -200,6 +216,22 @@ mod tests {
                 .unique("a")
                 .unwrap(),
             Some("\u{FFFD}")
+        );
+        // An encoded U+FFFD is valid UTF-8 like any other character.
+        assert_eq!(
+            FormPairs::parse(b"a=%EF%BF%BD")
+                .unwrap()
+                .unique("a")
+                .unwrap(),
+            Some("\u{FFFD}")
+        );
+        // A stray `%` stays as it is; empty segments are skipped.
+        assert_eq!(
+            FormPairs::parse(b"&q=100%&&r=%2").unwrap().into_vec(),
+            [
+                ("q".to_owned(), "100%".to_owned()),
+                ("r".to_owned(), "%2".to_owned())
+            ]
         );
     }
 }

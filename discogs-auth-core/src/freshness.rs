@@ -276,8 +276,8 @@ impl Freshness {
 
     /// A nonce and a time from the given sources.
     pub fn from_sources(
-        nonces: &impl NonceSource,
-        clock: &impl Clock,
+        nonces: &(impl NonceSource + ?Sized),
+        clock: &(impl Clock + ?Sized),
     ) -> Result<Self, RandomSourceError> {
         Ok(Self {
             nonce: nonces.next_nonce()?,

@@ -108,7 +108,9 @@ mod oauth_header;
 mod provider;
 mod rate_limit;
 mod reply;
+mod session;
 pub mod signature;
+mod transport;
 
 pub use http;
 
@@ -132,4 +134,9 @@ pub use oauth_header::{OAuthHeaderError, OAuthParameters};
 pub use provider::{SignedRequest, VerifyError, secrets_equal};
 pub use rate_limit::{RateLimit, RateLimitError};
 pub use reply::{ApiError, MAX_ERROR_MESSAGE_CHARS, ReplyError, check_reply};
+pub use session::{FlowError, Session};
 pub use signature::{SignatureMethod, SigningError};
+pub use transport::{
+    AsyncTransport, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, SyncTransport,
+    TransportError, ensure_secure_url,
+};

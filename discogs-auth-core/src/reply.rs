@@ -5,7 +5,7 @@ use std::fmt;
 use http::{Response, StatusCode, header};
 
 use crate::credentials::CredentialError;
-use crate::encoding::FormError;
+use crate::encoding::{FormError, percent_encode};
 use crate::rate_limit::RateLimit;
 
 /// Longest error message kept from a reply, in characters.
@@ -171,11 +171,25 @@ fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
     } else {
         trimmed.to_owned()
     };
-    let mut message = collapse_whitespace(&extracted);
+    // Redacted before and after collapsing whitespace, so that a secret with runs of spaces
+    // matches either way, and in percent-encoded form too (the shape a signature echo takes).
+    let message = collapse_whitespace(&redact(extracted, secrets));
+    truncate_chars(redact(message, secrets), MAX_ERROR_MESSAGE_CHARS)
+}
+
+fn redact(mut text: String, secrets: &[&str]) -> String {
     for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
-        message = message.replace(secret, "[redacted]");
+        for form in [
+            (*secret).to_owned(),
+            percent_encode(secret).into_owned(),
+            collapse_whitespace(secret),
+        ] {
+            if !form.is_empty() && text.contains(&form) {
+                text = text.replace(&form, "[redacted]");
+            }
+        }
     }
-    truncate_chars(message, MAX_ERROR_MESSAGE_CHARS)
+    text
 }
 
 fn json_message(text: &str) -> Option<String> {
@@ -315,6 +329,18 @@ mod tests {
         let response = reply(400, None, "Invalid verifier s3cr3t-verifier for token t");
         let error = ApiError::from_response(&response, &["s3cr3t-verifier"]);
         assert_eq!(error.message, "Invalid verifier [redacted] for token t");
+    }
+
+    #[test]
+    fn secrets_are_redacted_whatever_their_spacing_or_encoding() {
+        for body in [
+            "Invalid consumer se  cret.",
+            "Invalid consumer se cret.",
+            "Invalid consumer se%20%20cret.",
+        ] {
+            let error = ApiError::from_response(&reply(401, None, body), &["se  cret"]);
+            assert_eq!(error.message, "Invalid consumer [redacted].", "{body}");
+        }
     }
 
     #[test]

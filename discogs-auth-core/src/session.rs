@@ -1,0 +1,277 @@
+//! The flow written once: every step sent over a [`SyncTransport`] or an [`AsyncTransport`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::header::USER_AGENT;
+use http::{Request, Response};
+
+use crate::credentials::{AccessToken, AuthorizedRequestToken, RequestToken};
+use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
+use crate::freshness::{
+    Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
+};
+use crate::oauth::{Callback, Identity, OAuthClient, RequestError};
+use crate::reply::{ReplyError, check_reply};
+use crate::transport::{AsyncTransport, SyncTransport};
+
+/// A step of the flow failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FlowError<E> {
+    /// The transport could not send the request or receive the reply.
+    #[error(transparent)]
+    Transport(E),
+    /// The request could not be built; nothing was sent.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// The reply was an error status or could not be read.
+    #[error(transparent)]
+    Reply(#[from] ReplyError),
+    /// The OS random source failed while making a nonce; nothing was sent.
+    #[error(transparent)]
+    RandomSource(#[from] RandomSourceError),
+    /// Discogs Auth credentials could not be applied; nothing was sent.
+    #[error(transparent)]
+    DiscogsAuth(#[from] DiscogsAuthError),
+}
+
+/// Drives the OAuth flow and signed API calls over a transport: each method builds the
+/// request with [`OAuthClient`], sends it, and parses the reply.
+///
+/// Time and nonces come from [`SystemClock`] and [`OsNonceSource`] unless replaced with
+/// [`Session::with_clock`] and [`Session::with_nonce_source`].
+///
+/// Blocking methods need `T: SyncTransport`; their `_async` twins need `T: AsyncTransport`.
+///
+/// ```
+/// use discogs_auth_core::*;
+/// use discogs_auth_core::http::{Request, Response};
+///
+/// // A closure plays Discogs.
+/// let discogs = |request: Request<Vec<u8>>| -> Result<Response<Vec<u8>>, std::io::Error> {
+///     assert_eq!(request.uri().path(), "/oauth/request_token");
+///     Ok(Response::new(b"oauth_token=abc123&oauth_token_secret=xyz789&oauth_callback_confirmed=true".to_vec()))
+/// };
+/// let session = Session::new(
+///     OAuthClient::new(Consumer::new("key", "secret")?, UserAgent::new("MyApp/1.0")?),
+///     discogs,
+/// );
+/// let request_token = session.request_token(&Callback::OutOfBand)?;
+/// assert_eq!(session.authorize_url(&request_token), "https://www.discogs.com/oauth/authorize?oauth_token=abc123");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Session<T> {
+    client: OAuthClient,
+    transport: T,
+    clock: Arc<dyn Clock + Send + Sync>,
+    nonces: Arc<dyn NonceSource + Send + Sync>,
+}
+
+impl<T> fmt::Debug for Session<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Session<T> {
+    /// A session sending `client`'s requests over `transport`.
+    pub fn new(client: OAuthClient, transport: T) -> Self {
+        Self {
+            client,
+            transport,
+            clock: Arc::new(SystemClock),
+            nonces: Arc::new(OsNonceSource),
+        }
+    }
+
+    /// Takes the time from `clock` (an [`OffsetClock`](crate::OffsetClock) for a machine
+    /// whose clock is off, a manual clock in tests).
+    pub fn with_clock(mut self, clock: impl Clock + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Takes nonces from `nonces`.
+    pub fn with_nonce_source(mut self, nonces: impl NonceSource + Send + Sync + 'static) -> Self {
+        self.nonces = Arc::new(nonces);
+        self
+    }
+
+    /// The request builder and reply parser.
+    pub fn client(&self) -> &OAuthClient {
+        &self.client
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The page to send the user to after [`Session::request_token`].
+    pub fn authorize_url(&self, request_token: &RequestToken) -> String {
+        self.client.authorize_url(request_token)
+    }
+
+    /// A nonce and timestamp from the session's sources.
+    pub fn freshness(&self) -> Result<Freshness, RandomSourceError> {
+        Freshness::from_sources(&*self.nonces, &*self.clock)
+    }
+
+    fn discogs_auth_request(
+        &self,
+        auth: &DiscogsAuth,
+        placement: Placement,
+        mut request: Request<Vec<u8>>,
+    ) -> Result<Request<Vec<u8>>, DiscogsAuthError> {
+        auth.apply(&mut request, placement)?;
+        if !request.headers().contains_key(USER_AGENT) {
+            let user_agent = self.client.user_agent().as_header_value().clone();
+            request.headers_mut().insert(USER_AGENT, user_agent);
+        }
+        Ok(request)
+    }
+}
+
+/// A success reply as it came; any other status as its typed error.
+fn successful<E>(response: Response<Vec<u8>>) -> Result<Response<Vec<u8>>, FlowError<E>> {
+    check_reply(&response, &[])?;
+    Ok(response)
+}
+
+impl<T: SyncTransport> Session<T> {
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        self.transport.send(request).map_err(FlowError::Transport)
+    }
+
+    /// Step 1: obtains a request token.
+    pub fn request_token(&self, callback: &Callback) -> Result<RequestToken, FlowError<T::Error>> {
+        let freshness = self.freshness()?;
+        let request = self.client.request_token_request(callback, &freshness)?;
+        let response = self.send(request)?;
+        Ok(self
+            .client
+            .on_request_token_response(&response, freshness.timestamp)?)
+    }
+
+    /// Step 3: exchanges an approved request token for an access token.
+    pub fn access_token(
+        &self,
+        authorized: &AuthorizedRequestToken,
+    ) -> Result<AccessToken, FlowError<T::Error>> {
+        let freshness = self.freshness()?;
+        let request = self.client.access_token_request(authorized, &freshness)?;
+        let response = self.send(request)?;
+        Ok(self
+            .client
+            .on_access_token_response(authorized, &response, freshness.timestamp)?)
+    }
+
+    /// Step 4: who the access token acts for.
+    pub fn identity(&self, access_token: &AccessToken) -> Result<Identity, FlowError<T::Error>> {
+        let request = self
+            .client
+            .identity_request(access_token, &self.freshness()?)?;
+        let response = self.send(request)?;
+        Ok(self.client.on_identity_response(&response)?)
+    }
+
+    /// Signs `request` with the access token and sends it. A non-success status is returned as
+    /// its typed [`ReplyError`] (429 as [`ReplyError::RateLimited`] with the figures).
+    pub fn send_signed(
+        &self,
+        access_token: &AccessToken,
+        mut request: Request<Vec<u8>>,
+    ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        self.client
+            .sign_request(access_token, &mut request, &self.freshness()?)?;
+        successful(self.send(request)?)
+    }
+
+    /// Adds Discogs Auth credentials (and the session's `User-Agent` if missing) and sends
+    /// `request`. Statuses are handled as in [`Session::send_signed`].
+    pub fn send_with_discogs_auth(
+        &self,
+        auth: &DiscogsAuth,
+        placement: Placement,
+        request: Request<Vec<u8>>,
+    ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        let request = self.discogs_auth_request(auth, placement, request)?;
+        successful(self.send(request)?)
+    }
+}
+
+impl<T: AsyncTransport> Session<T> {
+    async fn send_async(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        self.transport
+            .send(request)
+            .await
+            .map_err(FlowError::Transport)
+    }
+
+    /// Step 1, async: obtains a request token.
+    pub async fn request_token_async(
+        &self,
+        callback: &Callback,
+    ) -> Result<RequestToken, FlowError<T::Error>> {
+        let freshness = self.freshness()?;
+        let request = self.client.request_token_request(callback, &freshness)?;
+        let response = self.send_async(request).await?;
+        Ok(self
+            .client
+            .on_request_token_response(&response, freshness.timestamp)?)
+    }
+
+    /// Step 3, async: exchanges an approved request token for an access token.
+    pub async fn access_token_async(
+        &self,
+        authorized: &AuthorizedRequestToken,
+    ) -> Result<AccessToken, FlowError<T::Error>> {
+        let freshness = self.freshness()?;
+        let request = self.client.access_token_request(authorized, &freshness)?;
+        let response = self.send_async(request).await?;
+        Ok(self
+            .client
+            .on_access_token_response(authorized, &response, freshness.timestamp)?)
+    }
+
+    /// Step 4, async: who the access token acts for.
+    pub async fn identity_async(
+        &self,
+        access_token: &AccessToken,
+    ) -> Result<Identity, FlowError<T::Error>> {
+        let request = self
+            .client
+            .identity_request(access_token, &self.freshness()?)?;
+        let response = self.send_async(request).await?;
+        Ok(self.client.on_identity_response(&response)?)
+    }
+
+    /// Async [`Session::send_signed`].
+    pub async fn send_signed_async(
+        &self,
+        access_token: &AccessToken,
+        mut request: Request<Vec<u8>>,
+    ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        self.client
+            .sign_request(access_token, &mut request, &self.freshness()?)?;
+        successful(self.send_async(request).await?)
+    }
+
+    /// Async [`Session::send_with_discogs_auth`].
+    pub async fn send_with_discogs_auth_async(
+        &self,
+        auth: &DiscogsAuth,
+        placement: Placement,
+        request: Request<Vec<u8>>,
+    ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        let request = self.discogs_auth_request(auth, placement, request)?;
+        successful(self.send_async(request).await?)
+    }
+}

@@ -1,0 +1,321 @@
+//! The flow driver over closure transports, blocking and async (driven by a hand-written
+//! executor, no async runtime), against a canned Discogs that verifies every signature.
+
+use std::future::Future;
+use std::io;
+use std::pin::pin;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake};
+
+use discogs_auth_core::http::{Request, Response, StatusCode, header};
+use discogs_auth_core::*;
+
+const REQUEST_TOKEN: &str = "req-token";
+const REQUEST_SECRET: &str = "req-secret";
+const VERIFIER: &str = "the-verifier";
+const ACCESS_TOKEN: &str = "acc-token";
+const ACCESS_SECRET: &str = "acc-secret";
+
+/// Answers like Discogs for fixed tokens, after checking each request's signature with the
+/// core's provider-side verification. Records the paths it served.
+#[derive(Default)]
+struct CannedDiscogs {
+    served: Mutex<Vec<String>>,
+    rate_limited: bool,
+}
+
+impl CannedDiscogs {
+    fn answer(&self, request: Request<Vec<u8>>) -> Response<Vec<u8>> {
+        let path = request.uri().path().to_owned();
+        self.served
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(path.clone());
+        assert_eq!(request.headers()[header::USER_AGENT], "session-tests/1.0");
+        if path == "/database/search" && request.headers().contains_key(header::AUTHORIZATION) {
+            let authorization = request.headers()[header::AUTHORIZATION].to_str().unwrap();
+            if authorization.starts_with("Discogs") {
+                return reply(StatusCode::OK, "{\"tier\": \"token\"}");
+            }
+        }
+        let signed = SignedRequest::from_request(&request).expect("a signed request");
+        let consumer_secret = ConsumerSecret::new("consumer-secret").unwrap();
+        let token_secret = match signed.token() {
+            None => None,
+            Some(REQUEST_TOKEN) => Some(TokenSecret::new(REQUEST_SECRET).unwrap()),
+            Some(ACCESS_TOKEN) => Some(TokenSecret::new(ACCESS_SECRET).unwrap()),
+            Some(other) => panic!("unknown token {other}"),
+        };
+        signed
+            .verify(&consumer_secret, token_secret.as_ref())
+            .expect("the signature verifies");
+        match path.as_str() {
+            "/oauth/request_token" => reply(
+                StatusCode::OK,
+                &format!(
+                    "oauth_token={REQUEST_TOKEN}&oauth_token_secret={REQUEST_SECRET}&oauth_callback_confirmed=true"
+                ),
+            ),
+            "/oauth/access_token" => {
+                assert_eq!(signed.verifier(), Some(VERIFIER));
+                reply(
+                    StatusCode::OK,
+                    &format!("oauth_token={ACCESS_TOKEN}&oauth_token_secret={ACCESS_SECRET}"),
+                )
+            }
+            "/oauth/identity" => reply(
+                StatusCode::OK,
+                r#"{"id": 7, "username": "someone", "resource_url": "https://api.discogs.com/users/someone", "consumer_name": "tests"}"#,
+            ),
+            "/database/search" if self.rate_limited => {
+                let mut response = reply(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    r#"{"message": "You are making requests too quickly."}"#,
+                );
+                RateLimit {
+                    limit: 60,
+                    used: 60,
+                    remaining: 0,
+                }
+                .write_headers(response.headers_mut());
+                response
+            }
+            "/database/search" => reply(
+                StatusCode::OK,
+                &format!("{{\"query\": \"{}\"}}", request.uri().query().unwrap_or("")),
+            ),
+            other => panic!("unexpected path {other}"),
+        }
+    }
+
+    fn served(&self) -> Vec<String> {
+        self.served
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+fn reply(status: StatusCode, body: &str) -> Response<Vec<u8>> {
+    let mut response = Response::new(body.as_bytes().to_vec());
+    *response.status_mut() = status;
+    response
+}
+
+fn client(method: SignatureMethod) -> OAuthClient {
+    OAuthClient::new(
+        Consumer::new("consumer-key", "consumer-secret").unwrap(),
+        UserAgent::new("session-tests/1.0").unwrap(),
+    )
+    .with_signature_method(method)
+}
+
+/// Nonces `n1`, `n2`, … and a fixed clock, so the whole run is deterministic.
+fn deterministic<T>(session: Session<T>) -> Session<T> {
+    let counter = AtomicU32::new(0);
+    session
+        .with_clock(|| Timestamp::from_unix_seconds(1_700_000_000).unwrap())
+        .with_nonce_source(move || {
+            Ok(Nonce::new(format!("n{}", counter.fetch_add(1, Ordering::Relaxed) + 1)).unwrap())
+        })
+}
+
+fn search() -> Request<Vec<u8>> {
+    Request::get("https://api.discogs.com/database/search?q=Nirvana&type=release")
+        .body(Vec::new())
+        .unwrap()
+}
+
+#[test]
+fn blocking_flow_over_a_closure() {
+    for method in [SignatureMethod::Plaintext, SignatureMethod::HmacSha1] {
+        let discogs = CannedDiscogs::default();
+        let transport = |request| Ok::<_, io::Error>(discogs.answer(request));
+        let session = deterministic(Session::new(client(method), transport));
+
+        let request_token = session.request_token(&Callback::OutOfBand).unwrap();
+        assert_eq!(request_token.token.as_str(), REQUEST_TOKEN);
+        assert_eq!(request_token.issued_at.as_unix_seconds(), 1_700_000_000);
+        assert_eq!(
+            session.authorize_url(&request_token),
+            format!("https://www.discogs.com/oauth/authorize?oauth_token={REQUEST_TOKEN}")
+        );
+        let authorized = request_token
+            .authorize_from_callback(&format!(
+                "oauth_token={REQUEST_TOKEN}&oauth_verifier={VERIFIER}"
+            ))
+            .unwrap();
+        let access_token = session.access_token(&authorized).unwrap();
+        assert_eq!(
+            access_token,
+            AccessToken::new(ACCESS_TOKEN, ACCESS_SECRET).unwrap()
+        );
+        let identity = session.identity(&access_token).unwrap();
+        assert_eq!((identity.id, identity.username.as_str()), (7, "someone"));
+        let found = session.send_signed(&access_token, search()).unwrap();
+        assert_eq!(found.body(), b"{\"query\": \"q=Nirvana&type=release\"}");
+        assert_eq!(
+            discogs.served(),
+            [
+                "/oauth/request_token",
+                "/oauth/access_token",
+                "/oauth/identity",
+                "/database/search"
+            ]
+        );
+    }
+}
+
+#[test]
+fn rate_limited_call_is_a_typed_error_with_figures() {
+    let discogs = CannedDiscogs {
+        rate_limited: true,
+        ..Default::default()
+    };
+    let session = Session::new(client(SignatureMethod::HmacSha1), |request| {
+        Ok::<_, io::Error>(discogs.answer(request))
+    });
+    let access_token = AccessToken::new(ACCESS_TOKEN, ACCESS_SECRET).unwrap();
+    match session.send_signed(&access_token, search()) {
+        Err(FlowError::Reply(ReplyError::RateLimited(error))) => {
+            assert_eq!(error.status, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(error.message, "You are making requests too quickly.");
+            assert_eq!(
+                error.rate_limit,
+                Some(RateLimit {
+                    limit: 60,
+                    used: 60,
+                    remaining: 0
+                })
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn transport_errors_are_passed_through() {
+    let session = Session::new(client(SignatureMethod::Plaintext), |_request| {
+        Err::<Response<Vec<u8>>, _>(io::Error::new(io::ErrorKind::ConnectionRefused, "refused"))
+    });
+    match session.request_token(&Callback::OutOfBand) {
+        Err(FlowError::Transport(error)) => {
+            assert_eq!(error.kind(), io::ErrorKind::ConnectionRefused)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn expired_request_token_is_refused_before_sending() {
+    let sent = AtomicU32::new(0);
+    let session = Session::new(client(SignatureMethod::Plaintext), |_request| {
+        sent.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, io::Error>(reply(StatusCode::OK, ""))
+    })
+    .with_clock(|| Timestamp::from_unix_seconds(2_000).unwrap());
+    let authorized = RequestToken {
+        token: TokenValue::new(REQUEST_TOKEN).unwrap(),
+        secret: TokenSecret::new(REQUEST_SECRET).unwrap(),
+        issued_at: Timestamp::from_unix_seconds(1_000).unwrap(),
+    }
+    .with_verifier(Verifier::new(VERIFIER).unwrap());
+    assert!(matches!(
+        session.access_token(&authorized),
+        Err(FlowError::Request(RequestError::RequestTokenExpired { .. }))
+    ));
+    assert_eq!(sent.load(Ordering::Relaxed), 0);
+}
+
+#[test]
+fn discogs_auth_sets_header_and_user_agent() {
+    let discogs = CannedDiscogs::default();
+    let session = Session::new(
+        client(SignatureMethod::Plaintext),
+        |request: Request<Vec<u8>>| {
+            assert_eq!(
+                request.headers()[header::AUTHORIZATION],
+                "Discogs token=abcxyz123456"
+            );
+            Ok::<_, io::Error>(discogs.answer(request))
+        },
+    );
+    let auth = DiscogsAuth::token("abcxyz123456").unwrap();
+    let found = session
+        .send_with_discogs_auth(&auth, Placement::Header, search())
+        .unwrap();
+    assert_eq!(found.body(), b"{\"tier\": \"token\"}");
+}
+
+/// The smallest executor that can drive the async flow: poll, park until woken, repeat.
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unparker(std::thread::Thread);
+    impl Wake for Unparker {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Arc::new(Unparker(std::thread::current())).into();
+    let mut context = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        match future.as_mut().poll(&mut context) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+/// A transport future that is pending once before it answers, so the executor really parks
+/// and is woken.
+struct AnswerLater(Option<Response<Vec<u8>>>, bool);
+
+impl Future for AnswerLater {
+    type Output = Result<Response<Vec<u8>>, io::Error>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        if !self.1 {
+            self.1 = true;
+            let waker = context.waker().clone();
+            std::thread::spawn(move || waker.wake());
+            return Poll::Pending;
+        }
+        Poll::Ready(
+            self.0
+                .take()
+                .ok_or_else(|| io::Error::other("polled after completion")),
+        )
+    }
+}
+
+#[test]
+fn async_flow_without_a_runtime() {
+    let discogs = CannedDiscogs::default();
+    let transport = |request| AnswerLater(Some(discogs.answer(request)), false);
+    let session = deterministic(Session::new(client(SignatureMethod::HmacSha1), transport));
+    let identity = block_on(async {
+        let request_token = session.request_token_async(&Callback::OutOfBand).await?;
+        let authorized =
+            request_token.with_verifier(Verifier::new(VERIFIER).expect("a valid verifier"));
+        let access_token = session.access_token_async(&authorized).await?;
+        session.send_signed_async(&access_token, search()).await?;
+        let auth = DiscogsAuth::token("abcxyz123456").expect("a valid token");
+        session
+            .send_with_discogs_auth_async(&auth, Placement::Header, search())
+            .await?;
+        session.identity_async(&access_token).await
+    })
+    .unwrap();
+    assert_eq!(identity.username, "someone");
+    assert_eq!(
+        discogs.served(),
+        [
+            "/oauth/request_token",
+            "/oauth/access_token",
+            "/database/search",
+            "/database/search",
+            "/oauth/identity"
+        ]
+    );
+}
