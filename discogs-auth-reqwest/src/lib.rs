@@ -1,17 +1,141 @@
-//! Discogs authentication over `reqwest`.
+//! Discogs authentication over [`reqwest`]: async with [`ReqwestTransport`], blocking with
+//! `BlockingReqwestTransport` (the `blocking` feature).
 //!
-//! For now this crate re-exports [`discogs_auth_core`]: build each request with the core, send
-//! it with your `reqwest` client, and hand the reply back to the core. The transport that does this
-//! for you is on its way.
+//! The transports send what [`discogs_auth_core`] builds and hand the reply back; all protocol
+//! logic stays in the core, which this crate re-exports. Their defaults are safe for
+//! authentication endpoints: redirects are not followed, replies are capped at
+//! [`DEFAULT_BODY_LIMIT`] bytes, requests time out, and `http://` is refused except to loopback.
+//! The reqwest `Client` is yours to choose, so this works on whatever runtime reqwest runs on.
 //!
-//! ```
-//! use discogs_auth_reqwest::{DiscogsAuth, Placement};
-//! let mut request = discogs_auth_reqwest::http::Request::get("https://api.discogs.com/oauth/identity").body(())?;
-//! DiscogsAuth::token("abcxyz123456")?.apply(&mut request, Placement::Header)?;
-//! assert_eq!(request.headers()["authorization"], "Discogs token=abcxyz123456");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```no_run
+//! use discogs_auth_reqwest::{Callback, Consumer, OAuthClient, ReqwestTransport, Session, UserAgent};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = OAuthClient::new(
+//!     Consumer::new("your_consumer_key", "your_consumer_secret")?,
+//!     UserAgent::new("MyDiscogsApp/1.0 +https://example.com")?,
+//! );
+//! let session = Session::new(client, ReqwestTransport::new()?);
+//! let request_token = session.request_token_async(&Callback::OutOfBand).await?;
+//! println!("Open this URL to authorize: {}", session.authorize_url(&request_token));
+//! # Ok(())
+//! # }
 //! ```
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "blocking")]
+mod blocking;
+
+#[cfg(feature = "blocking")]
+pub use blocking::BlockingReqwestTransport;
 pub use discogs_auth_core::*;
+
+use std::future::Future;
+
+use discogs_auth_core::http::{HeaderMap, Request, Response, StatusCode, Version};
+
+/// An [`AsyncTransport`] over a [`reqwest::Client`].
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    body_limit: usize,
+}
+
+impl ReqwestTransport {
+    /// A client with safe defaults: no redirects followed, [`DEFAULT_CONNECT_TIMEOUT`] and
+    /// [`DEFAULT_TIMEOUT`], replies capped at [`DEFAULT_BODY_LIMIT`] bytes. Fails only when the
+    /// TLS backend cannot be initialised.
+    pub fn new() -> Result<Self, TransportError> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .timeout(DEFAULT_TIMEOUT)
+            .build()
+            .map_err(client_error)?;
+        Ok(Self::from_client(client))
+    }
+
+    /// Your own client, with its settings (redirects, timeouts, TLS, proxy) untouched.
+    pub fn from_client(client: reqwest::Client) -> Self {
+        Self {
+            client,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`].
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    async fn send_checked(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> Result<Response<Vec<u8>>, TransportError> {
+        ensure_secure_url(request.uri())?;
+        let request = reqwest::Request::try_from(request).map_err(client_error)?;
+        let mut response = self.client.execute(request).await.map_err(client_error)?;
+        refuse_declared_oversize(response.content_length(), self.body_limit)?;
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(client_error)? {
+            if body.len() + chunk.len() > self.body_limit {
+                return Err(TransportError::BodyTooLarge {
+                    limit: self.body_limit,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(http_response(
+            response.status(),
+            response.version(),
+            response.headers(),
+            body,
+        ))
+    }
+}
+
+impl AsyncTransport for ReqwestTransport {
+    type Error = TransportError;
+
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> impl Future<Output = Result<Response<Vec<u8>>, TransportError>> + Send {
+        self.send_checked(request)
+    }
+}
+
+/// A reqwest error without its URL, which may carry query credentials.
+fn client_error(error: reqwest::Error) -> TransportError {
+    TransportError::client(error.without_url())
+}
+
+/// Refuses before reading when the reply announces a body over the limit.
+fn refuse_declared_oversize(
+    content_length: Option<u64>,
+    limit: usize,
+) -> Result<(), TransportError> {
+    match content_length {
+        Some(length) if length > u64::try_from(limit).unwrap_or(u64::MAX) => {
+            Err(TransportError::BodyTooLarge { limit })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Rebuilds the reply as `http` types (reqwest has no reverse conversion that keeps the body
+/// as bytes).
+fn http_response(
+    status: StatusCode,
+    version: Version,
+    headers: &HeaderMap,
+    body: Vec<u8>,
+) -> Response<Vec<u8>> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    *response.headers_mut() = headers.clone();
+    response
+}

@@ -1,17 +1,112 @@
-//! Discogs authentication over `ureq`.
+//! Discogs authentication over [`ureq`] (blocking).
 //!
-//! For now this crate re-exports [`discogs_auth_core`]: build each request with the core, send
-//! it with your `ureq` client, and hand the reply back to the core. The transport that does this
-//! for you is on its way.
+//! [`UreqTransport`] sends what [`discogs_auth_core`] builds and hands the reply back; all
+//! protocol logic stays in the core, which this crate re-exports. Its defaults are safe for
+//! authentication endpoints: redirects are not followed, replies are capped at
+//! [`DEFAULT_BODY_LIMIT`] bytes, requests time out, and `http://` is refused except to loopback.
 //!
-//! ```
-//! use discogs_auth_ureq::{DiscogsAuth, Placement};
-//! let mut request = discogs_auth_ureq::http::Request::get("https://api.discogs.com/oauth/identity").body(())?;
-//! DiscogsAuth::token("abcxyz123456")?.apply(&mut request, Placement::Header)?;
-//! assert_eq!(request.headers()["authorization"], "Discogs token=abcxyz123456");
+//! ```no_run
+//! use discogs_auth_ureq::{Callback, Consumer, OAuthClient, Session, UreqTransport, UserAgent};
+//!
+//! let client = OAuthClient::new(
+//!     Consumer::new("your_consumer_key", "your_consumer_secret")?,
+//!     UserAgent::new("MyDiscogsApp/1.0 +https://example.com")?,
+//! );
+//! let session = Session::new(client, UreqTransport::new());
+//! let request_token = session.request_token(&Callback::OutOfBand)?;
+//! println!("Open this URL to authorize: {}", session.authorize_url(&request_token));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![forbid(unsafe_code)]
 
 pub use discogs_auth_core::*;
+
+use discogs_auth_core::http::{Method, Request, Response};
+
+/// A [`SyncTransport`] over a [`ureq::Agent`].
+#[derive(Debug, Clone)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+    body_limit: usize,
+}
+
+impl Default for UreqTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl UreqTransport {
+    /// An agent with safe defaults: no redirects followed, [`DEFAULT_CONNECT_TIMEOUT`] and
+    /// [`DEFAULT_TIMEOUT`], replies capped at [`DEFAULT_BODY_LIMIT`] bytes.
+    pub fn new() -> Self {
+        let config = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
+            .timeout_global(Some(DEFAULT_TIMEOUT))
+            .build();
+        Self::from_agent(ureq::Agent::new_with_config(config))
+    }
+
+    /// Your own agent, with its settings (redirects, timeouts, TLS, proxy). Only
+    /// `http_status_as_error` is turned off for each request, since Discogs' error replies
+    /// must be read to report them.
+    pub fn from_agent(agent: ureq::Agent) -> Self {
+        Self {
+            agent,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`].
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        request: Request<B>,
+    ) -> Result<Response<ureq::Body>, TransportError> {
+        let request = self
+            .agent
+            .configure_request(request)
+            .http_status_as_error(false)
+            .build();
+        self.agent.run(request).map_err(TransportError::client)
+    }
+}
+
+impl SyncTransport for UreqTransport {
+    type Error = TransportError;
+
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
+        ensure_secure_url(request.uri())?;
+        // An empty body on a method that takes none is sent as no body at all, rather than as
+        // `Content-Length: 0` on a GET.
+        let takes_body = matches!(
+            *request.method(),
+            Method::POST | Method::PUT | Method::PATCH
+        );
+        let response = if request.body().is_empty() && !takes_body {
+            self.run(request.map(|_| ()))?
+        } else {
+            self.run(request)?
+        };
+        let (parts, body) = response.into_parts();
+        let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
+        let body =
+            body.into_with_config()
+                .limit(limit)
+                .read_to_vec()
+                .map_err(|error| match error {
+                    ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge {
+                        limit: self.body_limit,
+                    },
+                    other => TransportError::client(other),
+                })?;
+        Ok(Response::from_parts(parts, body))
+    }
+}

@@ -1,0 +1,60 @@
+//! The end-to-end suite through reqwest, async and blocking, against the local stand-in.
+
+mod async_client {
+    use discogs_auth_reqwest::ReqwestTransport;
+    use discogs_auth_standin::conformance::BlockOn;
+
+    fn transport() -> BlockOn<ReqwestTransport> {
+        BlockOn::new(ReqwestTransport::new().expect("a reqwest client")).expect("a runtime")
+    }
+
+    discogs_auth_standin::conformance_tests!(transport);
+}
+
+#[cfg(feature = "blocking")]
+mod blocking_client {
+    fn transport() -> discogs_auth_reqwest::BlockingReqwestTransport {
+        discogs_auth_reqwest::BlockingReqwestTransport::new().expect("a blocking reqwest client")
+    }
+
+    discogs_auth_standin::conformance_tests!(transport);
+}
+
+/// The `_async` methods, awaited on tokio as an application would.
+#[tokio::test]
+async fn async_flow_on_tokio() {
+    use discogs_auth_reqwest::{
+        Callback, OAuthClient, ReqwestTransport, Session, SignatureMethod, UserAgent,
+    };
+    use discogs_auth_standin::{DEMO_USERNAME, StandIn};
+
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let client = OAuthClient::new(
+        standin.consumer(),
+        UserAgent::new("async-test/1.0").expect("valid"),
+    )
+    .with_endpoints(standin.endpoints())
+    .with_signature_method(SignatureMethod::HmacSha1);
+    let session = Session::new(client, ReqwestTransport::new().expect("a client"));
+    let request_token = session
+        .request_token_async(&Callback::url("http://127.0.0.1:9/cb").expect("valid"))
+        .await
+        .expect("a request token");
+    let redirect = standin
+        .approve(request_token.token.as_str())
+        .expect("approved")
+        .redirect_url
+        .expect("a redirect");
+    let authorized = request_token
+        .authorize_from_callback(&redirect)
+        .expect("approved");
+    let access_token = session
+        .access_token_async(&authorized)
+        .await
+        .expect("an access token");
+    let identity = session
+        .identity_async(&access_token)
+        .await
+        .expect("the identity");
+    assert_eq!(identity.username, DEMO_USERNAME);
+}

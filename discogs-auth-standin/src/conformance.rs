@@ -1,0 +1,456 @@
+//! One end-to-end suite for every transport: each adapter's tests expand
+//! [`conformance_tests!`](crate::conformance_tests) with a function that makes its transport,
+//! and every scenario runs through it against a fresh stand-in on 127.0.0.1.
+
+use std::fmt::Debug;
+
+use discogs_auth_core::http::{Request, Response, StatusCode};
+use discogs_auth_core::{
+    ApiError, AsyncTransport, AuthorizedRequestToken, Callback, CallbackError, Consumer,
+    DEFAULT_BODY_LIMIT, DiscogsAuth, Endpoints, FlowError, OAuthClient, OffsetClock, Placement,
+    RateLimit, ReplyError, RequestError, RequestToken, Session, SignatureMethod, SyncTransport,
+    TransportError, UserAgent,
+};
+
+use crate::{DEMO_USER_ID, DEMO_USERNAME, StandIn, StandInConfig};
+
+/// Expands to one `#[test]` per scenario, each calling `$make_transport()` for a fresh
+/// transport whose error type is [`TransportError`].
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make_transport:expr) => {
+        $crate::conformance_tests!(@tests $make_transport;
+            happy_path_plaintext, happy_path_hmac_sha1, denied, callback_token_mismatch,
+            expired_request_token, wrong_consumer_secret, replayed_verifier, stale_timestamp,
+            discogs_auth_by_header_and_query, rate_limited, redirect_is_not_followed,
+            oversized_body_is_refused, plain_http_to_another_host_is_refused);
+    };
+    (@tests $make_transport:expr; $($scenario:ident),*) => {
+        $(
+            #[test]
+            fn $scenario() {
+                $crate::conformance::$scenario($make_transport);
+            }
+        )*
+    };
+}
+
+/// Runs an [`AsyncTransport`] as a [`SyncTransport`] on a private current-thread runtime, so
+/// the async adapters go through the same suite.
+pub struct BlockOn<T> {
+    transport: T,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl<T> BlockOn<T> {
+    /// Wraps `transport` with a new runtime (I/O and timers enabled).
+    pub fn new(transport: T) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        Ok(Self { transport, runtime })
+    }
+}
+
+impl<T: AsyncTransport> SyncTransport for BlockOn<T> {
+    type Error = T::Error;
+
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, T::Error> {
+        self.runtime.block_on(self.transport.send(request))
+    }
+}
+
+fn spawn(config: StandInConfig) -> StandIn {
+    StandIn::spawn_with(config).expect("the stand-in starts on 127.0.0.1")
+}
+
+fn client(standin: &StandIn, method: SignatureMethod) -> OAuthClient {
+    OAuthClient::new(standin.consumer(), user_agent())
+        .with_endpoints(standin.endpoints())
+        .with_signature_method(method)
+}
+
+fn user_agent() -> UserAgent {
+    UserAgent::new("discogs-auth-conformance/1.0").expect("a valid user agent")
+}
+
+fn callback_url() -> Callback {
+    Callback::url("http://127.0.0.1:9/callback").expect("a valid callback")
+}
+
+/// A session whose clock follows the stand-in's, as a well-synchronised machine's would.
+fn session<T: SyncTransport>(
+    standin: &StandIn,
+    transport: T,
+    method: SignatureMethod,
+) -> Session<T> {
+    let clock_source = standin.clock();
+    Session::new(client(standin, method), transport).with_clock(move || clock_source.now())
+}
+
+fn approved<T: SyncTransport>(standin: &StandIn, session: &Session<T>) -> AuthorizedRequestToken
+where
+    T::Error: Debug,
+{
+    let request_token = session
+        .request_token(&callback_url())
+        .expect("a request token");
+    let approval = standin
+        .approve(request_token.token.as_str())
+        .expect("the user approves");
+    let redirect = approval.redirect_url.expect("a redirect to the callback");
+    request_token
+        .authorize_from_callback(&redirect)
+        .expect("the callback approves this token")
+}
+
+fn api_error<E: Debug>(result: Result<impl Debug, FlowError<E>>) -> (String, ApiError) {
+    match result {
+        Err(FlowError::Reply(error)) => {
+            let variant = format!("{error:?}");
+            let variant = variant.split('(').next().unwrap_or_default().to_owned();
+            let api_error = error.api_error().cloned().expect("an error reply");
+            (variant, api_error)
+        }
+        other => panic!("expected an error reply, got {other:?}"),
+    }
+}
+
+fn search_request(standin: &StandIn, query: &str) -> Request<Vec<u8>> {
+    Request::get(format!("{}/database/search?{query}", standin.base_url()))
+        .body(Vec::new())
+        .expect("a valid request")
+}
+
+fn json(response: &Response<Vec<u8>>) -> serde_json::Value {
+    serde_json::from_slice(response.body()).expect("a JSON body")
+}
+
+fn happy_path<T, F>(make_transport: F, method: SignatureMethod)
+where
+    F: Fn() -> T,
+    T: SyncTransport,
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let session = session(&standin, make_transport(), method);
+    let request_token = session
+        .request_token(&callback_url())
+        .expect("a request token");
+    assert_eq!(
+        session.authorize_url(&request_token),
+        format!(
+            "{}/oauth/authorize?oauth_token={}",
+            standin.base_url(),
+            request_token.token
+        )
+    );
+    let redirect = standin
+        .approve(request_token.token.as_str())
+        .expect("the user approves")
+        .redirect_url
+        .expect("a redirect");
+    assert!(
+        redirect.starts_with("http://127.0.0.1:9/callback?oauth_token="),
+        "{redirect}"
+    );
+    let authorized = request_token
+        .authorize_from_callback(&redirect)
+        .expect("approved");
+    let access_token = session.access_token(&authorized).expect("an access token");
+    let identity = session.identity(&access_token).expect("the identity");
+    assert_eq!(
+        (identity.id, identity.username.as_str()),
+        (DEMO_USER_ID, DEMO_USERNAME)
+    );
+
+    let found = session
+        .send_signed(
+            &access_token,
+            search_request(&standin, "q=Sigur%20R%C3%B3s&type=release&per_page=50"),
+        )
+        .expect("a signed search with a query");
+    let found = json(&found);
+    assert_eq!(found["tier"], "oauth");
+    assert_eq!(found["query"]["q"], "Sigur Rós");
+    assert_eq!(found["query"]["per_page"], "50");
+}
+
+/// Request token → authorize → access token → identity → a signed search, with PLAINTEXT.
+pub fn happy_path_plaintext<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    happy_path(make_transport, SignatureMethod::Plaintext);
+}
+
+/// The same with HMAC-SHA1, whose base string covers the query.
+pub fn happy_path_hmac_sha1<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    happy_path(make_transport, SignatureMethod::HmacSha1);
+}
+
+/// The user clicks Deny.
+pub fn denied<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let session = session(&standin, make_transport(), SignatureMethod::Plaintext);
+    let request_token = session
+        .request_token(&callback_url())
+        .expect("a request token");
+    let redirect = standin
+        .deny(request_token.token.as_str())
+        .expect("the user denies")
+        .expect("a redirect");
+    assert_eq!(
+        request_token.authorize_from_callback(&redirect),
+        Err(CallbackError::Denied)
+    );
+}
+
+/// A callback for another request token (a stale tab) is refused.
+pub fn callback_token_mismatch<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let session = session(&standin, make_transport(), SignatureMethod::Plaintext);
+    let stale = session
+        .request_token(&callback_url())
+        .expect("a request token");
+    let current = session
+        .request_token(&callback_url())
+        .expect("a request token");
+    let redirect = standin
+        .approve(stale.token.as_str())
+        .expect("approved")
+        .redirect_url
+        .expect("a redirect");
+    assert_eq!(
+        current.authorize_from_callback(&redirect),
+        Err(CallbackError::TokenMismatch)
+    );
+}
+
+/// After 15 minutes the request token is dead: the client refuses to send, and a client that
+/// thinks otherwise gets the provider's 400.
+pub fn expired_request_token<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let session = session(&standin, make_transport(), SignatureMethod::HmacSha1);
+    let authorized = approved(&standin, &session);
+    standin.advance_clock(16 * 60);
+    match session.access_token(&authorized) {
+        Err(FlowError::Request(RequestError::RequestTokenExpired { expired_at })) => {
+            assert_eq!(expired_at, authorized.request_token.expires_at());
+        }
+        other => panic!("expected a local expiry refusal, got {other:?}"),
+    }
+    let mistaken = AuthorizedRequestToken {
+        request_token: RequestToken {
+            issued_at: standin.now(),
+            ..authorized.request_token.clone()
+        },
+        verifier: authorized.verifier.clone(),
+    };
+    let (variant, error) = api_error(session.access_token(&mistaken));
+    assert_eq!(variant, "Status");
+    assert_eq!(error.status, StatusCode::BAD_REQUEST);
+    assert!(
+        error.message.to_lowercase().contains("expired"),
+        "{}",
+        error.message
+    );
+}
+
+/// A wrong consumer secret: the provider's plain-text 401 becomes `Unauthorized`.
+pub fn wrong_consumer_secret<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    for method in [SignatureMethod::Plaintext, SignatureMethod::HmacSha1] {
+        let wrong = Consumer::new(standin.consumer().key.as_str(), "not-the-secret")
+            .expect("valid credentials");
+        let client = OAuthClient::new(wrong, user_agent())
+            .with_endpoints(standin.endpoints())
+            .with_signature_method(method);
+        let session = Session::new(client, make_transport());
+        let (variant, error) = api_error(session.request_token(&Callback::OutOfBand));
+        assert_eq!(variant, "Unauthorized");
+        assert_eq!(error.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(error.message, "Invalid signature.");
+        assert!(!error.message.contains("not-the-secret"));
+    }
+}
+
+/// A verifier works once.
+pub fn replayed_verifier<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let session = session(&standin, make_transport(), SignatureMethod::Plaintext);
+    let authorized = approved(&standin, &session);
+    session
+        .access_token(&authorized)
+        .expect("the first exchange works");
+    let (_, error) = api_error(session.access_token(&authorized));
+    assert!(
+        matches!(
+            error.status,
+            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED
+        ),
+        "{error}"
+    );
+}
+
+/// A clock ten minutes slow: the request-token refusal blames the clock.
+pub fn stale_timestamp<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let slow = OffsetClock {
+        inner: standin.clock(),
+        offset_seconds: -600,
+    };
+    let session = Session::new(
+        client(&standin, SignatureMethod::HmacSha1),
+        make_transport(),
+    )
+    .with_clock(slow);
+    match session.request_token(&Callback::OutOfBand) {
+        Err(FlowError::Reply(ReplyError::ClockSkew { error, .. })) => {
+            assert_eq!(error.status, StatusCode::UNAUTHORIZED);
+        }
+        other => panic!("expected ClockSkew, got {other:?}"),
+    }
+}
+
+/// Discogs Auth: token and key/secret, by header and by query.
+pub fn discogs_auth_by_header_and_query<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let session = session(&standin, make_transport(), SignatureMethod::Plaintext);
+    let consumer = standin.consumer();
+    let cases = [
+        (DiscogsAuth::Token(standin.personal_token()), "token"),
+        (DiscogsAuth::KeySecret(consumer), "key_secret"),
+    ];
+    for (auth, tier) in cases {
+        for (placement, via) in [(Placement::Header, "header"), (Placement::Query, "query")] {
+            let found = session
+                .send_with_discogs_auth(&auth, placement, search_request(&standin, "q=Nirvana"))
+                .expect("an authenticated search");
+            let found = json(&found);
+            assert_eq!(
+                (found["tier"].as_str(), found["via"].as_str()),
+                (Some(tier), Some(via))
+            );
+            assert_eq!(found["query"], serde_json::json!({"q": "Nirvana"}));
+        }
+    }
+}
+
+/// Past the limit, a signed call fails with `RateLimited` and the figures.
+pub fn rate_limited<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig {
+        authenticated_limit: 3,
+        ..StandInConfig::default()
+    });
+    let session = session(&standin, make_transport(), SignatureMethod::HmacSha1);
+    let auth = DiscogsAuth::Token(standin.personal_token());
+    for _ in 0..3 {
+        session
+            .send_with_discogs_auth(&auth, Placement::Header, search_request(&standin, "q=a"))
+            .expect("within the limit");
+    }
+    match session.send_with_discogs_auth(&auth, Placement::Header, search_request(&standin, "q=a"))
+    {
+        Err(FlowError::Reply(ReplyError::RateLimited(error))) => {
+            assert_eq!(error.status, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(
+                error.rate_limit,
+                Some(RateLimit {
+                    limit: 3,
+                    used: 3,
+                    remaining: 0
+                })
+            );
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+}
+
+/// An auth endpoint that redirects is reported, not followed.
+pub fn redirect_is_not_followed<T: SyncTransport>(make_transport: impl Fn() -> T)
+where
+    T::Error: Debug,
+{
+    let standin = spawn(StandInConfig::default());
+    let base = format!("{}/redirect", standin.base_url());
+    let endpoints = Endpoints::new(&base, &format!("{base}/oauth/authorize")).expect("valid URLs");
+    let session = Session::new(
+        client(&standin, SignatureMethod::Plaintext).with_endpoints(endpoints),
+        make_transport(),
+    );
+    let (variant, error) = api_error(session.request_token(&Callback::OutOfBand));
+    assert_eq!(variant, "Status");
+    assert_eq!(error.status, StatusCode::TEMPORARY_REDIRECT);
+}
+
+/// A reply larger than the limit is an error, never a truncated body.
+pub fn oversized_body_is_refused<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let standin = spawn(StandInConfig::default());
+    let base = format!("{}/oversized", standin.base_url());
+    let endpoints = Endpoints::new(&base, &format!("{base}/oauth/authorize")).expect("valid URLs");
+    let session = Session::new(
+        client(&standin, SignatureMethod::Plaintext).with_endpoints(endpoints),
+        make_transport(),
+    );
+    match session.request_token(&Callback::OutOfBand) {
+        Err(FlowError::Transport(TransportError::BodyTooLarge { limit })) => {
+            assert_eq!(limit, DEFAULT_BODY_LIMIT);
+        }
+        other => panic!("expected BodyTooLarge, got {other:?}"),
+    }
+}
+
+/// `http://` to anything but loopback is refused before a connection is attempted. The host
+/// is under `.invalid`, which never resolves, so even a regression sends nothing anywhere.
+pub fn plain_http_to_another_host_is_refused<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let endpoints = Endpoints::new(
+        "http://discogs.invalid",
+        "http://discogs.invalid/oauth/authorize",
+    )
+    .expect("valid URLs");
+    let client = OAuthClient::new(
+        Consumer::new("key", "secret").expect("valid credentials"),
+        user_agent(),
+    )
+    .with_endpoints(endpoints);
+    match Session::new(client, make_transport()).request_token(&Callback::OutOfBand) {
+        Err(FlowError::Transport(TransportError::InsecureUrl { host })) => {
+            assert_eq!(host, "discogs.invalid");
+        }
+        other => panic!("expected InsecureUrl, got {other:?}"),
+    }
+}

@@ -1,0 +1,102 @@
+//! Helpers for the transports' safety tests, and the reply to unknown paths.
+
+use axum::http::header::LOCATION;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::Response;
+
+use super::{Endpoint, Incoming};
+use crate::rate_limit::Subject;
+use crate::reply::{self, Format, Refusal};
+use crate::state::State;
+
+/// Size of the `/oversized/` body: far above any sane cap on an auth reply.
+pub(crate) const OVERSIZED_BODY_LEN: usize = 1 << 20;
+
+/// `/redirect/<rest>` → `307 Location: /<rest>` (query kept): with `<base>/redirect` as API
+/// base, every auth endpoint answers with a redirect a client must not follow.
+pub(crate) struct Redirect;
+
+impl Endpoint for Redirect {
+    const FORMAT: Format = Format::Text;
+    const REQUIRES_USER_AGENT: bool = false;
+    type Auth = ();
+
+    fn allows(_method: &Method) -> bool {
+        true
+    }
+
+    fn authenticate(_state: &mut State, _incoming: &Incoming) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    fn subject(_auth: &()) -> Option<Subject> {
+        None
+    }
+
+    fn reply(_state: &mut State, incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {
+        let uri = incoming.request.uri();
+        let rest = uri.path().strip_prefix("/redirect").unwrap_or("/");
+        let target = match uri.query() {
+            Some(query) => format!("{rest}?{query}"),
+            None => rest.to_owned(),
+        };
+        let location = HeaderValue::try_from(target)
+            .map_err(|_| Refusal::bad_request("Unusable redirect target."))?;
+        let mut response = reply::text(StatusCode::TEMPORARY_REDIRECT, "");
+        response.headers_mut().insert(LOCATION, location);
+        Ok(response)
+    }
+}
+
+/// `/oversized/<rest>` → 200 with a 1 MiB body, for clients' reply-size caps.
+pub(crate) struct Oversized;
+
+impl Endpoint for Oversized {
+    const FORMAT: Format = Format::Text;
+    const REQUIRES_USER_AGENT: bool = false;
+    type Auth = ();
+
+    fn allows(_method: &Method) -> bool {
+        true
+    }
+
+    fn authenticate(_state: &mut State, _incoming: &Incoming) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    fn subject(_auth: &()) -> Option<Subject> {
+        None
+    }
+
+    fn reply(_state: &mut State, _incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {
+        Ok(reply::text(StatusCode::OK, vec![b'x'; OVERSIZED_BODY_LEN]))
+    }
+}
+
+/// Any other path: 404 in Discogs' JSON shape.
+pub(crate) struct NotFound;
+
+impl Endpoint for NotFound {
+    const FORMAT: Format = Format::Json;
+    const REQUIRES_USER_AGENT: bool = false;
+    type Auth = ();
+
+    fn allows(_method: &Method) -> bool {
+        true
+    }
+
+    fn authenticate(_state: &mut State, _incoming: &Incoming) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    fn subject(_auth: &()) -> Option<Subject> {
+        None
+    }
+
+    fn reply(_state: &mut State, _incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {
+        Err(Refusal::new(
+            StatusCode::NOT_FOUND,
+            "The requested resource was not found.",
+        ))
+    }
+}

@@ -1,0 +1,159 @@
+//! The HTTP surface: one module per endpoint, all driven through [`serve`] so that every reply
+//! gets the same checks, rate limiting and headers.
+
+mod access_token;
+mod authorize;
+mod helpers;
+mod identity;
+mod request_token;
+mod search;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use axum::routing::any;
+
+use crate::rate_limit::Subject;
+use crate::reply::{self, Format, Refusal};
+use crate::state::{self, Shared};
+use crate::verify::require_user_agent;
+
+/// Largest request body read. Auth requests have none; anything bigger is refused unread.
+const MAX_REQUEST_BODY: usize = 64 * 1024;
+
+/// The stand-in's routes over `shared`.
+pub(crate) fn router(shared: Shared) -> Router {
+    Router::new()
+        .route(
+            "/oauth/request_token",
+            any(serve::<request_token::RequestToken>),
+        )
+        .route(
+            "/oauth/access_token",
+            any(serve::<access_token::AccessToken>),
+        )
+        .route("/oauth/authorize", any(serve::<authorize::Authorize>))
+        .route("/oauth/identity", any(serve::<identity::Identity>))
+        .route("/database/search", any(serve::<search::Search>))
+        .route("/redirect/{*rest}", any(serve::<helpers::Redirect>))
+        .route("/oversized/{*rest}", any(serve::<helpers::Oversized>))
+        .fallback(serve::<helpers::NotFound>)
+        .with_state(shared)
+}
+
+/// A request as the handlers see it: body read, client address known.
+pub(crate) struct Incoming {
+    pub(crate) request: axum::http::Request<Bytes>,
+    pub(crate) client: IpAddr,
+}
+
+/// One endpoint: which methods it answers, how it words errors, how it authenticates, and what
+/// it does once the request is authenticated and within the rate limit.
+pub(crate) trait Endpoint {
+    /// The shape of this endpoint's error replies.
+    const FORMAT: Format;
+    /// Whether a missing `User-Agent` is refused (Discogs' API endpoints; not the browser page
+    /// or the test helpers).
+    const REQUIRES_USER_AGENT: bool = true;
+    /// What authentication established, handed to [`Endpoint::reply`].
+    type Auth;
+
+    /// Whether the endpoint answers `method`; others get 405.
+    fn allows(method: &Method) -> bool {
+        method == Method::GET
+    }
+
+    /// Checks the credentials. Must not change anything but replay protection: the request may
+    /// still be refused by the rate limit.
+    fn authenticate(state: &mut state::State, incoming: &Incoming) -> Result<Self::Auth, Refusal>;
+
+    /// Whom to count the request against; `None` counts it against the client's address.
+    fn subject(auth: &Self::Auth) -> Option<Subject>;
+
+    /// The reply to an authenticated request within the rate limit.
+    fn reply(
+        state: &mut state::State,
+        incoming: &Incoming,
+        auth: Self::Auth,
+    ) -> Result<Response, Refusal>;
+}
+
+/// Drives `E`: reads the request, then, under one lock, checks the method and `User-Agent`,
+/// authenticates, counts the request, and replies.
+async fn serve<E: Endpoint>(State(shared): State<Shared>, request: Request) -> Response {
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_REQUEST_BODY).await;
+
+    let mut state = state::lock(&shared);
+    let incoming = match body {
+        Ok(body) => Incoming {
+            request: axum::http::Request::from_parts(parts, body),
+            client,
+        },
+        Err(_) => {
+            let refusal = Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "The request body is too large.",
+            );
+            return counted(&mut state, None, client, |_| Err(refusal), E::FORMAT);
+        }
+    };
+    let auth = check_request::<E>(&incoming).and_then(|()| E::authenticate(&mut state, &incoming));
+    let subject = auth.as_ref().ok().and_then(E::subject);
+    counted(
+        &mut state,
+        subject,
+        incoming.client,
+        |state| E::reply(state, &incoming, auth?),
+        E::FORMAT,
+    )
+}
+
+fn check_request<E: Endpoint>(incoming: &Incoming) -> Result<(), Refusal> {
+    if !E::allows(incoming.request.method()) {
+        return Err(Refusal::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
+                "Method {} is not allowed on {}.",
+                incoming.request.method(),
+                incoming.request.uri().path()
+            ),
+        ));
+    }
+    if E::REQUIRES_USER_AGENT {
+        require_user_agent(&incoming.request)?;
+    }
+    Ok(())
+}
+
+/// Counts the request against `subject` (or the client's address), then replies with `reply`
+/// unless the limit is reached; either way with the rate-limit headers.
+fn counted(
+    state: &mut state::State,
+    subject: Option<Subject>,
+    client: IpAddr,
+    reply: impl FnOnce(&mut state::State) -> Result<Response, Refusal>,
+    format: Format,
+) -> Response {
+    let now = state.now();
+    let (subject, limit) = match subject {
+        Some(subject) => (subject, state.config.authenticated_limit),
+        None => (Subject::Address(client), state.config.anonymous_limit),
+    };
+    match state.limiter.hit(subject, limit, now.as_unix_seconds()) {
+        Err(figures) => reply::too_many_requests(figures, now),
+        Ok(figures) => {
+            let mut response = reply(state).unwrap_or_else(|refusal| refusal.into_response(format));
+            reply::finish(&mut response, figures, now);
+            response
+        }
+    }
+}

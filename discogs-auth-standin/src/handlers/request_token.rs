@@ -1,0 +1,50 @@
+//! `GET /oauth/request_token`: signed with the consumer alone, carrying `oauth_callback`.
+
+use axum::response::Response;
+use discogs_auth_core::{Callback, SignedRequest};
+
+use super::{Endpoint, Incoming};
+use crate::rate_limit::Subject;
+use crate::reply::{self, Format, Refusal};
+use crate::state::State;
+use crate::verify::{TokenUse, verify_oauth};
+
+pub(crate) struct RequestToken;
+
+impl Endpoint for RequestToken {
+    const FORMAT: Format = Format::Text;
+    type Auth = SignedRequest;
+
+    fn authenticate(state: &mut State, incoming: &Incoming) -> Result<SignedRequest, Refusal> {
+        verify_oauth(state, &incoming.request, TokenUse::ConsumerOnly)
+    }
+
+    fn subject(signed: &SignedRequest) -> Option<Subject> {
+        Some(Subject::Credential(format!(
+            "consumer {}",
+            signed.consumer_key()
+        )))
+    }
+
+    fn reply(
+        state: &mut State,
+        _incoming: &Incoming,
+        signed: SignedRequest,
+    ) -> Result<Response, Refusal> {
+        let callback = match signed.callback() {
+            None => return Err(Refusal::parameter_not_found("oauth_callback")),
+            Some("oob") => Callback::OutOfBand,
+            Some(url) => Callback::url(url).map_err(|error| {
+                Refusal::bad_request(format!(
+                    "Invalid oauth_callback: {error}; use `oob` or an http(s) URL."
+                ))
+            })?,
+        };
+        let issued = state.issue_request_token(signed.consumer_key(), callback)?;
+        Ok(reply::form(&[
+            ("oauth_token", &issued.token),
+            ("oauth_token_secret", &issued.secret),
+            ("oauth_callback_confirmed", "true"),
+        ]))
+    }
+}

@@ -1,0 +1,119 @@
+//! Discogs' moving-window rate limit: per credential when authenticated, per IP otherwise.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+
+use discogs_auth_core::RateLimit;
+
+/// The window, in seconds of the stand-in's clock.
+const WINDOW_SECS: u64 = 60;
+
+/// Above this many tracked subjects, idle ones are dropped at once rather than lazily.
+const PURGE_ABOVE_SUBJECTS: usize = 1_000;
+
+/// Who a request is counted against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Subject {
+    /// A verified credential: a consumer key, an access token or a personal token. The string
+    /// only ever lives in this map; it is never printed.
+    Credential(String),
+    /// An anonymous (or unverified) client.
+    Address(IpAddr),
+}
+
+/// The requests counted in the last minute, per subject.
+#[derive(Debug, Default)]
+pub(crate) struct RateLimiter {
+    windows: HashMap<Subject, VecDeque<u64>>,
+}
+
+impl RateLimiter {
+    /// Counts one request at `now` against `subject`: `Ok` with the figures after counting it,
+    /// or `Err` with the figures of the full window when the limit is reached (the refused
+    /// request is not counted).
+    pub(crate) fn hit(
+        &mut self,
+        subject: Subject,
+        limit: u32,
+        now: u64,
+    ) -> Result<RateLimit, RateLimit> {
+        if self.windows.len() > PURGE_ABOVE_SUBJECTS {
+            self.windows.retain(|_, window| {
+                expire(window, now);
+                !window.is_empty()
+            });
+        }
+        let window = self.windows.entry(subject).or_default();
+        expire(window, now);
+        let used = u32::try_from(window.len()).unwrap_or(u32::MAX);
+        if used >= limit {
+            return Err(RateLimit {
+                limit,
+                used,
+                remaining: 0,
+            });
+        }
+        window.push_back(now);
+        Ok(RateLimit {
+            limit,
+            used: used + 1,
+            remaining: limit - used - 1,
+        })
+    }
+}
+
+fn expire(window: &mut VecDeque<u64>, now: u64) {
+    while window
+        .front()
+        .is_some_and(|&at| at.saturating_add(WINDOW_SECS) <= now)
+    {
+        window.pop_front();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(limit: u32, used: u32, remaining: u32) -> RateLimit {
+        RateLimit {
+            limit,
+            used,
+            remaining,
+        }
+    }
+
+    #[test]
+    fn counts_up_to_the_limit_then_refuses_without_counting() {
+        let mut limiter = RateLimiter::default();
+        let subject = || Subject::Credential("app".into());
+        assert_eq!(limiter.hit(subject(), 2, 100), Ok(figures(2, 1, 1)));
+        assert_eq!(limiter.hit(subject(), 2, 110), Ok(figures(2, 2, 0)));
+        assert_eq!(limiter.hit(subject(), 2, 120), Err(figures(2, 2, 0)));
+        assert_eq!(limiter.hit(subject(), 2, 120), Err(figures(2, 2, 0)));
+        // The window moves: the request at 100 leaves at 160.
+        assert_eq!(limiter.hit(subject(), 2, 160), Ok(figures(2, 2, 0)));
+        assert_eq!(limiter.hit(subject(), 2, 171), Ok(figures(2, 2, 0)));
+    }
+
+    #[test]
+    fn subjects_are_counted_apart() {
+        let mut limiter = RateLimiter::default();
+        let ip = Subject::Address(IpAddr::from([127, 0, 0, 1]));
+        assert_eq!(limiter.hit(ip.clone(), 1, 0), Ok(figures(1, 1, 0)));
+        assert_eq!(limiter.hit(ip, 1, 0), Err(figures(1, 1, 0)));
+        assert_eq!(
+            limiter.hit(Subject::Credential("t".into()), 1, 0),
+            Ok(figures(1, 1, 0))
+        );
+    }
+
+    #[test]
+    fn a_zero_limit_refuses_everything() {
+        let mut limiter = RateLimiter::default();
+        assert_eq!(
+            limiter.hit(Subject::Credential("x".into()), 0, 0),
+            Err(figures(0, 0, 0))
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! The handle: starts the server on its own thread and runtime, and acts on the shared state
+//! directly (the user's clicks, the clock).
+
+use std::fmt;
+use std::future::IntoFuture;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+
+use discogs_auth_core::{Consumer, Endpoints, PersonalToken, Timestamp};
+use tokio::sync::oneshot;
+
+use crate::clock::StandInClock;
+use crate::state::{self, Shared, State};
+use crate::{
+    Approval, DEMO_APP_NAME, DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_PERSONAL_TOKEN,
+    StandInConfig, StandInError, handlers, tokens,
+};
+
+/// A running stand-in on `127.0.0.1`. Dropping it (or [`StandIn::shutdown`]) stops the server.
+///
+/// The server runs on a dedicated OS thread with its own single-threaded tokio runtime, so a
+/// stand-in works the same from a plain `#[test]` and from inside another runtime.
+pub struct StandIn {
+    shared: Shared,
+    clock: StandInClock,
+    base_url: String,
+    endpoints: Endpoints,
+    consumer: Consumer,
+    personal_token: PersonalToken,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for StandIn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StandIn")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StandIn {
+    /// Starts a stand-in with Discogs' rate limits on a free port of `127.0.0.1`.
+    pub fn spawn() -> io::Result<Self> {
+        Self::spawn_with(StandInConfig::default())
+    }
+
+    /// Starts a stand-in configured by `config` on a free port of `127.0.0.1`, returning once
+    /// it listens.
+    pub fn spawn_with(config: StandInConfig) -> io::Result<Self> {
+        Self::spawn_on_port(0, config)
+    }
+
+    /// Starts a stand-in on `127.0.0.1:port` (`0`: any free port), returning once it listens.
+    pub fn spawn_on_port(port: u16, config: StandInConfig) -> io::Result<Self> {
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let base_url = format!("http://{address}");
+        let endpoints = Endpoints::new(&base_url, &format!("{base_url}/oauth/authorize"))
+            .map_err(io::Error::other)?;
+        let consumer =
+            Consumer::new(DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET).map_err(io::Error::other)?;
+        let personal_token = PersonalToken::new(DEMO_PERSONAL_TOKEN).map_err(io::Error::other)?;
+        let clock = StandInClock::default();
+        let shared = Arc::new(Mutex::new(State::new(
+            config,
+            clock.clone(),
+            base_url.clone(),
+            consumer.clone(),
+            DEMO_APP_NAME,
+            personal_token.clone(),
+        )));
+
+        let app = handlers::router(Arc::clone(&shared));
+        let (stop, stopped) = oneshot::channel();
+        let (ready, listening) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name(format!("discogs-standin-{}", address.port()))
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(error) => {
+                        let _ = ready.send(Err(error));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(error) => {
+                            let _ = ready.send(Err(error));
+                            return;
+                        }
+                    };
+                    let _ = ready.send(Ok(()));
+                    let server = axum::serve(
+                        listener,
+                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                    );
+                    // No graceful shutdown: a client holding a keep-alive connection must not
+                    // keep a test's `drop` waiting. Dropping the runtime ends every connection.
+                    tokio::select! {
+                        _ = server.into_future() => {}
+                        _ = stopped => {}
+                    }
+                });
+            })?;
+        match listening.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => return Err(error),
+            Err(_) => {
+                return Err(io::Error::other(
+                    "the stand-in's server thread stopped before listening",
+                ));
+            }
+        }
+        Ok(Self {
+            shared,
+            clock,
+            base_url,
+            endpoints,
+            consumer,
+            personal_token,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The stand-in's endpoints: API base [`StandIn::base_url`], authorize page
+    /// `{base_url}/oauth/authorize`.
+    pub fn endpoints(&self) -> Endpoints {
+        self.endpoints.clone()
+    }
+
+    /// The demo application ([`DEMO_CONSUMER_KEY`], [`DEMO_CONSUMER_SECRET`]).
+    pub fn consumer(&self) -> Consumer {
+        self.consumer.clone()
+    }
+
+    /// The demo user's personal access token ([`DEMO_PERSONAL_TOKEN`]).
+    pub fn personal_token(&self) -> PersonalToken {
+        self.personal_token.clone()
+    }
+
+    /// The stand-in's clock: the system clock plus every [`StandIn::advance_clock`]. Sign
+    /// requests with it after advancing, or the stand-in refuses their timestamps.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The stand-in's clock as a value a client can take its timestamps from (it implements
+    /// `discogs_auth_core::Clock`), following every later [`StandIn::advance_clock`].
+    pub fn clock(&self) -> StandInClock {
+        self.clock.clone()
+    }
+
+    /// Moves the stand-in's clock forward by `seconds`: expires request tokens, ages nonces,
+    /// and empties rate-limit windows without waiting.
+    pub fn advance_clock(&self, seconds: u64) {
+        self.clock.advance(seconds);
+    }
+
+    /// The user clicks Authorize for `request_token`: a fresh single-use verifier, and the
+    /// redirect the browser would follow (`None` for an `oob` callback).
+    pub fn approve(&self, request_token: &str) -> Result<Approval, StandInError> {
+        let mut state = state::lock(&self.shared);
+        let now = state.now();
+        tokens::approve(&mut state.pending, request_token, now)
+    }
+
+    /// The user clicks Deny for `request_token`: the token is forgotten, and the redirect is
+    /// `callback?denied=T` (`None` for an `oob` callback).
+    pub fn deny(&self, request_token: &str) -> Result<Option<String>, StandInError> {
+        let mut state = state::lock(&self.shared);
+        let now = state.now();
+        tokens::deny(&mut state.pending, request_token, now)
+    }
+
+    /// The stand-in's app over the same state as the server, for in-process tests through
+    /// `tower::ServiceExt::oneshot`. Requests without a client address count as `127.0.0.1`.
+    pub fn router(&self) -> axum::Router {
+        handlers::router(Arc::clone(&self.shared))
+    }
+
+    /// Stops the server and waits for its thread.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

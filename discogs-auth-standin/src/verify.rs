@@ -1,0 +1,315 @@
+//! Who is asking: OAuth signatures (through the core's provider side) and Discogs Auth
+//! credentials, each refusal with its own message.
+
+use axum::body::Bytes;
+use axum::http::Request;
+use axum::http::header::{AUTHORIZATION, USER_AGENT};
+use discogs_auth_core::{
+    DiscogsAuth, DiscogsAuthError, SignedRequest, TokenSecret, VerifyError, secrets_equal,
+};
+
+use crate::nonces::TIMESTAMP_WINDOW_SECS;
+use crate::rate_limit::Subject;
+use crate::reply::Refusal;
+use crate::state::State;
+use crate::{DEMO_APP_NAME, DEMO_USERNAME};
+
+/// The token an OAuth endpoint expects the request to be signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenUse {
+    /// The consumer alone (request-token step).
+    ConsumerOnly,
+    /// A pending request token (access-token step).
+    RequestToken,
+    /// An access token (API calls).
+    AccessToken,
+}
+
+/// Discogs refuses requests without a `User-Agent` (with an empty reply; the stand-in says why).
+pub(crate) fn require_user_agent<B>(request: &Request<B>) -> Result<(), Refusal> {
+    let present = request
+        .headers()
+        .get(USER_AGENT)
+        .is_some_and(|value| !value.as_bytes().iter().all(u8::is_ascii_whitespace));
+    if present {
+        Ok(())
+    } else {
+        Err(Refusal::bad_request(
+            "A User-Agent header is required; Discogs refuses requests without one.",
+        ))
+    }
+}
+
+/// Reads and verifies an OAuth-signed request: header, consumer, timestamp, nonce, token and
+/// signature, in that order. On success the nonce is remembered, so the same request is
+/// refused if replayed.
+pub(crate) fn verify_oauth(
+    state: &mut State,
+    request: &Request<Bytes>,
+    token_use: TokenUse,
+) -> Result<SignedRequest, Refusal> {
+    let signed = SignedRequest::from_request(request).map_err(unreadable)?;
+    let consumer_key = signed.consumer_key().to_owned();
+    let consumer_secret = state
+        .consumers
+        .get(&consumer_key)
+        .map(|consumer| consumer.secret.clone())
+        .ok_or_else(|| Refusal::unauthorized("Invalid consumer."))?;
+
+    let now = state.now();
+    let skew = signed.timestamp().seconds_since(now).unsigned_abs();
+    if skew > TIMESTAMP_WINDOW_SECS {
+        return Err(Refusal::unauthorized(format!(
+            "Invalid timestamp: oauth_timestamp {} is {skew} seconds from the server time {now} \
+             (at most {TIMESTAMP_WINDOW_SECS} allowed). Check the clock.",
+            signed.timestamp()
+        )));
+    }
+
+    let nonce = signed.nonce().as_str().to_owned();
+    state.nonces.purge(now.as_unix_seconds());
+    if state.nonces.contains(&consumer_key, &nonce) {
+        return Err(Refusal::unauthorized("Nonce already used."));
+    }
+
+    let token_secret = token_secret(state, &signed, token_use)?;
+    match signed.verify(&consumer_secret, token_secret.as_ref()) {
+        Ok(()) => {}
+        Err(VerifyError::SignatureMismatch) => {
+            return Err(Refusal::unauthorized("Invalid signature."));
+        }
+        Err(other) => {
+            return Err(Refusal::bad_request(format!(
+                "Invalid OAuth request: {other}."
+            )));
+        }
+    }
+
+    state.nonces.insert(
+        &consumer_key,
+        &nonce,
+        signed.timestamp().as_unix_seconds(),
+        now.as_unix_seconds(),
+    );
+    Ok(signed)
+}
+
+/// The secret of the token the request names, when the step needs one.
+fn token_secret(
+    state: &State,
+    signed: &SignedRequest,
+    token_use: TokenUse,
+) -> Result<Option<TokenSecret>, Refusal> {
+    let consumer_key = signed.consumer_key();
+    let token = || {
+        signed
+            .token()
+            .ok_or_else(|| Refusal::parameter_not_found("oauth_token"))
+    };
+    match token_use {
+        TokenUse::ConsumerOnly => Ok(None),
+        TokenUse::RequestToken => state
+            .pending
+            .get(token()?)
+            .filter(|pending| pending.consumer_key == consumer_key)
+            .map(|pending| Some(pending.secret.clone()))
+            .ok_or_else(|| Refusal::unauthorized("Invalid request token.")),
+        TokenUse::AccessToken => state
+            .access_tokens
+            .get(token()?)
+            .filter(|grant| grant.consumer_key == consumer_key)
+            .map(|grant| Some(grant.secret.clone()))
+            .ok_or_else(|| Refusal::unauthorized("Invalid access token.")),
+    }
+}
+
+/// Why a request's OAuth header could not be read. The core's messages name parameters and
+/// positions, never values, so they are safe to send back.
+fn unreadable(error: VerifyError) -> Refusal {
+    match error {
+        VerifyError::MissingAuthorization => Refusal::unauthorized(
+            "Parameter not found: oauth_consumer_key (no OAuth Authorization header).",
+        ),
+        VerifyError::MissingParameter { name } => Refusal::parameter_not_found(name),
+        VerifyError::InvalidTimestamp => Refusal::unauthorized(
+            "Invalid timestamp: oauth_timestamp must be whole seconds since the Unix epoch.",
+        ),
+        VerifyError::UnsupportedSignatureMethod => {
+            Refusal::bad_request("Unsupported oauth_signature_method: use PLAINTEXT or HMAC-SHA1.")
+        }
+        other => Refusal::bad_request(format!("Invalid OAuth request: {other}.")),
+    }
+}
+
+/// Which credentials a resource request carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tier {
+    Anonymous,
+    KeySecret,
+    Token,
+    OAuth,
+}
+
+impl Tier {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Anonymous => "anonymous",
+            Self::KeySecret => "key_secret",
+            Self::Token => "token",
+            Self::OAuth => "oauth",
+        }
+    }
+}
+
+/// Where the credentials were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    Header,
+    Query,
+}
+
+impl Via {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Header => "header",
+            Self::Query => "query",
+        }
+    }
+}
+
+/// Verified credentials of a resource request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Recognised {
+    pub(crate) tier: Tier,
+    pub(crate) via: Option<Via>,
+    /// Whom to count the request against; `None` counts it against the client's address.
+    pub(crate) subject: Option<Subject>,
+    /// The application acting for the demo user, when the credentials identify the user.
+    pub(crate) acting_app: Option<&'static str>,
+}
+
+impl Recognised {
+    const ANONYMOUS: Self = Self {
+        tier: Tier::Anonymous,
+        via: None,
+        subject: None,
+        acting_app: None,
+    };
+}
+
+/// `consumer_name` reported for the personal token, which belongs to no application.
+const PERSONAL_TOKEN_APP: &str = "Personal access token";
+
+/// Recognises and verifies the credentials of a resource request: OAuth (header), Discogs
+/// Auth in the header, or Discogs Auth in the query; none is anonymous. Credentials given both
+/// ways, or any invalid credentials, are refused.
+///
+/// The core's Discogs Auth errors name fields and reasons, never values, so they are safe to
+/// send back.
+pub(crate) fn recognise(
+    state: &mut State,
+    request: &Request<Bytes>,
+) -> Result<Recognised, Refusal> {
+    let query = request.uri().query().unwrap_or_default();
+    let from_query = DiscogsAuth::from_query(query).map_err(|error| {
+        Refusal::unauthorized(format!("Invalid credentials in the query: {}.", error))
+    })?;
+
+    let mut headers = request.headers().get_all(AUTHORIZATION).iter();
+    let header = headers.next();
+    if headers.next().is_some() {
+        return Err(Refusal::bad_request("More than one Authorization header."));
+    }
+    let Some(header) = header else {
+        return match from_query {
+            Some(auth) => check_discogs_auth(state, &auth, Via::Query),
+            None => Ok(Recognised::ANONYMOUS),
+        };
+    };
+    if from_query.is_some() {
+        return Err(Refusal::bad_request(
+            "Credentials in both the Authorization header and the query; send them once.",
+        ));
+    }
+    let header = header
+        .to_str()
+        .map_err(|_| Refusal::unauthorized("The Authorization header is not readable."))?;
+    let scheme = header
+        .trim_start()
+        .split([' ', '\t'])
+        .next()
+        .unwrap_or_default();
+    if scheme.eq_ignore_ascii_case("OAuth") {
+        let signed = verify_oauth(state, request, TokenUse::AccessToken)?;
+        let app = state
+            .consumers
+            .get(signed.consumer_key())
+            .map(|consumer| consumer.name);
+        return Ok(Recognised {
+            tier: Tier::OAuth,
+            via: Some(Via::Header),
+            subject: signed
+                .token()
+                .map(|token| Subject::Credential(format!("access token {token}"))),
+            acting_app: Some(app.unwrap_or(DEMO_APP_NAME)),
+        });
+    }
+    match DiscogsAuth::parse_header(header) {
+        Ok(auth) => check_discogs_auth(state, &auth, Via::Header),
+        Err(DiscogsAuthError::NotDiscogsScheme) => Err(Refusal::unauthorized(
+            "Unsupported Authorization scheme: use OAuth or Discogs.",
+        )),
+        Err(error) => Err(Refusal::unauthorized(format!(
+            "Invalid Discogs Authorization header: {}.",
+            error
+        ))),
+    }
+}
+
+fn check_discogs_auth(state: &State, auth: &DiscogsAuth, via: Via) -> Result<Recognised, Refusal> {
+    match auth {
+        DiscogsAuth::Token(token)
+            if secrets_equal(token.expose_secret(), state.personal_token.expose_secret()) =>
+        {
+            Ok(Recognised {
+                tier: Tier::Token,
+                via: Some(via),
+                subject: Some(Subject::Credential(format!(
+                    "personal token of {DEMO_USERNAME}"
+                ))),
+                acting_app: Some(PERSONAL_TOKEN_APP),
+            })
+        }
+        DiscogsAuth::Token(_) => Err(Refusal::unauthorized("Invalid personal access token.")),
+        DiscogsAuth::KeySecret(consumer) => {
+            let known = state
+                .consumers
+                .get(consumer.key.as_str())
+                .is_some_and(|registered| {
+                    secrets_equal(
+                        registered.secret.expose_secret(),
+                        consumer.secret.expose_secret(),
+                    )
+                });
+            if known {
+                Ok(Recognised {
+                    tier: Tier::KeySecret,
+                    via: Some(via),
+                    subject: Some(Subject::Credential(format!(
+                        "consumer {}",
+                        consumer.key.as_str()
+                    ))),
+                    acting_app: None,
+                })
+            } else {
+                Err(Refusal::unauthorized("Invalid consumer key or secret."))
+            }
+        }
+        _ => Err(Refusal::unauthorized("Unsupported Discogs credentials.")),
+    }
+}
+
+/// Discogs' refusal of a resource that needs a user, to a request that identifies none.
+pub(crate) fn must_authenticate() -> Refusal {
+    Refusal::unauthorized("You must authenticate to access this resource.")
+}

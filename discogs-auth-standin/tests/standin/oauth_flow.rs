@@ -1,0 +1,449 @@
+//! The OAuth 1.0a dance against the stand-in, every reply read by the core's parsers.
+
+use discogs_auth_core::http::header::{CONTENT_TYPE, LOCATION};
+use discogs_auth_core::http::{Request, StatusCode};
+use discogs_auth_core::{
+    ApiError, Callback, CallbackError, Identity, RateLimit, ReplyError, RequestError,
+    SignatureMethod, Verifier,
+};
+use discogs_auth_standin::{DEMO_APP_NAME, DEMO_USER_ID, DEMO_USERNAME, StandIn, StandInError};
+
+use crate::support::*;
+
+fn authorize_click(standin: &StandIn, token: &str, action: &str) -> Request<Vec<u8>> {
+    Request::post(format!("{}/oauth/authorize", standin.base_url()))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("oauth_token={token}&action={action}").into_bytes())
+        .unwrap()
+}
+
+fn demo_identity(standin: &StandIn) -> Identity {
+    Identity {
+        id: DEMO_USER_ID,
+        username: DEMO_USERNAME.into(),
+        resource_url: format!("{}/users/{DEMO_USERNAME}", standin.base_url()),
+        consumer_name: DEMO_APP_NAME.into(),
+    }
+}
+
+fn figures(limit: u32, used: u32) -> Option<RateLimit> {
+    Some(RateLimit {
+        limit,
+        used,
+        remaining: limit - used,
+    })
+}
+
+#[tokio::test]
+async fn happy_path_with_plaintext_and_a_callback_url() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let callback = Callback::url(CALLBACK).unwrap();
+    let token = request_token(&standin, &router, &client, &callback).await;
+
+    let page = send(
+        &router,
+        get(&client.authorize_url(&token)).body(Vec::new()).unwrap(),
+    )
+    .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(content_type(&page), "text/html; charset=utf-8");
+    let html = body_text(&page);
+    for expected in [
+        DEMO_APP_NAME,
+        DEMO_USERNAME,
+        r#"<form method="post" action="/oauth/authorize">"#,
+        &format!(r#"name="oauth_token" value="{}""#, token.token),
+        r#"id="authorize" name="action" value="approve""#,
+        r#"id="deny" name="action" value="deny""#,
+    ] {
+        assert!(html.contains(expected), "{expected} not in {html}");
+    }
+
+    let click = send(
+        &router,
+        authorize_click(&standin, token.token.as_str(), "approve"),
+    )
+    .await;
+    assert_eq!(click.status(), StatusCode::FOUND);
+    let location = click.headers()[LOCATION].to_str().unwrap();
+    let prefix = format!("{CALLBACK}?oauth_token={}&oauth_verifier=", token.token);
+    assert!(location.starts_with(&prefix), "{location}");
+    let authorized = token.authorize_from_callback(location).unwrap();
+
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    assert_eq!(content_type(&reply), "application/x-www-form-urlencoded");
+    let access = client
+        .on_access_token_response(&authorized, &reply, sent.timestamp)
+        .unwrap();
+    assert_ne!(access.token.as_str(), token.token.as_str());
+
+    let reply = send(
+        &router,
+        client.identity_request(&access, &fresh(&standin)).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        client.on_identity_response(&reply),
+        Ok(demo_identity(&standin))
+    );
+    assert_eq!(
+        RateLimit::from_headers(reply.headers()),
+        Ok(figures(60, 1)),
+        "the access token has its own window"
+    );
+
+    let mut search = get(&format!(
+        "{}/database/search?q=Nirvana&type=release",
+        standin.base_url()
+    ))
+    .body(Vec::new())
+    .unwrap();
+    client
+        .sign_request(&access, &mut search, &fresh(&standin))
+        .unwrap();
+    let reply = send(&router, search).await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(
+        json(&reply),
+        serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Nirvana", "type": "release"}})
+    );
+}
+
+#[tokio::test]
+async fn happy_path_with_hmac_sha1_out_of_band() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::HmacSha1);
+    let token = request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+
+    let click = send(
+        &router,
+        authorize_click(&standin, token.token.as_str(), "approve"),
+    )
+    .await;
+    assert_eq!(click.status(), StatusCode::OK);
+    let html = body_text(&click);
+    let verifier = html
+        .split_once(r#"<code id="verifier">"#)
+        .and_then(|(_, rest)| rest.split_once("</code>"))
+        .map(|(verifier, _)| verifier)
+        .unwrap();
+    let authorized = token.with_verifier(Verifier::new(verifier).unwrap());
+
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    let access = client
+        .on_access_token_response(&authorized, &reply, sent.timestamp)
+        .unwrap();
+    let reply = send(
+        &router,
+        client.identity_request(&access, &fresh(&standin)).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        client.on_identity_response(&reply),
+        Ok(demo_identity(&standin))
+    );
+
+    // With HMAC-SHA1 the query takes part in the signature: encoded characters must survive.
+    let mut search = get(&format!(
+        "{}/database/search?q=Sigur%20R%C3%B3s&per_page=5",
+        standin.base_url()
+    ))
+    .body(Vec::new())
+    .unwrap();
+    client
+        .sign_request(&access, &mut search, &fresh(&standin))
+        .unwrap();
+    let reply = send(&router, search).await;
+    assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
+    assert_eq!(
+        json(&reply),
+        serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Sigur Rós", "per_page": "5"}})
+    );
+}
+
+#[tokio::test]
+async fn approve_and_deny_through_the_handle() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let callback = Callback::url(CALLBACK).unwrap();
+
+    let approved = request_token(&standin, &router, &client, &callback).await;
+    let approval = standin.approve(approved.token.as_str()).unwrap();
+    assert_eq!(approval.verifier.len(), 32);
+    assert_eq!(
+        approval.redirect_url,
+        Some(format!(
+            "{CALLBACK}?oauth_token={}&oauth_verifier={}",
+            approved.token, approval.verifier
+        ))
+    );
+    assert!(!format!("{approval:?}").contains(&approval.verifier));
+
+    let denied = request_token(&standin, &router, &client, &callback).await;
+    let redirect = standin.deny(denied.token.as_str()).unwrap();
+    assert_eq!(
+        redirect,
+        Some(format!("{CALLBACK}?denied={}", denied.token))
+    );
+    assert_eq!(
+        denied.authorize_from_callback(&redirect.unwrap()),
+        Err(CallbackError::Denied)
+    );
+    assert_eq!(
+        standin.approve(denied.token.as_str()),
+        Err(StandInError::UnknownRequestToken)
+    );
+
+    let out_of_band = request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+    assert_eq!(standin.deny(out_of_band.token.as_str()), Ok(None));
+    assert_eq!(
+        standin.approve("never-issued"),
+        Err(StandInError::UnknownRequestToken)
+    );
+    assert_eq!(
+        standin.deny("never-issued"),
+        Err(StandInError::UnknownRequestToken)
+    );
+}
+
+#[tokio::test]
+async fn deny_through_the_page_forgets_the_token() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let token = request_token(
+        &standin,
+        &router,
+        &client,
+        &Callback::url(CALLBACK).unwrap(),
+    )
+    .await;
+
+    let click = send(
+        &router,
+        authorize_click(&standin, token.token.as_str(), "deny"),
+    )
+    .await;
+    assert_eq!(click.status(), StatusCode::FOUND);
+    let location = click.headers()[LOCATION].to_str().unwrap();
+    assert_eq!(location, format!("{CALLBACK}?denied={}", token.token));
+    assert_eq!(
+        token.authorize_from_callback(location),
+        Err(CallbackError::Denied)
+    );
+
+    // An application that ignores the refusal and guesses a verifier gets nowhere.
+    let guessed = token.with_verifier(Verifier::new("guess").unwrap());
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&guessed, &sent).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        client.on_access_token_response(&guessed, &reply, sent.timestamp),
+        Err(ReplyError::Unauthorized(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "Invalid request token.".into(),
+            rate_limit: figures(25, 2),
+        }))
+    );
+    let page = send(
+        &router,
+        get(&client.authorize_url(&token)).body(Vec::new()).unwrap(),
+    )
+    .await;
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(content_type(&page), "text/html; charset=utf-8");
+
+    let oob = request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+    let click = send(
+        &router,
+        authorize_click(&standin, oob.token.as_str(), "deny"),
+    )
+    .await;
+    assert_eq!(click.status(), StatusCode::OK);
+    assert!(body_text(&click).contains(r#"id="denied""#));
+}
+
+/// A client that keeps time is stopped before sending: the core refuses to build the request.
+#[tokio::test]
+async fn expired_request_token_is_refused_by_the_client() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let authorized = authorized(&standin, &router, &client).await;
+    standin.advance_clock(16 * 60);
+    assert_eq!(
+        client
+            .access_token_request(&authorized, &fresh(&standin))
+            .map(|_| ()),
+        Err(RequestError::RequestTokenExpired {
+            expired_at: authorized.request_token.expires_at()
+        })
+    );
+}
+
+/// A client whose clock ran 4 minutes ahead when the token was issued (within the 300 s the
+/// stand-in allows) thinks the token lives longer than it does: the stand-in answers 400.
+#[tokio::test]
+async fn expired_request_token_is_refused_by_the_stand_in() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let sent = fresh_at(standin.now().as_unix_seconds() + 240);
+    let reply = send(
+        &router,
+        client
+            .request_token_request(&Callback::OutOfBand, &sent)
+            .unwrap(),
+    )
+    .await;
+    let token = client
+        .on_request_token_response(&reply, sent.timestamp)
+        .unwrap();
+    let approval = standin.approve(token.token.as_str()).unwrap();
+    let authorized = token.with_verifier(Verifier::new(approval.verifier).unwrap());
+
+    standin.advance_clock(16 * 60);
+    assert_eq!(
+        standin.approve(token.token.as_str()),
+        Err(StandInError::Expired)
+    );
+    let page = send(
+        &router,
+        get(&client.authorize_url(&token)).body(Vec::new()).unwrap(),
+    )
+    .await;
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(&page).contains("<title>Request token expired"));
+
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(content_type(&reply), "text/plain; charset=utf-8");
+    let expected = ApiError {
+        status: StatusCode::BAD_REQUEST,
+        message: "Request token expired: exchange it within 15 minutes of its issue.".into(),
+        // The window moved on 16 minutes: only this request is in it.
+        rate_limit: figures(60, 1),
+    };
+    assert_eq!(
+        client.on_access_token_response(&authorized, &reply, sent.timestamp),
+        Err(ReplyError::Status(expected.clone()))
+    );
+    // Read at the client's own (fast) clock, the 400 is recognised as expiry.
+    assert_eq!(
+        client.on_access_token_response(&authorized, &reply, authorized.request_token.expires_at()),
+        Err(ReplyError::RequestTokenExpired(expected))
+    );
+}
+
+#[tokio::test]
+async fn a_verifier_is_single_use() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::HmacSha1);
+    let authorized = authorized(&standin, &router, &client).await;
+
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    client
+        .on_access_token_response(&authorized, &reply, sent.timestamp)
+        .unwrap();
+
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    assert_eq!(content_type(&reply), "text/plain; charset=utf-8");
+    assert_eq!(
+        client.on_access_token_response(&authorized, &reply, sent.timestamp),
+        Err(ReplyError::Unauthorized(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "Invalid request token.".into(),
+            rate_limit: figures(25, 1),
+        }))
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_verifier_is_refused_and_the_right_one_still_works() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let authorized = authorized(&standin, &router, &client).await;
+    let wrong = authorized
+        .request_token
+        .with_verifier(Verifier::new("not-the-verifier").unwrap());
+
+    let sent = fresh(&standin);
+    let reply = send(&router, client.access_token_request(&wrong, &sent).unwrap()).await;
+    assert_eq!(
+        client.on_access_token_response(&wrong, &reply, sent.timestamp),
+        Err(ReplyError::Unauthorized(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "Invalid verifier.".into(),
+            rate_limit: figures(60, 2),
+        }))
+    );
+
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    assert!(
+        client
+            .on_access_token_response(&authorized, &reply, sent.timestamp)
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn an_unapproved_request_token_is_refused() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let token = request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+    let guessed = token.with_verifier(Verifier::new("guess").unwrap());
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&guessed, &sent).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        client.on_access_token_response(&guessed, &reply, sent.timestamp),
+        Err(ReplyError::Unauthorized(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "Request token not authorized: the user has not approved it yet.".into(),
+            rate_limit: figures(60, 2),
+        }))
+    );
+}
