@@ -27,6 +27,11 @@
 #[cfg(feature = "blocking")]
 mod blocking;
 
+/// Every Rust block of the workspace README, compiled (and run where not `no_run`) as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(feature = "blocking")]
 pub use blocking::BlockingReqwestTransport;
 pub use discogs_auth_core::*;

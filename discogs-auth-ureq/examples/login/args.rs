@@ -1,0 +1,103 @@
+//! Command-line options, read by hand to keep the example's dependencies few.
+
+use std::time::Duration;
+
+use discogs_auth_ureq::{DISCOGS_API_BASE, DISCOGS_AUTHORIZE_URL, SignatureMethod};
+
+pub const USAGE: &str = "\
+Usage: login [OPTIONS]
+
+Without a consumer key, runs the whole OAuth flow against a local Discogs stand-in (a demo).
+
+Options:
+  --consumer-key KEY        Discogs consumer key (or DISCOGS_CONSUMER_KEY)
+  --consumer-secret SECRET  Discogs consumer secret (or DISCOGS_CONSUMER_SECRET)
+  --api-base URL            API base [default: https://api.discogs.com]
+  --authorize-url URL       authorize page [default: https://www.discogs.com/oauth/authorize]
+  --user-agent UA           User-Agent sent with every request
+  --signature METHOD        plaintext or hmac-sha1 [default: plaintext]
+  --oob                     no callback listener: paste the verifier Discogs shows
+  --timeout SECONDS         how long to wait for the callback [default: 300]
+  --save PATH               write the access token to PATH (JSON, mode 0600)
+  --check PATH              load the access token from PATH and only fetch the identity
+  -h, --help                this text";
+
+/// What the user asked for.
+#[derive(Debug)]
+pub struct Options {
+    /// `None`: the local demo.
+    pub consumer: Option<(String, String)>,
+    pub api_base: String,
+    pub authorize_url: String,
+    pub user_agent: String,
+    pub signature: SignatureMethod,
+    pub oob: bool,
+    pub timeout: Duration,
+    pub save: Option<String>,
+    pub check: Option<String>,
+}
+
+/// Parses `args` (without the program name); `Ok(None)` for `--help`.
+pub fn parse(
+    mut args: impl Iterator<Item = String>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Options>, String> {
+    let mut key = env("DISCOGS_CONSUMER_KEY").filter(|value| !value.is_empty());
+    let mut secret = env("DISCOGS_CONSUMER_SECRET").filter(|value| !value.is_empty());
+    let mut options = Options {
+        consumer: None,
+        api_base: DISCOGS_API_BASE.to_owned(),
+        authorize_url: DISCOGS_AUTHORIZE_URL.to_owned(),
+        user_agent: concat!(
+            "discogs-auth-login-example/",
+            env!("CARGO_PKG_VERSION"),
+            " +https://github.com/discogs-auth/discogs-auth"
+        )
+        .to_owned(),
+        signature: SignatureMethod::Plaintext,
+        oob: false,
+        timeout: Duration::from_secs(300),
+        save: None,
+        check: None,
+    };
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--consumer-key" => key = Some(value()?),
+            "--consumer-secret" => secret = Some(value()?),
+            "--api-base" => options.api_base = value()?,
+            "--authorize-url" => options.authorize_url = value()?,
+            "--user-agent" => options.user_agent = value()?,
+            "--signature" => {
+                options.signature = match value()?.to_ascii_lowercase().as_str() {
+                    "plaintext" => SignatureMethod::Plaintext,
+                    "hmac-sha1" => SignatureMethod::HmacSha1,
+                    other => {
+                        return Err(format!(
+                            "--signature takes plaintext or hmac-sha1, not {other:?}"
+                        ));
+                    }
+                }
+            }
+            "--oob" => options.oob = true,
+            "--timeout" => {
+                let seconds = value()?;
+                let seconds: u64 = seconds
+                    .parse()
+                    .map_err(|_| format!("--timeout takes whole seconds, not {seconds:?}"))?;
+                options.timeout = Duration::from_secs(seconds);
+            }
+            "--save" => options.save = Some(value()?),
+            "--check" => options.check = Some(value()?),
+            other => return Err(format!("unknown option {other:?} (see --help)")),
+        }
+    }
+    options.consumer = match (key, secret) {
+        (Some(key), Some(secret)) => Some((key, secret)),
+        (None, None) => None,
+        (Some(_), None) => return Err("a consumer key needs its consumer secret".to_owned()),
+        (None, Some(_)) => return Err("a consumer secret needs its consumer key".to_owned()),
+    };
+    Ok(Some(options))
+}

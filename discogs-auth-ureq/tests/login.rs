@@ -1,0 +1,369 @@
+//! The `login` example, run as a person would: demo mode, the loopback callback with this test
+//! acting as the browser, `--oob` with the verifier on standard input, the denied path,
+//! `--save` then `--check`, and the one-line errors.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use discogs_auth_standin::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, StandIn};
+use discogs_auth_ureq::encoding::{FormPairs, percent_encode};
+use discogs_auth_ureq::http::Request;
+
+const AUTHORIZE_PREFIX: &str = "Open this URL to authorize: ";
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The example's binary, next to this test's in the target directory; built if missing (when
+/// only this test target was selected).
+fn example_binary() -> PathBuf {
+    let mut dir = std::env::current_exe().expect("the test's path");
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let binary = dir
+        .join("examples")
+        .join(format!("login{}", std::env::consts::EXE_SUFFIX));
+    if !binary.exists() {
+        let mut build = Command::new(env!("CARGO"));
+        build.args(["build", "-p", "discogs-auth-ureq", "--example", "login"]);
+        if dir.ends_with("release") {
+            build.arg("--release");
+        }
+        assert!(
+            build.status().expect("cargo runs").success(),
+            "building the example failed"
+        );
+    }
+    binary
+}
+
+/// A running `login`, its output read line by line on a thread so that waits can time out.
+struct Login {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Login {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(example_binary())
+            .args(args)
+            .env_remove("DISCOGS_CONSUMER_KEY")
+            .env_remove("DISCOGS_CONSUMER_SECRET")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the example starts");
+        let lines = read_lines(child.stdout.take().expect("piped stdout"));
+        Self { child, lines }
+    }
+
+    /// Like a provider login against `standin`, with its demo consumer.
+    fn against(standin: &StandIn, extra: &[&str]) -> Self {
+        let base = standin.base_url();
+        let authorize = format!("{base}/oauth/authorize");
+        let mut args = vec![
+            "--consumer-key",
+            DEMO_CONSUMER_KEY,
+            "--consumer-secret",
+            DEMO_CONSUMER_SECRET,
+            "--api-base",
+            &base,
+            "--authorize-url",
+            &authorize,
+        ];
+        args.extend_from_slice(extra);
+        Self::start(&args)
+    }
+
+    /// Reads lines until one starts with `prefix`; returns the rest of that line.
+    fn line_after(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no line starting with {prefix:?}"));
+            if let Some(rest) = line.strip_prefix(prefix) {
+                return rest.to_owned();
+            }
+        }
+    }
+
+    /// Waits for the exit; returns the status, the rest of stdout and all of stderr.
+    fn finish(mut self) -> (ExitStatus, String, String) {
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("the child is waitable") {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                panic!("the example did not finish in {WAIT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let stdout: Vec<String> = self.lines.try_iter().collect();
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            std::io::Read::read_to_string(&mut pipe, &mut stderr).expect("stderr is readable");
+        }
+        (status, stdout.join("\n"), stderr)
+    }
+}
+
+fn read_lines(stdout: ChildStdout) -> Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+fn token_in(authorize_url: &str) -> String {
+    let query = authorize_url.split_once('?').expect("a query").1;
+    FormPairs::parse(query.as_bytes())
+        .expect("a valid query")
+        .unique("oauth_token")
+        .expect("one token")
+        .expect("a token")
+        .to_owned()
+}
+
+/// Clicks `action` on the stand-in's authorize page and follows the redirect to the example's
+/// callback listener, as a browser would; returns the page the listener served.
+fn click(authorize_url: &str, action: &str) -> String {
+    let browser = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build(),
+    );
+    let page = browser
+        .get(authorize_url)
+        .call()
+        .expect("the authorize page loads");
+    assert_eq!(page.status(), 200);
+    let form_action = authorize_url.split_once('?').expect("a query").0;
+    let form = format!(
+        "oauth_token={}&action={action}",
+        percent_encode(&token_in(authorize_url))
+    );
+    let redirect = browser
+        .run(
+            Request::post(form_action)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form)
+                .expect("a valid request"),
+        )
+        .expect("the form posts");
+    assert_eq!(redirect.status(), 302);
+    let location = redirect.headers()["location"]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    browser
+        .get(&location)
+        .call()
+        .expect("the callback listener answers")
+        .body_mut()
+        .read_to_string()
+        .expect("a page")
+}
+
+fn scratch_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("discogs-auth-login-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+#[test]
+fn demo_mode_runs_the_whole_flow() {
+    let login = Login::start(&[]);
+    let authorize_url = login.line_after(AUTHORIZE_PREFIX);
+    assert!(
+        authorize_url.starts_with("http://127.0.0.1:"),
+        "{authorize_url}"
+    );
+    let (status, stdout, stderr) = login.finish();
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == "Authenticated as demo-user (id 1)"),
+        "{stdout}"
+    );
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn loopback_callback_with_the_test_as_browser() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let login = Login::against(&standin, &["--signature", "hmac-sha1"]);
+    let authorize_url = login.line_after(AUTHORIZE_PREFIX);
+    let page = click(&authorize_url, "approve");
+    assert!(page.contains("you can close this tab"), "{page}");
+    let (status, stdout, stderr) = login.finish();
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == "Authenticated as demo-user (id 1)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn oob_reads_the_verifier_from_stdin() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let mut login = Login::against(&standin, &["--oob"]);
+    let token = token_in(&login.line_after(AUTHORIZE_PREFIX));
+    let approval = standin.approve(&token).expect("the user approves");
+    assert_eq!(approval.redirect_url, None);
+    let stdin = login.child.stdin.as_mut().expect("piped stdin");
+    writeln!(stdin, "{}", approval.verifier).expect("the verifier is written");
+    let (status, stdout, stderr) = login.finish();
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == "Authenticated as demo-user (id 1)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn denied_ends_with_one_line_and_a_failure_code() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let login = Login::against(&standin, &[]);
+    click(&login.line_after(AUTHORIZE_PREFIX), "deny");
+    let (status, _, stderr) = login.finish();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(stderr, "error: the user denied access\n");
+}
+
+#[test]
+fn save_then_check() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let path = scratch_path("token.json");
+    let path_text = path.to_str().expect("a UTF-8 path");
+    let mut login = Login::against(&standin, &["--oob", "--save", path_text]);
+    let token = token_in(&login.line_after(AUTHORIZE_PREFIX));
+    let verifier = standin.approve(&token).expect("approved").verifier;
+    let stdin = login.child.stdin.as_mut().expect("piped stdin");
+    writeln!(stdin, "{verifier}").expect("the verifier is written");
+    let (status, stdout, stderr) = login.finish();
+    assert!(status.success(), "{stdout}\n{stderr}");
+
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the file exists"))
+            .expect("JSON");
+    let secret = saved["oauth_token_secret"].as_str().expect("a secret");
+    assert_eq!(saved["consumer_key"], DEMO_CONSUMER_KEY);
+    assert!(!secret.is_empty());
+    assert!(
+        !stdout.contains(secret) && !stderr.contains(secret),
+        "a secret was printed"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let check = Login::against(&standin, &["--check", path_text]);
+    let (status, stdout, stderr) = check.finish();
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == "Authenticated as demo-user (id 1)"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Open this URL"),
+        "--check must not start a new flow"
+    );
+}
+
+#[test]
+fn a_wrong_secret_ends_with_one_clear_line() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let base = standin.base_url();
+    let login = Login::start(&[
+        "--consumer-key",
+        DEMO_CONSUMER_KEY,
+        "--consumer-secret",
+        "wrong-secret",
+        "--api-base",
+        &base,
+        "--authorize-url",
+        &format!("{base}/oauth/authorize"),
+    ]);
+    let (status, _, stderr) = login.finish();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(
+        stderr,
+        "error: unauthorized (HTTP 401: Invalid signature.)\n"
+    );
+}
+
+#[test]
+fn waiting_for_the_callback_times_out() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let login = Login::against(&standin, &["--timeout", "1"]);
+    let (status, _, stderr) = login.finish();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(
+        stderr,
+        "error: timed out after 1 s waiting for the callback\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_the_wait_with_one_line() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let path = scratch_path("interrupted.json");
+    let login = Login::against(&standin, &["--save", path.to_str().expect("UTF-8")]);
+    login.line_after(AUTHORIZE_PREFIX);
+    let interrupted = Command::new("kill")
+        .args(["-INT", &login.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let (status, _, stderr) = login.finish();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(
+        stderr,
+        "error: interrupted (Ctrl-C) while waiting for the callback\n"
+    );
+    assert!(!path.exists(), "nothing may be written after Ctrl-C");
+}
+
+#[test]
+fn bad_options_are_refused() {
+    let (status, _, stderr) = Login::start(&["--signature", "rsa-sha1"]).finish();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(
+        stderr,
+        "error: --signature takes plaintext or hmac-sha1, not \"rsa-sha1\"\n"
+    );
+    let (status, _, stderr) = Login::start(&["--consumer-key", "k"]).finish();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(stderr, "error: a consumer key needs its consumer secret\n");
+}
