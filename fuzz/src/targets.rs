@@ -1,0 +1,931 @@
+//! One function per fuzz target: parse the input, and where a format can be built as well as
+//! parsed, check that building and parsing again gives the same value.
+//!
+//! Shared by the `cargo fuzz` binaries (`fuzz/fuzz_targets/<target>.rs`) and the replay test
+//! of `discogs-auth-core` (`tests/fuzz_corpus.rs`), which includes this file by path. It may
+//! therefore use only `discogs-auth-core` (with its `http` re-export), `serde_json` and `std`,
+//! and compiles with or without the core's `hmac-sha1` feature.
+
+use std::borrow::Cow;
+
+use discogs_auth_core::encoding::{FormPairs, percent_decode, percent_encode};
+use discogs_auth_core::http::header::{AUTHORIZATION, CONTENT_TYPE, DATE, HOST, HeaderName};
+use discogs_auth_core::http::{HeaderMap, HeaderValue, Method, Request, Response, Uri};
+use discogs_auth_core::{
+    AccessToken, ApiError, AuthorizedRequestToken, CallbackError, Consumer, ConsumerSecret,
+    DiscogsAuth, DiscogsAuthError, Freshness, MAX_ERROR_MESSAGE_CHARS, OAuthClient,
+    OAuthParameters, Placement, RateLimit, ReplyError, RequestError, RequestToken, SignatureMethod,
+    SignedRequest, Timestamp, TokenSecret, TokenValue, UserAgent, Verifier, VerifyError,
+    check_reply,
+};
+
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
+/// Every target: its name (the binary in `fuzz_targets/` and the directory in `corpus/`) and
+/// its function.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("oauth_header", oauth_header),
+    ("discogs_header", discogs_header),
+    ("form", form),
+    ("callback", callback),
+    ("json_reply", json_reply),
+    ("token_reply", token_reply),
+    ("rate_limit_headers", rate_limit_headers),
+    ("verify", verify),
+];
+
+/// The input as text. The parsers take `&str`; invalid UTF-8 becomes U+FFFD.
+fn text(data: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(data)
+}
+
+// ---------------------------------------------------------------------------------------------
+// oauth_header
+
+/// `OAuthParameters::parse`; whatever parses must build into a valid header value that parses
+/// back to the same parameters.
+pub fn oauth_header(data: &[u8]) {
+    let input = text(data);
+    let Ok(parsed) = OAuthParameters::parse(&input) else {
+        return;
+    };
+    let _ = format!("{parsed:?}");
+    for (name, value) in parsed.iter() {
+        assert_eq!(
+            parsed.get(name),
+            Some(value),
+            "parse kept a duplicate `{name}`"
+        );
+        assert_ne!(name, "realm", "realm must not be a signed parameter");
+    }
+    let built = parsed.to_header_value();
+    assert!(
+        HeaderValue::from_str(&built).is_ok(),
+        "the built header is not a valid header value: {built:?}"
+    );
+    match OAuthParameters::parse(&built) {
+        Ok(reparsed) => assert_eq!(reparsed, parsed, "build → parse changed the parameters"),
+        Err(error) => panic!("the built header {built:?} does not parse: {error}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// discogs_header
+
+/// `DiscogsAuth::parse_header` and `DiscogsAuth::from_query`; whatever parses must round-trip
+/// through `header_value` (when representable) and through query placement.
+pub fn discogs_header(data: &[u8]) {
+    let input = text(data);
+    if let Ok(auth) = DiscogsAuth::parse_header(&input) {
+        check_discogs_round_trips(&auth);
+    }
+    let query = input.strip_prefix('?').unwrap_or(&input);
+    for query in [&*input, query] {
+        if let Ok(Some(auth)) = DiscogsAuth::from_query(query) {
+            check_discogs_round_trips(&auth);
+        }
+    }
+}
+
+fn check_discogs_round_trips(auth: &DiscogsAuth) {
+    let _ = format!("{auth:?}");
+    match auth.header_value() {
+        Ok(value) => {
+            assert!(value.is_sensitive(), "the Discogs header must be sensitive");
+            let Ok(text) = std::str::from_utf8(value.as_bytes()) else {
+                panic!("the header value {value:?} is not UTF-8");
+            };
+            assert_eq!(
+                DiscogsAuth::parse_header(text).as_ref(),
+                Ok(auth),
+                "header_value → parse_header changed the credentials ({text:?})"
+            );
+        }
+        Err(DiscogsAuthError::UnrepresentableInHeader { .. }) => {}
+        Err(other) => panic!("header_value failed with {other:?}"),
+    }
+    let mut request = Request::get("https://api.discogs.com/database/search?q=Nirvana")
+        .body(())
+        .expect("a fixed request");
+    match auth.apply(&mut request, Placement::Query) {
+        Ok(()) => {
+            let query = request.uri().query().unwrap_or_default();
+            assert_eq!(
+                DiscogsAuth::from_query(query),
+                Ok(Some(auth.clone())),
+                "query placement → from_query changed the credentials ({query:?})"
+            );
+        }
+        Err(error) => panic!("query placement failed with {error:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// form
+
+/// `FormPairs::parse`, `percent_decode` and `percent_encode`.
+pub fn form(data: &[u8]) {
+    if let Ok(pairs) = FormPairs::parse(data) {
+        // Re-encoded with the OAuth set (which encodes `+ & = %` too), the pairs parse back as
+        // they are.
+        let rebuilt = pairs
+            .iter()
+            .map(|(name, value)| format!("{}={}", percent_encode(name), percent_encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        assert_eq!(
+            FormPairs::parse(rebuilt.as_bytes()).as_ref(),
+            Ok(&pairs),
+            "re-encoded form {rebuilt:?}"
+        );
+        for (name, value) in pairs.iter() {
+            let count = pairs.iter().filter(|(other, _)| *other == name).count();
+            match pairs.unique(name) {
+                Ok(Some(found)) => assert!(count == 1 && found == value),
+                Ok(None) => panic!("`{name}` is in the pairs but unique() finds nothing"),
+                Err(_) => assert!(count > 1, "`{name}` reported as repeated once"),
+            }
+        }
+    }
+
+    let input = text(data);
+    match percent_decode(&input) {
+        Ok(decoded) => {
+            if !input.contains('%') {
+                assert_eq!(decoded, input, "decoding without escapes changed the text");
+            }
+            let encoded = percent_encode(&decoded);
+            assert_eq!(percent_decode(&encoded).as_deref(), Ok(&*decoded));
+        }
+        Err(_) => assert!(input.contains('%'), "a text without '%' failed to decode"),
+    }
+
+    let encoded = percent_encode(&input);
+    check_oauth_encoding(&encoded);
+    assert_eq!(
+        percent_decode(&encoded).as_deref(),
+        Ok(&*input),
+        "encode → decode changed the text"
+    );
+    let as_form = FormPairs::parse(format!("x={encoded}").as_bytes()).expect("an encoded form");
+    assert_eq!(as_form.unique("x"), Ok(Some(&*input)));
+}
+
+/// RFC 5849 §3.6: only `A-Z a-z 0-9 - . _ ~` as they are, everything else `%XX` uppercase.
+fn check_oauth_encoding(encoded: &str) {
+    let bytes = encoded.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte == b'%' {
+            let digits = bytes.get(at + 1..at + 3).unwrap_or_default();
+            assert!(
+                digits.len() == 2
+                    && digits
+                        .iter()
+                        .all(|d| d.is_ascii_digit() || (b'A'..=b'F').contains(d)),
+                "bad escape in {encoded:?}"
+            );
+            at += 3;
+        } else {
+            assert!(
+                byte.is_ascii_alphanumeric() || b"-._~".contains(&byte),
+                "unencoded {:?} in {encoded:?}",
+                char::from(byte)
+            );
+            at += 1;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// callback
+
+const CALLBACK_TOKEN_SECRET: &str = "rts-7c1d0e9f";
+
+fn request_token(token: &str) -> RequestToken {
+    RequestToken {
+        token: TokenValue::new(token).expect("a fixed token"),
+        secret: TokenSecret::new(CALLBACK_TOKEN_SECRET).expect("a fixed secret"),
+        issued_at: Timestamp::from_unix_seconds(1_700_000_000).expect("a fixed time"),
+    }
+}
+
+/// `RequestToken::authorize_from_callback` for two fixed request tokens: a callback can approve
+/// (or deny) at most one of them, and an approval must carry that token as `oauth_token`.
+pub fn callback(data: &[u8]) {
+    let input = text(data);
+    let tokens = [request_token("abc123"), request_token("T")];
+    let results = tokens
+        .each_ref()
+        .map(|token| token.authorize_from_callback(&input));
+    let approved = results.iter().filter(|result| result.is_ok()).count();
+    assert!(approved <= 1, "one callback approved two request tokens");
+    let denied = results
+        .iter()
+        .filter(|result| matches!(result, Err(CallbackError::Denied)))
+        .count();
+    assert!(denied <= 1, "one callback denied two request tokens");
+    for (token, result) in tokens.iter().zip(results) {
+        match result {
+            Ok(authorized) => check_approval(token, &authorized, &input),
+            Err(error) => {
+                let shown = format!("{error} {error:?}");
+                assert!(!shown.contains(CALLBACK_TOKEN_SECRET));
+            }
+        }
+    }
+}
+
+fn check_approval(token: &RequestToken, authorized: &AuthorizedRequestToken, callback: &str) {
+    assert_eq!(&authorized.request_token, token);
+    let verifier = authorized.verifier.expose_secret();
+    assert!(
+        Verifier::new(verifier).is_ok(),
+        "the verifier is not a valid credential"
+    );
+    // The callback's query (as a URL, a path or a bare query, fragment dropped) names the token.
+    let without_fragment = callback.split('#').next().unwrap_or_default();
+    let candidates = [
+        without_fragment.split_once('?').map(|(_, query)| query),
+        Some(without_fragment),
+    ];
+    let names_token = candidates.into_iter().flatten().any(|query| {
+        FormPairs::parse(query.as_bytes()).is_ok_and(|pairs| {
+            pairs.unique("oauth_token") == Ok(Some(token.token.as_str()))
+                && pairs.unique("oauth_verifier") == Ok(Some(verifier))
+        })
+    });
+    assert!(
+        names_token,
+        "approved without oauth_token={} in {callback:?}",
+        token.token
+    );
+    // Debug shows neither the verifier nor the token secret.
+    let shown = format!("{authorized:?}");
+    let other = token.with_verifier(Verifier::new("other-verifier").expect("a fixed verifier"));
+    assert_eq!(shown, format!("{other:?}"), "Debug shows the verifier");
+    assert!(
+        !shown.contains(CALLBACK_TOKEN_SECRET),
+        "Debug shows the secret"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// json_reply
+
+const CONSUMER_KEY: &str = "dpf43f3p2l4k3l03";
+const CONSUMER_SECRET: &str = "cs-kd94hf93k423";
+/// A secret with a run of spaces and characters that percent-encoding changes.
+const ODD_SECRET: &str = "se  cr&t/4";
+
+fn client(method: SignatureMethod) -> OAuthClient {
+    OAuthClient::new(
+        Consumer::new(CONSUMER_KEY, CONSUMER_SECRET).expect("fixed credentials"),
+        UserAgent::new("discogs-auth-fuzz/1.0").expect("a fixed user agent"),
+    )
+    .with_signature_method(method)
+}
+
+fn reply(status: u16, headers: &[(HeaderName, &str)], body: &[u8]) -> Response<Vec<u8>> {
+    let mut builder = Response::builder().status(status);
+    for (name, value) in headers {
+        builder = builder.header(name, *value);
+    }
+    builder.body(body.to_vec()).expect("a valid reply")
+}
+
+/// The forms of a secret an error message must never contain.
+fn secret_forms(secret: &str) -> [String; 3] {
+    [
+        secret.to_owned(),
+        percent_encode(secret).into_owned(),
+        secret.split_whitespace().collect::<Vec<_>>().join(" "),
+    ]
+}
+
+/// What every error message read from a reply must look like.
+fn check_api_error(error: &ApiError, status: u16, secrets: &[&str]) {
+    assert_eq!(error.status.as_u16(), status);
+    let message = &error.message;
+    let chars = message.chars().count();
+    assert!(!message.is_empty(), "empty error message");
+    assert!(
+        chars <= MAX_ERROR_MESSAGE_CHARS + 1,
+        "error message of {chars} characters"
+    );
+    if chars == MAX_ERROR_MESSAGE_CHARS + 1 {
+        assert!(
+            message.ends_with('…'),
+            "a long message is not marked as cut"
+        );
+    }
+    assert!(
+        !message
+            .chars()
+            .any(|c| c.is_control() || (c.is_whitespace() && c != ' ')),
+        "control characters or uncollapsed whitespace in {message:?}"
+    );
+    assert_eq!(message.trim(), message, "untrimmed message {message:?}");
+    for secret in secrets {
+        for form in secret_forms(secret) {
+            assert!(
+                !message.contains(&form),
+                "the message {message:?} shows a secret ({form:?})"
+            );
+        }
+    }
+}
+
+/// The statuses and content types a reply body is tried under: success (JSON or not), and
+/// each error variant with plain, JSON and HTML content types. The message extraction depends
+/// only on whether the content type says HTML, so a few pairs cover it.
+const JSON_REPLY_CASES: [(u16, Option<&str>); 7] = [
+    (200, None),
+    (200, Some("application/json")),
+    (400, Some("text/plain; charset=utf-8")),
+    (401, None),
+    (403, Some("Text/HTML")),
+    (429, Some("application/json")),
+    (502, Some("text/html; charset=utf-8")),
+];
+
+/// `OAuthClient::on_identity_response`, `check_reply` and `ApiError::from_response` with the
+/// input as the body, under the statuses and content types of [`JSON_REPLY_CASES`].
+pub fn json_reply(data: &[u8]) {
+    let client = client(SignatureMethod::Plaintext);
+    let secrets = [CONSUMER_SECRET, ODD_SECRET];
+    for (status, content_type) in JSON_REPLY_CASES {
+        let headers: Vec<(HeaderName, &str)> = content_type
+            .map(|ct| (CONTENT_TYPE, ct))
+            .into_iter()
+            .collect();
+        let response = reply(status, &headers, data);
+        let success = (200..300).contains(&status);
+
+        match client.on_identity_response(&response) {
+            Ok(identity) => {
+                assert!(success, "identity from an HTTP {status} reply");
+                let json = serde_json::to_vec(&identity).expect("an identity serializes");
+                let again = client.on_identity_response(&reply(200, &[], &json));
+                assert_eq!(again.as_ref(), Ok(&identity), "identity JSON round trip");
+            }
+            Err(error) => {
+                if success {
+                    assert!(
+                        matches!(error, ReplyError::MalformedJson { .. }),
+                        "{error:?} from a 2xx reply"
+                    );
+                } else {
+                    let api_error = error.api_error().expect("an error status");
+                    check_api_error(api_error, status, &[CONSUMER_SECRET]);
+                }
+                let _ = format!("{error} {error:?}");
+            }
+        }
+
+        match check_reply(&response, &secrets) {
+            Ok(body) => {
+                assert!(success);
+                assert_eq!(body, data);
+            }
+            Err(error) => {
+                assert!(!success);
+                check_api_error(
+                    error.api_error().expect("an error status"),
+                    status,
+                    &secrets,
+                );
+                let expected_variant = match status {
+                    429 => matches!(error, ReplyError::RateLimited(_)),
+                    401 => matches!(error, ReplyError::Unauthorized(_)),
+                    403 => matches!(error, ReplyError::Forbidden(_)),
+                    _ => matches!(error, ReplyError::Status(_)),
+                };
+                assert!(expected_variant, "HTTP {status} gave {error:?}");
+            }
+        }
+
+        if success {
+            // `check_reply` read the error statuses above; a success reply read as an error too.
+            let api_error = ApiError::from_response(&response, &secrets);
+            check_api_error(&api_error, status, &secrets);
+            assert_eq!(api_error.rate_limit, None);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// token_reply
+
+const TOKEN_STATUSES: [u16; 16] = [
+    200, 201, 204, 400, 401, 403, 404, 429, 500, 502, 503, 302, 100, 206, 418, 599,
+];
+const SENT_AT: u64 = 1_700_000_000;
+/// `Date` headers: ten seconds after [`SENT_AT`], and an hour after it.
+const DATE_NEAR: &str = "Tue, 14 Nov 2023 22:13:30 GMT";
+const DATE_FAR: &str = "Tue, 14 Nov 2023 23:13:20 GMT";
+const REQUEST_TOKEN_SECRET: &str = "rts-hdhd0244k9j7";
+const VERIFIER: &str = "ver-hfdp7dh39dks";
+
+/// `on_request_token_response` and `on_access_token_response`.
+///
+/// Input: byte 0 picks the status, byte 1 holds flags (bit 0: a `Date` ten seconds off, bit 1:
+/// an hour off, bit 2: an HTML content type, bit 3: rate-limit headers, bit 4: the request
+/// token has expired), the rest is the body.
+pub fn token_reply(data: &[u8]) {
+    let (status, flags, body) = match data {
+        [status, flags, body @ ..] => (
+            TOKEN_STATUSES[usize::from(*status) % TOKEN_STATUSES.len()],
+            *flags,
+            body,
+        ),
+        _ => (200, 0, data),
+    };
+    let mut headers: Vec<(HeaderName, &str)> = Vec::new();
+    if flags & 1 != 0 {
+        headers.push((DATE, DATE_NEAR));
+    }
+    if flags & 2 != 0 {
+        headers.push((DATE, DATE_FAR));
+    }
+    if flags & 4 != 0 {
+        headers.push((CONTENT_TYPE, "text/html; charset=utf-8"));
+    }
+    if flags & 8 != 0 {
+        headers.push((HeaderName::from_static("x-discogs-ratelimit"), "60"));
+        headers.push((HeaderName::from_static("x-discogs-ratelimit-used"), "60"));
+        headers.push((
+            HeaderName::from_static("x-discogs-ratelimit-remaining"),
+            "0",
+        ));
+    }
+    let expired = flags & 16 != 0;
+    let response = reply(status, &headers, body);
+    let success = (200..300).contains(&status);
+    let client = client(SignatureMethod::Plaintext);
+    let sent_at = Timestamp::from_unix_seconds(SENT_AT).expect("a fixed time");
+
+    match client.on_request_token_response(&response, sent_at) {
+        Ok(token) => {
+            assert!(success, "a request token from an HTTP {status} reply");
+            assert_eq!(token.issued_at, sent_at);
+            let rebuilt = format!(
+                "oauth_token={}&oauth_token_secret={}&oauth_callback_confirmed=true",
+                percent_encode(token.token.as_str()),
+                percent_encode(token.secret.expose_secret()),
+            );
+            let again =
+                client.on_request_token_response(&reply(200, &[], rebuilt.as_bytes()), sent_at);
+            assert_eq!(again.as_ref(), Ok(&token), "request-token reply round trip");
+        }
+        Err(error) => check_reply_error(&error, status, false, &[CONSUMER_SECRET]),
+    }
+
+    let issued_at = if expired { SENT_AT - 901 } else { SENT_AT - 60 };
+    let authorized = RequestToken {
+        token: TokenValue::new("hh5s93j4hdidpola").expect("a fixed token"),
+        secret: TokenSecret::new(REQUEST_TOKEN_SECRET).expect("a fixed secret"),
+        issued_at: Timestamp::from_unix_seconds(issued_at).expect("a fixed time"),
+    }
+    .with_verifier(Verifier::new(VERIFIER).expect("a fixed verifier"));
+    match client.on_access_token_response(&authorized, &response, sent_at) {
+        Ok(token) => {
+            assert!(success, "an access token from an HTTP {status} reply");
+            let rebuilt = format!(
+                "oauth_token={}&oauth_token_secret={}",
+                percent_encode(token.token.as_str()),
+                percent_encode(token.secret.expose_secret()),
+            );
+            let again = client.on_access_token_response(
+                &authorized,
+                &reply(200, &[], rebuilt.as_bytes()),
+                sent_at,
+            );
+            assert_eq!(again.as_ref(), Ok(&token), "access-token reply round trip");
+        }
+        Err(error) => check_reply_error(
+            &error,
+            status,
+            expired,
+            &[CONSUMER_SECRET, REQUEST_TOKEN_SECRET, VERIFIER],
+        ),
+    }
+}
+
+fn check_reply_error(error: &ReplyError, status: u16, expired: bool, secrets: &[&str]) {
+    let success = (200..300).contains(&status);
+    match error.api_error() {
+        Some(api_error) => {
+            assert!(!success, "{error:?} from a 2xx reply");
+            check_api_error(api_error, status, secrets);
+        }
+        None => assert!(success, "{error:?} from an HTTP {status} reply"),
+    }
+    match error {
+        ReplyError::ClockSkew { .. } => assert!(matches!(status, 400 | 401)),
+        ReplyError::RequestTokenExpired(_) => {
+            assert!(expired && matches!(status, 400 | 401), "{error:?}");
+        }
+        ReplyError::RateLimited(_) => assert_eq!(status, 429),
+        _ => {}
+    }
+    let shown = format!("{error} {error:?}");
+    for secret in secrets {
+        assert!(!shown.contains(secret), "{shown:?} shows a secret");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// rate_limit_headers
+
+const RATE_LIMIT_HEADERS: [&str; 3] = [
+    "x-discogs-ratelimit",
+    "x-discogs-ratelimit-used",
+    "x-discogs-ratelimit-remaining",
+];
+
+/// `RateLimit::from_headers` and `write_headers`.
+///
+/// Input: byte 0 says, two bits per header, how often each of the three headers appears (0, 1,
+/// 2 or 1), bit 6 adds an unrelated header; the rest, split at `\n`, gives the values in turn.
+pub fn rate_limit_headers(data: &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let mut values = rest.split(|&byte| byte == b'\n');
+    let mut headers = HeaderMap::new();
+    for (index, name) in RATE_LIMIT_HEADERS.iter().enumerate() {
+        let count = match (flags >> (2 * index)) & 3 {
+            0 => 0,
+            2 => 2,
+            _ => 1,
+        };
+        for _ in 0..count {
+            let value = values.next().unwrap_or_default();
+            if let Ok(value) = HeaderValue::from_bytes(value) {
+                headers.append(*name, value);
+            }
+        }
+    }
+    if flags & 0x40 != 0 {
+        headers.append("x-discogs-media-type", HeaderValue::from_static("discogs"));
+    }
+
+    let parsed = RateLimit::from_headers(&headers);
+    assert_eq!(
+        parsed.clone().ok(),
+        expected_rate_limit(&headers),
+        "{headers:?}"
+    );
+    let response = {
+        let mut response = reply(429, &[], b"");
+        *response.headers_mut() = headers.clone();
+        response
+    };
+    assert_eq!(
+        ApiError::from_response(&response, &[]).rate_limit,
+        parsed.clone().ok().flatten()
+    );
+    if let Ok(Some(rate_limit)) = parsed {
+        let mut fresh = HeaderMap::new();
+        rate_limit.write_headers(&mut fresh);
+        assert_eq!(RateLimit::from_headers(&fresh), Ok(Some(rate_limit)));
+        rate_limit.write_headers(&mut headers);
+        assert_eq!(RateLimit::from_headers(&headers), Ok(Some(rate_limit)));
+    }
+}
+
+/// What the headers say, read by hand: `Some(None)` without any of them, `Some(Some(_))` when
+/// each appears once as a whole number (surrounding spaces allowed), `None` otherwise.
+fn expected_rate_limit(headers: &HeaderMap) -> Option<Option<RateLimit>> {
+    if RATE_LIMIT_HEADERS
+        .iter()
+        .all(|name| !headers.contains_key(*name))
+    {
+        return Some(None);
+    }
+    let number = |name: &str| -> Option<u32> {
+        let all: Vec<_> = headers.get_all(name).iter().collect();
+        let [value] = all.as_slice() else {
+            return None;
+        };
+        let text = value.to_str().ok()?.trim_matches([' ', '\t']);
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok()
+    };
+    Some(Some(RateLimit {
+        limit: number(RATE_LIMIT_HEADERS[0])?,
+        used: number(RATE_LIMIT_HEADERS[1])?,
+        remaining: number(RATE_LIMIT_HEADERS[2])?,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify
+
+const METHODS: [&str; 8] = [
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "get", "M-SEARCH",
+];
+const CONTENT_TYPES: [Option<&str>; 4] = [
+    None,
+    Some("application/x-www-form-urlencoded"),
+    Some("Application/X-WWW-Form-Urlencoded; charset=utf-8"),
+    Some("application/json"),
+];
+const ORIGINS: [&str; 4] = [
+    "https://api.discogs.com",
+    "http://127.0.0.1:8765",
+    "http://Photos.Example.NET",
+    "HTTPS://api.discogs.com:443",
+];
+const DEFAULT_TOKEN: &str = "nnch734d00sl2jdk";
+const DEFAULT_TOKEN_SECRET: &str = "pfkkdhi9sl3r4s00";
+
+/// The request a verify input describes.
+struct VerifyInput<'a> {
+    method: Method,
+    content_type: Option<&'static str>,
+    /// Whether the provider sees a relative URI (with a `Host` header or a known origin).
+    relative: bool,
+    signature_method: SignatureMethod,
+    origin: &'static str,
+    /// Which byte of the signature to flip.
+    flip_at: usize,
+    timestamp: u64,
+    authorization: &'a [u8],
+    target: &'a [u8],
+    credentials: &'a [u8],
+    body: &'a [u8],
+}
+
+impl<'a> VerifyInput<'a> {
+    /// Byte 0: method (bits 0-2), content type (bits 3-4), relative URI (bit 5). Byte 1:
+    /// HMAC-SHA1 (bit 0), origin (bits 1-2), which signature byte to flip (bits 3-7). Bytes 2-5:
+    /// the timestamp (big-endian). The rest, split at the first three `\n`: an `Authorization`
+    /// value, the path and query, the credentials (`key`, `secret`, `token`, `token secret`,
+    /// `nonce`, separated by tabs), and the body.
+    fn new(data: &'a [u8]) -> Self {
+        let byte = |index: usize| data.get(index).copied().unwrap_or_default();
+        let (selector, flags) = (byte(0), byte(1));
+        let timestamp = u32::from_be_bytes([byte(2), byte(3), byte(4), byte(5)]);
+        let mut segments = data.get(6..).unwrap_or_default().splitn(4, |&b| b == b'\n');
+        let mut segment = || segments.next().unwrap_or_default();
+        let hmac = SignatureMethod::from_name("HMAC-SHA1").unwrap_or_default();
+        Self {
+            method: Method::from_bytes(METHODS[usize::from(selector & 7)].as_bytes())
+                .expect("a valid method"),
+            content_type: CONTENT_TYPES[usize::from((selector >> 3) & 3)],
+            relative: selector & 0x20 != 0,
+            signature_method: if flags & 1 != 0 {
+                hmac
+            } else {
+                SignatureMethod::Plaintext
+            },
+            origin: ORIGINS[usize::from((flags >> 1) & 3)],
+            flip_at: usize::from(flags >> 3),
+            timestamp: u64::from(timestamp),
+            authorization: segment(),
+            target: segment(),
+            credentials: segment(),
+            body: segment(),
+        }
+    }
+
+    /// The path and query: the input's when it is a valid origin-form target (relative and
+    /// after the origin), else `/`.
+    fn path_and_query(&self) -> String {
+        let valid = |target: &&str| {
+            let relative = target.parse::<Uri>();
+            target.starts_with('/')
+                && relative.is_ok_and(|uri| uri.scheme().is_none() && uri.authority().is_none())
+                && format!("{}{target}", self.origin)
+                    .parse::<Uri>()
+                    .is_ok_and(|uri| uri.path_and_query().map(|pq| pq.as_str()) == Some(target))
+        };
+        std::str::from_utf8(self.target)
+            .ok()
+            .filter(valid)
+            .unwrap_or("/")
+            .to_owned()
+    }
+
+    /// The `i`th tab-separated credential field, if it is non-empty.
+    fn field(&self, index: usize) -> Option<String> {
+        self.credentials
+            .split(|&b| b == b'\t')
+            .nth(index)
+            .filter(|field| !field.is_empty())
+            .map(|field| text(field).into_owned())
+    }
+
+    /// The request as the provider receives it: relative (with `Host` for `http` origins) or
+    /// absolute.
+    fn as_received(&self, signed: &Request<Vec<u8>>) -> Request<Vec<u8>> {
+        let mut received = signed.clone();
+        if self.relative {
+            let path_and_query = signed.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            *received.uri_mut() = path_and_query.parse().expect("a valid path");
+            if let Some(authority) = self.origin.strip_prefix("http://") {
+                let host = HeaderValue::from_str(authority).expect("a valid host");
+                received.headers_mut().insert(HOST, host);
+            }
+        }
+        received
+    }
+
+    /// Reads a received request, with the origin for relative `https` requests.
+    fn read(&self, received: &Request<Vec<u8>>) -> Result<SignedRequest, VerifyError> {
+        if self.relative && !self.origin.starts_with("http://") {
+            SignedRequest::from_request_with_origin(received, Some(self.origin))
+        } else {
+            SignedRequest::from_request(received)
+        }
+    }
+}
+
+/// Provider-side verification: arbitrary requests must not panic `SignedRequest::from_request`
+/// or `verify`; a request signed by `OAuthClient::sign_request` must verify, and must not after
+/// a change of secret or of one byte of its signature.
+pub fn verify(data: &[u8]) {
+    let input = VerifyInput::new(data);
+    verify_arbitrary(&input);
+    sign_then_verify(&input);
+}
+
+fn verify_arbitrary(input: &VerifyInput<'_>) {
+    let path_and_query = input.path_and_query();
+    let mut request = Request::new(input.body.to_vec());
+    *request.method_mut() = input.method.clone();
+    let uri = if input.relative {
+        path_and_query.parse::<Uri>()
+    } else {
+        format!("{}{path_and_query}", input.origin).parse::<Uri>()
+    };
+    *request.uri_mut() = uri.expect("a valid URI");
+    let headers = request.headers_mut();
+    if let Ok(value) = HeaderValue::from_bytes(input.authorization) {
+        headers.insert(AUTHORIZATION, value);
+    }
+    if let Some(content_type) = input.content_type {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    if input.relative {
+        // The host comes from the input's nonce field, so the rebuilt URI can be invalid.
+        let host = input.field(4).unwrap_or_else(|| "example.com".to_owned());
+        if let Ok(host) = HeaderValue::from_str(&host) {
+            headers.insert(HOST, host);
+        }
+    }
+
+    let consumer_secret = ConsumerSecret::new("kd94hf93k423kf44").expect("a fixed secret");
+    let token_secret = TokenSecret::new(DEFAULT_TOKEN_SECRET).expect("a fixed secret");
+    for read in [
+        SignedRequest::from_request(&request),
+        SignedRequest::from_request_with_origin(&request, Some(input.origin)),
+    ] {
+        let Ok(signed) = read else {
+            continue;
+        };
+        let _ = format!("{signed:?}");
+        let header = request.headers()[AUTHORIZATION]
+            .to_str()
+            .expect("it parsed");
+        assert_eq!(
+            OAuthParameters::parse(header).as_ref(),
+            Ok(signed.parameters())
+        );
+        let _ = (
+            signed.token(),
+            signed.callback(),
+            signed.verifier(),
+            signed.uri(),
+        );
+        let _ = signed.verify(&consumer_secret, Some(&token_secret));
+        let _ = signed.verify(&consumer_secret, None);
+    }
+}
+
+fn sign_then_verify(input: &VerifyInput<'_>) {
+    let consumer = Consumer::new(
+        input.field(0).unwrap_or_else(|| CONSUMER_KEY.to_owned()),
+        input.field(1).unwrap_or_else(|| CONSUMER_SECRET.to_owned()),
+    )
+    .unwrap_or_else(|_| Consumer::new(CONSUMER_KEY, CONSUMER_SECRET).expect("fixed credentials"));
+    let access = AccessToken::new(
+        input.field(2).unwrap_or_else(|| DEFAULT_TOKEN.to_owned()),
+        input
+            .field(3)
+            .unwrap_or_else(|| DEFAULT_TOKEN_SECRET.to_owned()),
+    )
+    .unwrap_or_else(|_| AccessToken::new(DEFAULT_TOKEN, DEFAULT_TOKEN_SECRET).expect("fixed"));
+    let freshness = input
+        .field(4)
+        .and_then(|nonce| Freshness::new(nonce, input.timestamp).ok())
+        .unwrap_or_else(|| Freshness::new("chapoH", input.timestamp).expect("a fixed nonce"));
+    let client = OAuthClient::new(
+        consumer.clone(),
+        UserAgent::new("discogs-auth-fuzz/1.0").expect("a fixed user agent"),
+    )
+    .with_signature_method(input.signature_method);
+
+    let uri = format!("{}{}", input.origin, input.path_and_query());
+    let mut request = Request::new(input.body.to_vec());
+    *request.method_mut() = input.method.clone();
+    *request.uri_mut() = uri.parse().expect("a valid URI");
+    if let Some(content_type) = input.content_type {
+        request
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    match client.sign_request(&access, &mut request, &freshness) {
+        Ok(()) => {}
+        // An undecodable query or form body cannot be signed.
+        Err(RequestError::Signing(_)) => return,
+        Err(error) => panic!("signing failed with {error:?}"),
+    }
+
+    let received = input.as_received(&request);
+    let signed = match input.read(&received) {
+        Ok(signed) => signed,
+        Err(error) => panic!("a signed request is unreadable: {error:?} ({received:?})"),
+    };
+    assert_eq!(signed.consumer_key(), consumer.key.as_str());
+    assert_eq!(signed.token(), Some(access.token.as_str()));
+    assert_eq!(signed.nonce(), &freshness.nonce);
+    assert_eq!(signed.timestamp(), freshness.timestamp);
+    assert_eq!(signed.signature_method(), input.signature_method);
+    assert_eq!(
+        signed.verify(&consumer.secret, Some(&access.secret)),
+        Ok(()),
+        "a signed request does not verify ({received:?})"
+    );
+
+    let mismatch = Err(VerifyError::SignatureMismatch);
+    let other_token_secret =
+        TokenSecret::new(format!("{}x", access.secret.expose_secret())).expect("a valid secret");
+    let other_consumer_secret =
+        ConsumerSecret::new(format!("x{}", consumer.secret.expose_secret())).expect("valid");
+    assert_eq!(
+        signed.verify(&consumer.secret, Some(&other_token_secret)),
+        mismatch
+    );
+    assert_eq!(signed.verify(&consumer.secret, None), mismatch);
+    assert_eq!(
+        signed.verify(&other_consumer_secret, Some(&access.secret)),
+        mismatch
+    );
+
+    // One byte of the signature changed.
+    let parameters = signed.parameters();
+    let signature = parameters.get("oauth_signature").expect("a signature");
+    let mut flipped = signature.as_bytes().to_vec();
+    let at = input.flip_at % flipped.len();
+    flipped[at] ^= if flipped[at] == b'\x01' { 0x02 } else { 0x01 };
+    let flipped = String::from_utf8(flipped).expect("signatures are ASCII");
+    let tampered = tamper(&received, parameters, "oauth_signature", &flipped);
+    let tampered = input
+        .read(&tampered)
+        .expect("a tampered request stays readable");
+    assert_eq!(
+        tampered.verify(&consumer.secret, Some(&access.secret)),
+        mismatch,
+        "a signature with byte {at} changed ({signature:?} → {flipped:?}) verifies"
+    );
+
+    // HMAC-SHA1 covers the timestamp too.
+    if input.signature_method != SignatureMethod::Plaintext {
+        let later = (freshness.timestamp.as_unix_seconds() + 1).to_string();
+        let tampered = tamper(&received, parameters, "oauth_timestamp", &later);
+        let tampered = input
+            .read(&tampered)
+            .expect("a tampered request stays readable");
+        assert_eq!(
+            tampered.verify(&consumer.secret, Some(&access.secret)),
+            mismatch,
+            "an HMAC-SHA1 signature ignores the timestamp"
+        );
+    }
+}
+
+/// `received` with the OAuth parameter `name` set to `value`.
+fn tamper(
+    received: &Request<Vec<u8>>,
+    parameters: &OAuthParameters,
+    name: &str,
+    value: &str,
+) -> Request<Vec<u8>> {
+    let changed = parameters
+        .iter()
+        .map(|(key, old)| (key, if key == name { value } else { old }));
+    let header = OAuthParameters::new(parameters.realm().map(str::to_owned), changed);
+    let mut tampered = received.clone();
+    tampered.headers_mut().insert(
+        AUTHORIZATION,
+        HeaderValue::try_from(header.to_header_value()).expect("an ASCII header"),
+    );
+    tampered
+}
