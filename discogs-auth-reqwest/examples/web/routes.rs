@@ -1,0 +1,303 @@
+//! The app's routes and their shared state.
+//!
+//! | route | what it does |
+//! |---|---|
+//! | `GET /` | home: a "Log in with Discogs" link, or who is signed in |
+//! | `GET /login` | obtains a request token and redirects to the authorize page |
+//! | `GET /callback` | verifier → access token → identity → signed in; `denied` → declined page |
+//! | `GET /me` | the signed-in user's identity, fetched with the stored access token |
+//! | `POST /logout` | forgets the session |
+//!
+//! All protocol work is the core's (`Session`, `RequestToken::authorize_from_callback`); this
+//! module only keeps state and picks pages.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+use discogs_auth_reqwest::encoding::FormPairs;
+use discogs_auth_reqwest::{
+    AsyncTransport, Callback, CallbackError, FlowError, REQUEST_TOKEN_LIFETIME_SECS, ReplyError,
+    RequestError, Session, UrlError, secrets_equal,
+};
+
+use crate::cookie;
+use crate::pages::{self, Problem};
+use crate::store::{PendingLogin, PendingLogins, SessionId, Sessions, SignedIn};
+
+/// How much state the server keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Logins between the redirect and the callback; beyond it, `/login` answers 503.
+    pub pending_logins: usize,
+    /// Signed-in sessions; beyond it, the oldest is signed out.
+    pub sessions: usize,
+    /// How long a signed-in session lasts.
+    pub session_lifetime: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            pending_logins: 1_000,
+            sessions: 10_000,
+            session_lifetime: Duration::from_secs(12 * 60 * 60),
+        }
+    }
+}
+
+/// Everything the handlers share.
+pub struct App<T> {
+    discogs: Session<T>,
+    callback: Callback,
+    demo: Option<String>,
+    pending: Mutex<PendingLogins>,
+    sessions: Mutex<Sessions>,
+}
+
+impl<T> App<T> {
+    /// The app served at `app_url` (`http://127.0.0.1:PORT`), talking to Discogs through
+    /// `discogs`. `demo` is the in-process stand-in's address, shown on the home page.
+    pub fn new(
+        discogs: Session<T>,
+        app_url: &str,
+        demo: Option<String>,
+        limits: Limits,
+    ) -> Result<Self, UrlError> {
+        Ok(Self {
+            discogs,
+            callback: Callback::url(&format!("{}/callback", app_url.trim_end_matches('/')))?,
+            demo,
+            pending: Mutex::new(PendingLogins::new(
+                limits.pending_logins,
+                Duration::from_secs(REQUEST_TOKEN_LIFETIME_SECS),
+            )),
+            sessions: Mutex::new(Sessions::new(limits.sessions, limits.session_lifetime)),
+        })
+    }
+
+    // A panic while a lock is held cannot leave these maps half-updated in a way that
+    // matters, so a poisoned lock is used as is rather than failing every later request.
+    fn pending(&self) -> MutexGuard<'_, PendingLogins> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The signed-in user's name for the browser's session, if any.
+    fn username(&self, headers: &HeaderMap) -> Option<String> {
+        let id = cookie::session_id(headers)?;
+        self.sessions()
+            .get(id.as_str(), Instant::now())
+            .map(|signed_in| signed_in.identity.username.clone())
+    }
+}
+
+/// The app's routes over `app`.
+pub fn router<T>(app: Arc<App<T>>) -> Router
+where
+    T: AsyncTransport + Send + Sync + 'static,
+{
+    Router::new()
+        .route("/", get(home::<T>))
+        .route("/login", get(login::<T>))
+        .route("/callback", get(callback::<T>))
+        .route("/me", get(me::<T>))
+        .route("/logout", post(logout::<T>))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+async fn home<T>(State(app): State<Arc<App<T>>>, headers: HeaderMap) -> Response {
+    match app.username(&headers) {
+        Some(username) => pages::home_signed_in(&username),
+        None => pages::home_signed_out(app.demo.as_deref()),
+    }
+}
+
+/// Starts a login: a request token from Discogs, kept here, and the browser sent to the
+/// authorize page with only the token's public value in the URL.
+async fn login<T: AsyncTransport>(State(app): State<Arc<App<T>>>, headers: HeaderMap) -> Response {
+    if app.username(&headers).is_some() {
+        // Every authorize visit adds an entry to the user's authorized applications on
+        // Discogs; a signed-in user keeps the access token they have.
+        return pages::see_other("/me");
+    }
+    let (session_id, new_cookie) = match cookie::session_id(&headers) {
+        Some(id) => (id, None),
+        None => match SessionId::generate() {
+            Ok(id) => {
+                let set_cookie = cookie::set(&id);
+                (id, Some(set_cookie))
+            }
+            Err(error) => {
+                eprintln!("error: cannot make a session id: {error}");
+                return pages::problem(Problem::Internal);
+            }
+        },
+    };
+    {
+        let mut pending = app.pending();
+        // One login in progress per browser session: starting again replaces the last one.
+        pending.retain(|login| login.started_by != session_id);
+        // Checked before asking Discogs, so a full store costs Discogs nothing.
+        if !pending.has_room(Instant::now()) {
+            return pages::problem(Problem::TooManyLogins);
+        }
+    }
+    let request_token = match app.discogs.request_token_async(&app.callback).await {
+        Ok(request_token) => request_token,
+        Err(error) => {
+            eprintln!("error: the request-token step failed: {error}");
+            return pages::problem(Problem::Provider);
+        }
+    };
+    let authorize_url = app.discogs.authorize_url(&request_token);
+    let key = request_token.token.as_str().to_owned();
+    let login = PendingLogin {
+        request_token,
+        started_by: session_id,
+    };
+    // Checked again: other logins may have filled the store while Discogs answered.
+    if app.pending().insert(key, login, Instant::now()).is_err() {
+        return pages::problem(Problem::TooManyLogins);
+    }
+    let mut response = pages::see_other(&authorize_url);
+    if let Some((name, value)) = new_cookie {
+        response.headers_mut().append(name, value);
+    }
+    response
+}
+
+/// The request token a callback names: `oauth_token` after an approval, `denied` after a
+/// refusal.
+fn callback_token(query: &str) -> Option<String> {
+    let form = FormPairs::parse(query.as_bytes()).ok()?;
+    let token = match form.unique("oauth_token").ok()? {
+        Some(token) => Some(token),
+        None => form.unique("denied").ok()?,
+    };
+    token.map(str::to_owned)
+}
+
+/// Where Discogs sends the browser back. The pending login is used up whatever happens, so a
+/// replayed callback finds nothing.
+async fn callback<T: AsyncTransport>(
+    State(app): State<Arc<App<T>>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let query = uri.query().unwrap_or_default();
+    let Some(token) = callback_token(query) else {
+        return pages::problem(Problem::MalformedCallback);
+    };
+    let Some(login) = app.pending().take(&token, Instant::now()) else {
+        return pages::problem(Problem::UnknownToken);
+    };
+    // Login CSRF: only the browser that started the flow may finish it, or an attacker could
+    // send a victim to a callback for the attacker's own authorization.
+    let same_browser = cookie::session_id(&headers)
+        .is_some_and(|id| secrets_equal(id.as_str(), login.started_by.as_str()));
+    if !same_browser {
+        return pages::problem(Problem::OtherSession);
+    }
+    let authorized = match login.request_token.authorize_from_callback(query) {
+        Ok(authorized) => authorized,
+        Err(CallbackError::Denied) => return pages::declined(),
+        Err(CallbackError::TokenMismatch) => return pages::problem(Problem::TokenMismatch),
+        Err(_) => return pages::problem(Problem::MalformedCallback),
+    };
+    let access_token = match app.discogs.access_token_async(&authorized).await {
+        Ok(access_token) => access_token,
+        Err(
+            FlowError::Request(RequestError::RequestTokenExpired { .. })
+            | FlowError::Reply(ReplyError::RequestTokenExpired(_)),
+        ) => return pages::problem(Problem::Expired),
+        Err(error) => {
+            eprintln!("error: the access-token step failed: {error}");
+            return pages::problem(Problem::Provider);
+        }
+    };
+    let identity = match app.discogs.identity_async(&access_token).await {
+        Ok(identity) => identity,
+        Err(error) => {
+            eprintln!("error: the identity step failed: {error}");
+            return pages::problem(Problem::Provider);
+        }
+    };
+    // A fresh id for the signed-in session, never the one the flow started with: an id planted
+    // in the browser before the login (session fixation) is worth nothing after it.
+    let session_id = match SessionId::generate() {
+        Ok(id) => id,
+        Err(error) => {
+            eprintln!("error: cannot make a session id: {error}");
+            return pages::problem(Problem::Internal);
+        }
+    };
+    app.sessions().insert_evicting_oldest(
+        session_id.as_str().to_owned(),
+        SignedIn {
+            access_token,
+            identity,
+        },
+        Instant::now(),
+    );
+    // Away from the callback URL, so a reload does not replay it and the verifier leaves the
+    // address bar.
+    let mut response = pages::see_other("/me");
+    let (name, value) = cookie::set(&session_id);
+    response.headers_mut().append(name, value);
+    response
+}
+
+/// The identity, fetched now with the session's access token: a signed API call.
+async fn me<T: AsyncTransport>(State(app): State<Arc<App<T>>>, headers: HeaderMap) -> Response {
+    let Some(session_id) = cookie::session_id(&headers) else {
+        return pages::see_other("/");
+    };
+    let access_token = app
+        .sessions()
+        .get(session_id.as_str(), Instant::now())
+        .map(|signed_in| signed_in.access_token.clone());
+    let Some(access_token) = access_token else {
+        return pages::see_other("/");
+    };
+    match app.discogs.identity_async(&access_token).await {
+        Ok(identity) => pages::identity(&identity),
+        Err(FlowError::Reply(ReplyError::Unauthorized(_))) => {
+            // The user revoked the application on Discogs: sign them out here too.
+            app.sessions().remove(session_id.as_str());
+            let mut response = pages::see_other("/");
+            let (name, value) = cookie::clear();
+            response.headers_mut().append(name, value);
+            response
+        }
+        Err(error) => {
+            eprintln!("error: the identity request failed: {error}");
+            pages::problem(Problem::Provider)
+        }
+    }
+}
+
+/// Forgets the session here and in the browser. A POST (`SameSite=Lax` keeps other sites'
+/// forms from sending the cookie).
+async fn logout<T>(State(app): State<Arc<App<T>>>, headers: HeaderMap) -> Response {
+    if let Some(session_id) = cookie::session_id(&headers) {
+        app.sessions().remove(session_id.as_str());
+        app.pending().retain(|login| login.started_by != session_id);
+    }
+    let mut response = pages::see_other("/");
+    let (name, value) = cookie::clear();
+    response.headers_mut().append(name, value);
+    response
+}
+
+async fn not_found() -> Response {
+    pages::problem(Problem::NotFound)
+}
