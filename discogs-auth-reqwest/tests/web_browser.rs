@@ -198,30 +198,6 @@ impl Chromedriver {
     }
 }
 
-/// The example's binary, next to this test's in the target directory; built if missing.
-fn example_binary() -> PathBuf {
-    let mut dir = std::env::current_exe().expect("the test's path");
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let binary = dir
-        .join("examples")
-        .join(format!("web{}", std::env::consts::EXE_SUFFIX));
-    if !binary.exists() {
-        let mut build = Command::new(env!("CARGO"));
-        build.args(["build", "-p", "discogs-auth-reqwest", "--example", "web"]);
-        if dir.ends_with("release") {
-            build.arg("--release");
-        }
-        assert!(
-            build.status().expect("cargo runs").success(),
-            "building the web example failed"
-        );
-    }
-    binary
-}
-
 /// The example app on a free port, in demo mode (no `DISCOGS_*` variables).
 struct WebApp {
     _process: Killed,
@@ -231,15 +207,18 @@ struct WebApp {
 impl WebApp {
     fn start() -> Self {
         let mut process = spawn(
-            Command::new(example_binary())
-                .env("PORT", free_port().to_string())
-                .env_remove("DISCOGS_CONSUMER_KEY")
-                .env_remove("DISCOGS_CONSUMER_SECRET")
-                .env_remove("DISCOGS_API_BASE")
-                .env_remove("DISCOGS_AUTHORIZE_URL")
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit()),
+            Command::new(
+                discogs_auth_standin::example_binary("discogs-auth-reqwest", "web")
+                    .expect("the example is built"),
+            )
+            .env("PORT", free_port().to_string())
+            .env_remove("DISCOGS_CONSUMER_KEY")
+            .env_remove("DISCOGS_CONSUMER_SECRET")
+            .env_remove("DISCOGS_API_BASE")
+            .env_remove("DISCOGS_AUTHORIZE_URL")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit()),
             "the web example",
         );
         let stdout = process.child.stdout.take().expect("piped stdout");

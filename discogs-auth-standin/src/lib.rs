@@ -37,6 +37,7 @@
 mod clock;
 pub mod conformance;
 mod error;
+mod examples;
 mod handlers;
 mod nonces;
 mod rate_limit;
@@ -48,6 +49,7 @@ mod verify;
 
 pub use clock::StandInClock;
 pub use error::StandInError;
+pub use examples::example_binary;
 pub use server::StandIn;
 
 use std::fmt;

@@ -15,31 +15,6 @@ use discogs_auth_ureq::http::Request;
 const AUTHORIZE_PREFIX: &str = "Open this URL to authorize: ";
 const WAIT: Duration = Duration::from_secs(30);
 
-/// The example's binary, next to this test's in the target directory; built if missing (when
-/// only this test target was selected).
-fn example_binary() -> PathBuf {
-    let mut dir = std::env::current_exe().expect("the test's path");
-    dir.pop();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    let binary = dir
-        .join("examples")
-        .join(format!("login{}", std::env::consts::EXE_SUFFIX));
-    if !binary.exists() {
-        let mut build = Command::new(env!("CARGO"));
-        build.args(["build", "-p", "discogs-auth-ureq", "--example", "login"]);
-        if dir.ends_with("release") {
-            build.arg("--release");
-        }
-        assert!(
-            build.status().expect("cargo runs").success(),
-            "building the example failed"
-        );
-    }
-    binary
-}
-
 /// A running `login`, its output read line by line on a thread so that waits can time out.
 struct Login {
     child: Child,
@@ -48,15 +23,18 @@ struct Login {
 
 impl Login {
     fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(example_binary())
-            .args(args)
-            .env_remove("DISCOGS_CONSUMER_KEY")
-            .env_remove("DISCOGS_CONSUMER_SECRET")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the example starts");
+        let mut child = Command::new(
+            discogs_auth_standin::example_binary("discogs-auth-ureq", "login")
+                .expect("the example is built"),
+        )
+        .args(args)
+        .env_remove("DISCOGS_CONSUMER_KEY")
+        .env_remove("DISCOGS_CONSUMER_SECRET")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the example starts");
         let lines = read_lines(child.stdout.take().expect("piped stdout"));
         Self { child, lines }
     }
