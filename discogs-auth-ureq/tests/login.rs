@@ -9,8 +9,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use discogs_auth_standin::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, StandIn};
-use discogs_auth_ureq::encoding::{FormPairs, percent_encode};
-use discogs_auth_ureq::http::Request;
+use discogs_auth_ureq::encoding::FormPairs;
 
 const AUTHORIZE_PREFIX: &str = "Open this URL to authorize: ";
 const WAIT: Duration = Duration::from_secs(30);
@@ -116,45 +115,13 @@ fn token_in(authorize_url: &str) -> String {
         .to_owned()
 }
 
-/// Clicks `action` on the stand-in's authorize page and follows the redirect to the example's
-/// callback listener, as a browser would; returns the page the listener served.
-fn click(authorize_url: &str, action: &str) -> String {
-    let browser = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .build(),
-    );
-    let page = browser
-        .get(authorize_url)
-        .call()
-        .expect("the authorize page loads");
-    assert_eq!(page.status(), 200);
-    let form_action = authorize_url.split_once('?').expect("a query").0;
-    let form = format!(
-        "oauth_token={}&action={action}",
-        percent_encode(&token_in(authorize_url))
-    );
-    let redirect = browser
-        .run(
-            Request::post(form_action)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form)
-                .expect("a valid request"),
-        )
-        .expect("the form posts");
-    assert_eq!(redirect.status(), 302);
-    let location = redirect.headers()["location"]
-        .to_str()
-        .expect("ASCII")
-        .to_owned();
-    browser
-        .get(&location)
-        .call()
-        .expect("the callback listener answers")
-        .body_mut()
-        .read_to_string()
-        .expect("a page")
+/// The example's own stand-in for a browser: opens the authorize page, clicks a button, and
+/// follows the redirect to the example's callback listener.
+#[path = "../examples/login/demo.rs"]
+mod demo;
+
+fn click(authorize_url: &str, button: demo::Button) -> String {
+    demo::click_in_browser(authorize_url, button).expect("the browser gets through")
 }
 
 fn scratch_path(name: &str) -> PathBuf {
@@ -189,7 +156,7 @@ fn loopback_callback_with_the_test_as_browser() {
     let standin = StandIn::spawn().expect("the stand-in starts");
     let login = Login::against(&standin, &["--signature", "hmac-sha1"]);
     let authorize_url = login.line_after(AUTHORIZE_PREFIX);
-    let page = click(&authorize_url, "approve");
+    let page = click(&authorize_url, demo::Button::Authorize);
     assert!(page.contains("you can close this tab"), "{page}");
     let (status, stdout, stderr) = login.finish();
     assert!(status.success(), "{stdout}\n{stderr}");
@@ -224,7 +191,7 @@ fn oob_reads_the_verifier_from_stdin() {
 fn denied_ends_with_one_line_and_a_failure_code() {
     let standin = StandIn::spawn().expect("the stand-in starts");
     let login = Login::against(&standin, &[]);
-    click(&login.line_after(AUTHORIZE_PREFIX), "deny");
+    click(&login.line_after(AUTHORIZE_PREFIX), demo::Button::Deny);
     let (status, _, stderr) = login.finish();
     assert_eq!(status.code(), Some(1));
     assert_eq!(stderr, "error: the user denied access\n");

@@ -5,9 +5,18 @@ use discogs_auth_ureq::http::{Request, StatusCode};
 
 use discogs_auth_ureq::encoding::{FormPairs, percent_encode};
 
-/// Does what a person does in the browser: opens the authorize page, clicks Authorize, and
-/// follows the redirect to the callback listener.
-pub fn approve_in_browser(authorize_url: &str) -> Result<(), String> {
+/// A button on the stand-in's authorize page.
+#[derive(Debug, Clone, Copy)]
+pub enum Button {
+    Authorize,
+    // Only the tests, which share this module, click Deny.
+    #[allow(dead_code)]
+    Deny,
+}
+
+/// Does what a person does in the browser: opens the authorize page, clicks `button`, and
+/// follows the redirect to the callback listener; returns the page the listener served.
+pub fn click_in_browser(authorize_url: &str, button: Button) -> Result<String, String> {
     let browser = ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .max_redirects(0)
@@ -35,7 +44,14 @@ pub fn approve_in_browser(authorize_url: &str) -> Result<(), String> {
     let (action, _) = authorize_url
         .split_once('?')
         .ok_or("the authorize URL has no query")?;
-    let form = format!("oauth_token={}&action=approve", percent_encode(&token));
+    let action_value = match button {
+        Button::Authorize => "approve",
+        Button::Deny => "deny",
+    };
+    let form = format!(
+        "oauth_token={}&action={action_value}",
+        percent_encode(&token)
+    );
     let clicked = browser
         .run(
             Request::post(action)
@@ -43,16 +59,20 @@ pub fn approve_in_browser(authorize_url: &str) -> Result<(), String> {
                 .body(form)
                 .map_err(|error| error.to_string())?,
         )
-        .map_err(|error| format!("clicking Authorize failed: {error}"))?;
+        .map_err(|error| format!("clicking {button:?} failed: {error}"))?;
     let redirect = clicked
         .headers()
         .get(LOCATION)
         .and_then(|value| value.to_str().ok())
         .ok_or("the authorize page did not redirect to the callback")?
         .to_owned();
+    let follow_failed =
+        |error: ureq::Error| format!("following the redirect to the callback failed: {error}");
     browser
         .get(&redirect)
         .call()
-        .map_err(|error| format!("following the redirect to the callback failed: {error}"))?;
-    Ok(())
+        .map_err(follow_failed)?
+        .body_mut()
+        .read_to_string()
+        .map_err(follow_failed)
 }

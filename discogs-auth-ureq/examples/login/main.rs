@@ -137,7 +137,9 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
         println!("   Waiting for the redirect to {callback_url} (Ctrl-C to cancel)");
         let browser = demo.is_some().then(|| {
             println!("   (demo: approving in the stand-in's authorize page as the user would)");
-            std::thread::spawn(move || demo::approve_in_browser(&authorize_url))
+            std::thread::spawn(move || {
+                demo::click_in_browser(&authorize_url, demo::Button::Authorize)
+            })
         });
         let redirect = listener.wait(options.timeout, interrupted)?;
         if let Some(browser) = browser {
