@@ -39,7 +39,7 @@ fn assert_debug_hidden(what: &str, value: &impl Debug) {
     assert_hidden(what, &format!("{value:#?}"));
 }
 
-fn assert_error_hidden(what: &str, error: &(impl std::error::Error + Debug)) {
+fn assert_error_hidden(what: &str, error: &impl std::error::Error) {
     assert_debug_hidden(what, error);
     assert_hidden(what, &error.to_string());
     let mut source = error.source();
