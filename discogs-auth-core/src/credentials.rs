@@ -10,24 +10,21 @@ pub const REQUEST_TOKEN_LIFETIME_SECS: u64 = 15 * 60;
 /// A credential value was refused before any request was built.
 ///
 /// The error names the field, never the value: the value may be a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialError {
     /// The value was empty where one is required.
-    #[error("{field} must not be empty")]
     Empty {
         /// Which credential, e.g. `consumer_secret`.
         field: &'static str,
     },
     /// The value holds CR, LF, NUL or another control character, which could split or forge
     /// HTTP headers.
-    #[error("{field} contains a control character (CR, LF, NUL, ...)")]
     ControlCharacter {
         /// Which credential.
         field: &'static str,
     },
     /// The value is longer than the field allows.
-    #[error("{field} is longer than {max} bytes")]
     TooLong {
         /// Which credential.
         field: &'static str,
@@ -35,6 +32,20 @@ pub enum CredentialError {
         max: usize,
     },
 }
+
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty { field } => write!(f, "{field} must not be empty"),
+            Self::ControlCharacter { field } => {
+                write!(f, "{field} contains a control character (CR, LF, NUL, ...)")
+            }
+            Self::TooLong { field, max } => write!(f, "{field} is longer than {max} bytes"),
+        }
+    }
+}
+
+impl std::error::Error for CredentialError {}
 
 /// Longest credential value accepted, in bytes. Discogs' keys and tokens are 20–40 characters;
 /// the cap only keeps hostile input from growing every header built from it.

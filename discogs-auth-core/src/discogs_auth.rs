@@ -1,11 +1,13 @@
 //! Discogs Auth: a personal token or a consumer key/secret on any request, no OAuth dance.
 
+use std::fmt;
+
 use http::header::AUTHORIZATION;
 use http::uri::PathAndQuery;
 use http::{HeaderValue, Request, Uri};
 
 use crate::credentials::{Consumer, ConsumerKey, ConsumerSecret, CredentialError, PersonalToken};
-use crate::encoding::{FormError, FormPairs};
+use crate::encoding::{FormError, FormPairs, push_form_encoded};
 
 /// Credentials for Discogs Auth.
 ///
@@ -31,40 +33,72 @@ pub enum Placement {
 }
 
 /// Discogs Auth credentials could not be applied or read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DiscogsAuthError {
     /// A value holds a character that the `Discogs` header cannot carry unambiguously
     /// (whitespace or `,`); use [`Placement::Query`].
-    #[error("{field} contains whitespace or ',' and cannot go in the Authorization header")]
     UnrepresentableInHeader {
         /// Which credential.
         field: &'static str,
     },
     /// The request's query already has a `token`, `key` or `secret` parameter.
-    #[error("the query already has a `{name}` parameter")]
     AlreadyInQuery {
         /// The parameter.
         name: &'static str,
     },
     /// The URI with the added query is not valid.
-    #[error("the request URI cannot take the credentials")]
     InvalidUri,
     /// The header does not use the `Discogs` scheme.
-    #[error("the Authorization header does not use the Discogs scheme")]
     NotDiscogsScheme,
     /// The header or query is not `token=…` or `key=…, secret=…`.
-    #[error("the Discogs credentials are malformed: {reason}")]
     Malformed {
         /// What is wrong.
         reason: &'static str,
     },
     /// A credential value is invalid.
-    #[error(transparent)]
-    Credential(#[from] CredentialError),
+    Credential(CredentialError),
     /// The query is not valid form data.
-    #[error("the query cannot be read: {0}")]
     Query(FormError),
+}
+
+impl fmt::Display for DiscogsAuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnrepresentableInHeader { field } => write!(
+                f,
+                "{field} contains whitespace or ',' and cannot go in the Authorization header"
+            ),
+            Self::AlreadyInQuery { name } => {
+                write!(f, "the query already has a `{name}` parameter")
+            }
+            Self::InvalidUri => f.write_str("the request URI cannot take the credentials"),
+            Self::NotDiscogsScheme => {
+                f.write_str("the Authorization header does not use the Discogs scheme")
+            }
+            Self::Malformed { reason } => {
+                write!(f, "the Discogs credentials are malformed: {reason}")
+            }
+            Self::Credential(error) => fmt::Display::fmt(error, f),
+            Self::Query(error) => write!(f, "the query cannot be read: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for DiscogsAuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent: the wrapped error's own source.
+            Self::Credential(error) => std::error::Error::source(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<CredentialError> for DiscogsAuthError {
+    fn from(error: CredentialError) -> Self {
+        Self::Credential(error)
+    }
 }
 
 impl DiscogsAuth {
@@ -148,17 +182,19 @@ impl DiscogsAuth {
                 return Err(DiscogsAuthError::AlreadyInQuery { name });
             }
         }
-        let mut added = form_urlencoded::Serializer::new(String::new());
+        let mut added = String::new();
         match self {
             Self::Token(token) => {
-                added.append_pair("token", token.expose_secret());
+                added.push_str("token=");
+                push_form_encoded(&mut added, token.expose_secret());
             }
             Self::KeySecret(consumer) => {
-                added.append_pair("key", consumer.key.as_str());
-                added.append_pair("secret", consumer.secret.expose_secret());
+                added.push_str("key=");
+                push_form_encoded(&mut added, consumer.key.as_str());
+                added.push_str("&secret=");
+                push_form_encoded(&mut added, consumer.secret.expose_secret());
             }
         }
-        let added = added.finish();
         let path_and_query = if existing.is_empty() {
             format!("{}?{added}", uri.path())
         } else {

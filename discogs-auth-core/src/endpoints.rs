@@ -1,6 +1,8 @@
 //! Where the OAuth endpoints live: Discogs' by default, any Discogs-compatible provider (such as
 //! a local stand-in) otherwise.
 
+use std::fmt;
+
 use http::Uri;
 
 /// Discogs' API base.
@@ -9,14 +11,21 @@ pub const DISCOGS_API_BASE: &str = "https://api.discogs.com";
 pub const DISCOGS_AUTHORIZE_URL: &str = "https://www.discogs.com/oauth/authorize";
 
 /// A URL given as input was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field} is not usable: {reason}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlError {
     /// Which input, e.g. `api_base` or `oauth_callback`.
     pub field: &'static str,
     /// What is wrong with it.
     pub reason: &'static str,
 }
+
+impl fmt::Display for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is not usable: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for UrlError {}
 
 /// Parses an absolute `http`/`https` URL with a host and no fragment.
 pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
@@ -55,11 +64,30 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
 }
 
 /// The API base and the authorize page of a Discogs-compatible provider.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Endpoints {
     api_base: String,
     authorize_url: String,
+    /// The three OAuth endpoints, parsed once: every request clones one (a reference count, or
+    /// nothing at all for Discogs' static URLs) instead of formatting and parsing it again.
+    /// They follow from `api_base`, so the derived equality stays that of the two strings.
+    request_token_url: Uri,
+    access_token_url: Uri,
+    identity_url: Uri,
 }
+
+impl fmt::Debug for Endpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoints")
+            .field("api_base", &self.api_base)
+            .field("authorize_url", &self.authorize_url)
+            .finish()
+    }
+}
+
+const REQUEST_TOKEN_PATH: &str = "/oauth/request_token";
+const ACCESS_TOKEN_PATH: &str = "/oauth/access_token";
+const IDENTITY_PATH: &str = "/oauth/identity";
 
 impl Default for Endpoints {
     fn default() -> Self {
@@ -73,6 +101,9 @@ impl Endpoints {
         Self {
             api_base: DISCOGS_API_BASE.to_owned(),
             authorize_url: DISCOGS_AUTHORIZE_URL.to_owned(),
+            request_token_url: Uri::from_static("https://api.discogs.com/oauth/request_token"),
+            access_token_url: Uri::from_static("https://api.discogs.com/oauth/access_token"),
+            identity_url: Uri::from_static("https://api.discogs.com/oauth/identity"),
         }
     }
 
@@ -94,8 +125,12 @@ impl Endpoints {
             });
         }
         parse_absolute_url("authorize_url", authorize_url)?;
+        let api_base = api_base.trim_end_matches('/').to_owned();
         Ok(Self {
-            api_base: api_base.trim_end_matches('/').to_owned(),
+            request_token_url: known_url(&api_base, REQUEST_TOKEN_PATH),
+            access_token_url: known_url(&api_base, ACCESS_TOKEN_PATH),
+            identity_url: known_url(&api_base, IDENTITY_PATH),
+            api_base,
             authorize_url: authorize_url.to_owned(),
         })
     }
@@ -123,25 +158,26 @@ impl Endpoints {
 
     /// `GET {api_base}/oauth/request_token`.
     pub fn request_token_url(&self) -> Uri {
-        self.known_url("/oauth/request_token")
+        self.request_token_url.clone()
     }
 
     /// `POST {api_base}/oauth/access_token`.
     pub fn access_token_url(&self) -> Uri {
-        self.known_url("/oauth/access_token")
+        self.access_token_url.clone()
     }
 
     /// `GET {api_base}/oauth/identity`.
     pub fn identity_url(&self) -> Uri {
-        self.known_url("/oauth/identity")
+        self.identity_url.clone()
     }
+}
 
-    fn known_url(&self, path: &str) -> Uri {
-        // `api_base` was validated as an absolute URL without a query; appending a fixed path of
-        // unreserved characters keeps it valid.
-        self.api_url(path)
-            .unwrap_or_else(|_| Uri::from_static("http://invalid.invalid/"))
-    }
+/// `{api_base}{path}` for one of the fixed OAuth paths.
+fn known_url(api_base: &str, path: &str) -> Uri {
+    // `api_base` was validated as an absolute URL without a query; appending a fixed path of
+    // unreserved characters keeps it valid.
+    parse_absolute_url("path", &format!("{api_base}{path}"))
+        .unwrap_or_else(|_| Uri::from_static("http://invalid.invalid/"))
 }
 
 #[cfg(test)]
@@ -166,6 +202,19 @@ mod tests {
         assert_eq!(
             endpoints.authorize_url(),
             "https://www.discogs.com/oauth/authorize"
+        );
+    }
+
+    /// The static URIs of `discogs()` are the ones `new()` would build from the same base.
+    #[test]
+    fn discogs_static_urls_match_the_parsed_ones() {
+        let parsed = Endpoints::new(DISCOGS_API_BASE, DISCOGS_AUTHORIZE_URL).unwrap();
+        assert_eq!(parsed, Endpoints::discogs());
+        assert_eq!(format!("{parsed:?}"), format!("{:?}", Endpoints::discogs()));
+        assert_eq!(
+            format!("{parsed:?}"),
+            "Endpoints { api_base: \"https://api.discogs.com\", \
+             authorize_url: \"https://www.discogs.com/oauth/authorize\" }"
         );
     }
 

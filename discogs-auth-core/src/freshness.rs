@@ -4,6 +4,7 @@
 //! ([`Freshness::generate`], [`SystemClock`], [`OsNonceSource`]), so every signature can be
 //! reproduced in a test by passing fixed values.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,36 +17,59 @@ pub const MAX_NONCE_LEN: usize = 64;
 const MAX_TIMESTAMP_SECS: u64 = 253_402_300_799;
 
 /// A nonce or timestamp was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FreshnessError {
     /// The nonce was empty.
-    #[error("oauth_nonce must not be empty")]
     EmptyNonce,
     /// The nonce was longer than [`MAX_NONCE_LEN`] characters.
-    #[error("oauth_nonce is {len} characters long; Discogs accepts at most {MAX_NONCE_LEN}")]
     NonceTooLong {
         /// Its length in bytes.
         len: usize,
     },
     /// The nonce holds a character outside `A-Z a-z 0-9 - . _ ~`.
-    #[error("oauth_nonce may only contain A-Z a-z 0-9 - . _ ~")]
     NonceCharacter,
     /// The timestamp is too large to be seconds since the Unix epoch (milliseconds?).
-    #[error("oauth_timestamp {value} is not in seconds (milliseconds?)")]
     TimestampNotSeconds {
         /// The value given.
         value: u64,
     },
     /// The time is before the Unix epoch.
-    #[error("the time is before the Unix epoch")]
     BeforeEpoch,
 }
 
+impl fmt::Display for FreshnessError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EmptyNonce => f.write_str("oauth_nonce must not be empty"),
+            Self::NonceTooLong { len } => write!(
+                f,
+                "oauth_nonce is {len} characters long; Discogs accepts at most {MAX_NONCE_LEN}"
+            ),
+            Self::NonceCharacter => f.write_str("oauth_nonce may only contain A-Z a-z 0-9 - . _ ~"),
+            Self::TimestampNotSeconds { value } => {
+                write!(
+                    f,
+                    "oauth_timestamp {value} is not in seconds (milliseconds?)"
+                )
+            }
+            Self::BeforeEpoch => f.write_str("the time is before the Unix epoch"),
+        }
+    }
+}
+
+impl std::error::Error for FreshnessError {}
+
 /// The OS random source failed.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("the OS random source failed: {0}")]
+#[derive(Debug, Clone)]
 pub struct RandomSourceError(getrandom::Error);
+impl fmt::Display for RandomSourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the OS random source failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for RandomSourceError {}
 
 /// A whole number of seconds since the Unix epoch (`oauth_timestamp`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -153,9 +177,13 @@ impl Nonce {
     }
 
     /// 32 hexadecimal characters from 16 bytes of the OS CSPRNG.
+    ///
+    /// The bytes are drawn from a per-thread batch of OS random bytes, each byte handed out
+    /// once and erased, so that the system call is paid once per 64 nonces rather than for
+    /// every nonce (see `BENCHMARKS.md` for why this is as sound as a call per nonce).
     pub fn generate() -> Result<Self, RandomSourceError> {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).map_err(RandomSourceError)?;
+        let mut bytes = [0u8; NONCE_RANDOM_BYTES];
+        take_random(&mut bytes)?;
         Ok(Self(hex(&bytes)))
     }
 
@@ -165,14 +193,75 @@ impl Nonce {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+/// Random bytes behind each generated nonce (128 bits).
+const NONCE_RANDOM_BYTES: usize = 16;
+
+/// OS random bytes fetched per system call: 64 nonces' worth.
+///
+/// One `getrandom` call costs about as much as generating and formatting a whole signed request
+/// (≈ 250 ns, nearly all of it the system call, whatever the size up to a few hundred bytes), so
+/// asking the OS for one batch and handing out slices of it divides that cost by 64. 1 KiB per
+/// thread that signs requests is the whole memory cost.
+const RANDOM_BATCH: usize = 64 * NONCE_RANDOM_BYTES;
+
+/// A batch of bytes from the OS CSPRNG, handed out front to back, each byte once.
+struct RandomBatch {
+    bytes: [u8; RANDOM_BATCH],
+    /// How many bytes from the front have been handed out (and erased).
+    used: usize,
+}
+
+thread_local! {
+    // Starts exhausted: the first request fills it. Per thread, so no lock is taken and no two
+    // threads can ever be handed the same bytes.
+    static RANDOM: RefCell<RandomBatch> = const {
+        RefCell::new(RandomBatch { bytes: [0; RANDOM_BATCH], used: RANDOM_BATCH })
+    };
+}
+
+/// Fills `out` with bytes from the OS CSPRNG, taken from this thread's batch.
+///
+/// Why this is as sound as calling `getrandom` for every nonce:
+/// - every byte still comes from the OS CSPRNG (`getrandom::fill`), unmodified;
+/// - every byte is handed out at most once: the batch is consumed front to back, and a taken
+///   slice is zeroed at once, so it exists nowhere but in the caller's buffer;
+/// - a batch belongs to one thread (`thread_local!`), so concurrent callers never share one;
+/// - when the OS source fails, nothing is handed out and the error is returned, as before.
+///
+/// Nonces are public values whose only job is to be unique, not secret; the one case that could
+/// repeat bytes is a process that `fork`s (without `exec`) after this thread used part of a
+/// batch: parent and child then hold the same remaining bytes. Their nonces would collide, and
+/// the provider would refuse the later request as a replay: a failed request, never a forged
+/// or leaked one. (Spawning a child process with `std::process::Command` execs, and is safe.)
+pub(crate) fn take_random(out: &mut [u8]) -> Result<(), RandomSourceError> {
+    if out.len() > RANDOM_BATCH {
+        // Larger than a batch: straight from the OS.
+        return getrandom::fill(out).map_err(RandomSourceError);
     }
-    out
+    RANDOM.with_borrow_mut(|batch| {
+        if RANDOM_BATCH - batch.used < out.len() {
+            getrandom::fill(&mut batch.bytes).map_err(RandomSourceError)?;
+            batch.used = 0;
+        }
+        let taken = &mut batch.bytes[batch.used..batch.used + out.len()];
+        out.copy_from_slice(taken);
+        taken.fill(0);
+        batch.used += out.len();
+        Ok(())
+    })
+}
+
+/// `bytes` as lowercase hexadecimal, two digits per byte.
+fn hex(bytes: &[u8; NONCE_RANDOM_BYTES]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    // Written into a fixed buffer first: one allocation, no per-character `String::push`.
+    let mut digits = [0u8; 2 * NONCE_RANDOM_BYTES];
+    for (pair, &byte) in digits.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+    // Only ASCII digits were written.
+    String::from(std::str::from_utf8(&digits).unwrap_or_default())
 }
 
 /// A source of the current time. Implemented by [`SystemClock`], [`OffsetClock`], and any
@@ -297,6 +386,38 @@ mod tests {
         assert_eq!(first.as_str().len(), 32);
         assert!(first.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
         assert_ne!(first, second);
+    }
+
+    /// Batched random bytes: never the same bytes twice, across refills and threads.
+    #[test]
+    fn random_bytes_are_handed_out_once() {
+        let mut seen = std::collections::HashSet::new();
+        // Three batches' worth, so the batch is refilled at least twice.
+        for _ in 0..3 * RANDOM_BATCH / NONCE_RANDOM_BYTES {
+            let mut bytes = [0u8; NONCE_RANDOM_BYTES];
+            take_random(&mut bytes).unwrap();
+            assert!(seen.insert(bytes), "a 16-byte draw repeated");
+        }
+        let other_thread = std::thread::spawn(|| {
+            (0..RANDOM_BATCH / NONCE_RANDOM_BYTES)
+                .map(|_| {
+                    let mut bytes = [0u8; NONCE_RANDOM_BYTES];
+                    take_random(&mut bytes).unwrap();
+                    bytes
+                })
+                .collect::<Vec<_>>()
+        })
+        .join()
+        .unwrap();
+        for bytes in other_thread {
+            assert!(seen.insert(bytes), "two threads drew the same bytes");
+        }
+        // Odd sizes, and a request larger than a batch.
+        let mut odd = [0u8; 7];
+        take_random(&mut odd).unwrap();
+        let mut large = vec![0u8; RANDOM_BATCH + 1];
+        take_random(&mut large).unwrap();
+        assert!(large.iter().any(|&byte| byte != 0));
     }
 
     #[test]

@@ -1,70 +1,111 @@
 //! The `Authorization: OAuth …` header (RFC 5849 §3.5.1): built by clients, parsed by providers.
 
+use std::collections::HashSet;
 use std::fmt;
 
-use crate::encoding::{DecodeError, percent_decode, percent_encode};
+use crate::encoding::{DecodeError, find_byte, percent_decode, push_encoded};
 
 /// Parameters whose values are secret or derived from a secret (a PLAINTEXT signature is the
 /// consumer secret itself): never shown in `Debug`.
 const REDACTED_PARAMETERS: [&str; 3] = ["oauth_signature", "oauth_verifier", "oauth_token_secret"];
 
+/// Up to this many parameters, duplicates are found by scanning those already read (fastest
+/// for the handful a real header has); past it, a set keeps a hostile header with thousands
+/// of parameters linear in its size.
+const LINEAR_DUPLICATE_SCAN: usize = 16;
+
 /// The decoded parameters of an `Authorization: OAuth` header, in header order.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct OAuthParameters {
     realm: Option<String>,
-    parameters: Vec<(String, String)>,
+    /// Every name and value, decoded, back to back: one allocation for a whole header rather
+    /// than two per parameter (a provider parses one header per request).
+    text: String,
+    /// Where each parameter's name and value end in `text`, in header order; a name starts
+    /// where the previous value ends. Equal lists of pairs give equal `text` and `ends`, so
+    /// the derived equality is that of the pairs.
+    ends: Vec<(usize, usize)>,
 }
 
 /// An `Authorization: OAuth` header could not be parsed.
 ///
 /// Parameter names in the error come from the header; values never do.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OAuthHeaderError {
     /// The header does not start with the `OAuth` scheme.
-    #[error("the Authorization header does not use the OAuth scheme")]
     NotOAuthScheme,
     /// The header has the scheme but no parameters.
-    #[error("the OAuth Authorization header has no parameters")]
     NoParameters,
     /// A parameter name was expected at byte `at`.
-    #[error("expected a parameter name at byte {at}")]
     ExpectedName {
         /// Byte offset in the header value.
         at: usize,
     },
     /// A name was not followed by `=`.
-    #[error("expected '=' after a parameter name at byte {at}")]
     ExpectedEquals {
         /// Byte offset in the header value.
         at: usize,
     },
     /// A quoted value has no closing quote.
-    #[error("a quoted value starting at byte {at} is not closed")]
     UnterminatedQuote {
         /// Byte offset of the opening quote.
         at: usize,
     },
     /// Two parameters are not separated by a comma or whitespace.
-    #[error("expected ',' between parameters at byte {at}")]
     ExpectedSeparator {
         /// Byte offset in the header value.
         at: usize,
     },
     /// A parameter appears twice (RFC 5849 §3.5.1 forbids it).
-    #[error("parameter `{name}` appears more than once")]
     Duplicate {
         /// The decoded parameter name.
         name: String,
     },
     /// A name or value is not valid percent-encoding.
-    #[error("parameter `{name}` is not validly percent-encoded: {source}")]
     Decode {
         /// The parameter name as it appears in the header (truncated).
         name: String,
         /// What was wrong.
         source: DecodeError,
     },
+}
+
+impl fmt::Display for OAuthHeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotOAuthScheme => {
+                f.write_str("the Authorization header does not use the OAuth scheme")
+            }
+            Self::NoParameters => f.write_str("the OAuth Authorization header has no parameters"),
+            Self::ExpectedName { at } => write!(f, "expected a parameter name at byte {at}"),
+            Self::ExpectedEquals { at } => {
+                write!(f, "expected '=' after a parameter name at byte {at}")
+            }
+            Self::UnterminatedQuote { at } => {
+                write!(f, "a quoted value starting at byte {at} is not closed")
+            }
+            Self::ExpectedSeparator { at } => {
+                write!(f, "expected ',' between parameters at byte {at}")
+            }
+            Self::Duplicate { name } => write!(f, "parameter `{name}` appears more than once"),
+            Self::Decode { name, source } => {
+                write!(
+                    f,
+                    "parameter `{name}` is not validly percent-encoded: {source}"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for OAuthHeaderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl OAuthParameters {
@@ -75,21 +116,34 @@ impl OAuthParameters {
         N: Into<String>,
         V: Into<String>,
     {
-        Self {
+        let mut built = Self {
             realm,
-            parameters: parameters
-                .into_iter()
-                .map(|(name, value)| (name.into(), value.into()))
-                .collect(),
+            ..Self::default()
+        };
+        for (name, value) in parameters {
+            built.push(&name.into(), &value.into());
         }
+        built
+    }
+
+    /// Appends a parameter (decoded).
+    fn push(&mut self, name: &str, value: &str) {
+        self.text.push_str(name);
+        let name_end = self.text.len();
+        self.text.push_str(value);
+        self.ends.push((name_end, self.text.len()));
     }
 
     /// The value of `name`, decoded.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.parameters
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        let mut start = 0;
+        for &(name_end, value_end) in &self.ends {
+            if self.text.get(start..name_end) == Some(name) {
+                return self.text.get(name_end..value_end);
+            }
+            start = value_end;
+        }
+        None
     }
 
     /// The `realm`, if one was given.
@@ -99,9 +153,15 @@ impl OAuthParameters {
 
     /// All parameters but `realm`, decoded, in header order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.parameters
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+        self.ends.iter().scan(0, |start, &(name_end, value_end)| {
+            // The ends were recorded after whole `&str`s were pushed: always boundaries.
+            let pair = (
+                self.text.get(*start..name_end).unwrap_or_default(),
+                self.text.get(name_end..value_end).unwrap_or_default(),
+            );
+            *start = value_end;
+            Some(pair)
+        })
     }
 
     /// The header value: `OAuth realm="…", name="value", …` with every name and value
@@ -113,26 +173,26 @@ impl OAuthParameters {
     /// assert_eq!(params.to_header_value(), r#"OAuth oauth_signature="kd94hf93k423kf44%26""#);
     /// ```
     pub fn to_header_value(&self) -> String {
-        let mut out = String::with_capacity(
-            8 + self
-                .parameters
-                .iter()
-                .map(|(name, value)| name.len() + value.len() * 3 + 5)
-                .sum::<usize>(),
-        );
-        out.push_str("OAuth ");
         let realm = self.realm.as_deref().map(|realm| ("realm", realm));
-        let all = realm.into_iter().chain(self.iter());
-        for (index, (name, value)) in all.enumerate() {
+        let all = || realm.into_iter().chain(self.iter());
+        let mut out = Vec::with_capacity(
+            "OAuth ".len()
+                + all()
+                    .map(|(name, value)| 3 * (name.len() + value.len()) + r#"="", "#.len())
+                    .sum::<usize>(),
+        );
+        out.extend_from_slice(b"OAuth ");
+        for (index, (name, value)) in all().enumerate() {
             if index > 0 {
-                out.push_str(", ");
+                out.extend_from_slice(b", ");
             }
-            out.push_str(&percent_encode(name));
-            out.push_str("=\"");
-            out.push_str(&percent_encode(value));
-            out.push('"');
+            push_encoded(&mut out, name.as_bytes());
+            out.extend_from_slice(b"=\"");
+            push_encoded(&mut out, value.as_bytes());
+            out.push(b'"');
         }
-        out
+        // Percent-encoding leaves only ASCII, so this never falls back.
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Parses an `Authorization: OAuth` header value (RFC 5849 §3.5.1).
@@ -163,7 +223,13 @@ impl OAuthParameters {
         }
         at = scheme_end;
 
-        let mut parsed = Self::default();
+        // Decoding never lengthens text; eight parameters cover every OAuth request.
+        let mut many_names: Option<HashSet<String>> = None;
+        let mut parsed = Self {
+            realm: None,
+            text: String::with_capacity(header.len()),
+            ends: Vec::with_capacity(8),
+        };
         let mut first = true;
         loop {
             let before_separator = at;
@@ -198,9 +264,7 @@ impl OAuthParameters {
             let raw_value;
             if bytes.get(at) == Some(&b'"') {
                 let quote = at;
-                let close = bytes[quote + 1..]
-                    .iter()
-                    .position(|&b| b == b'"')
+                let close = find_byte(&bytes[quote + 1..], b'"')
                     .ok_or(OAuthHeaderError::UnterminatedQuote { at: quote })?;
                 raw_value = &header[quote + 1..quote + 1 + close];
                 at = quote + close + 2;
@@ -223,8 +287,13 @@ impl OAuthParameters {
             let value = percent_decode(raw_value).map_err(decode_error)?;
             let is_duplicate = if name == "realm" {
                 parsed.realm.is_some()
-            } else {
+            } else if parsed.ends.len() < LINEAR_DUPLICATE_SCAN {
                 parsed.get(&name).is_some()
+            } else {
+                let names = many_names.get_or_insert_with(|| {
+                    parsed.iter().map(|(name, _)| name.to_owned()).collect()
+                });
+                !names.insert(name.clone().into_owned())
             };
             if is_duplicate {
                 return Err(OAuthHeaderError::Duplicate {
@@ -234,12 +303,10 @@ impl OAuthParameters {
             if name == "realm" {
                 parsed.realm = Some(value.into_owned());
             } else {
-                parsed
-                    .parameters
-                    .push((name.into_owned(), value.into_owned()));
+                parsed.push(&name, &value);
             }
         }
-        if parsed.parameters.is_empty() && parsed.realm.is_none() {
+        if parsed.ends.is_empty() && parsed.realm.is_none() {
             return Err(OAuthHeaderError::NoParameters);
         }
         Ok(parsed)
@@ -252,11 +319,11 @@ impl fmt::Debug for OAuthParameters {
         if let Some(realm) = &self.realm {
             map.entry(&"realm", realm);
         }
-        for (name, value) in &self.parameters {
-            if REDACTED_PARAMETERS.contains(&name.as_str()) {
-                map.entry(name, &"[redacted]");
+        for (name, value) in self.iter() {
+            if REDACTED_PARAMETERS.contains(&name) {
+                map.entry(&name, &"[redacted]");
             } else {
-                map.entry(name, value);
+                map.entry(&name, &value);
             }
         }
         map.finish()
@@ -278,8 +345,25 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
 
 /// RFC 7230 `tchar`, plus `%` for percent-encoded names.
 fn is_token_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+    TOKEN_BYTES[usize::from(byte)]
 }
+
+/// [`is_token_byte`] as a table, built once at compile time: every name byte is checked.
+const TOKEN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    let symbols = b"!#$%&'*+-.^_`|~";
+    let mut index = 0;
+    while index < symbols.len() {
+        table[symbols[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -374,6 +458,19 @@ mod tests {
                 name: "a".into(),
                 source: DecodeError::BadPercentEscape
             })
+        );
+        // Past the linear scan, a duplicate is still found, however far apart.
+        let many: String = (0..100).map(|i| format!("p{i}=\"v\", ")).collect();
+        assert_eq!(
+            OAuthParameters::parse(&format!("OAuth {many}p3=\"again\"")),
+            Err(Duplicate { name: "p3".into() })
+        );
+        assert_eq!(
+            OAuthParameters::parse(&format!("OAuth {many}p100=\"new\""))
+                .unwrap()
+                .iter()
+                .count(),
+            101
         );
         // Duplicates are found after decoding: `%61` is `a`.
         assert_eq!(

@@ -1,5 +1,7 @@
 //! Discogs' rate-limit headers: `X-Discogs-Ratelimit`, `-Used` and `-Remaining`.
 
+use std::fmt;
+
 use http::HeaderMap;
 
 /// `X-Discogs-Ratelimit`: requests allowed per minute (moving window).
@@ -22,22 +24,36 @@ pub struct RateLimit {
 }
 
 /// The rate-limit headers were present but not readable.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RateLimitError {
     /// One of the three headers is missing while another is present.
-    #[error("rate-limit header `{header}` is missing")]
     Missing {
         /// The missing header's name.
         header: &'static str,
     },
     /// A header is repeated or is not a whole number.
-    #[error("rate-limit header `{header}` is not a single whole number")]
     Malformed {
         /// The malformed header's name.
         header: &'static str,
     },
 }
+
+impl fmt::Display for RateLimitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing { header } => write!(f, "rate-limit header `{header}` is missing"),
+            Self::Malformed { header } => {
+                write!(
+                    f,
+                    "rate-limit header `{header}` is not a single whole number"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for RateLimitError {}
 
 impl RateLimit {
     /// Reads the three headers: `Ok(None)` when none is present.

@@ -56,29 +56,19 @@ impl ApiError {
 }
 
 /// A reply could not be turned into the value the step expects.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReplyError {
     /// 429: the rate limit is exhausted; wait for the moving window to free up.
-    #[error("rate limited by Discogs ({0})")]
     RateLimited(ApiError),
     /// 401: the credentials or the signature were refused.
-    #[error("unauthorized ({0})")]
     Unauthorized(ApiError),
     /// 403 on a signed call. Discogs answers as if anonymous when a signature does not cover
     /// the query string, so this usually means the request was not signed as sent.
-    #[error(
-        "forbidden ({0}); if this call was signed, check that the query string was signed as sent"
-    )]
     Forbidden(ApiError),
     /// The access-token step failed after the request token's 15 minutes were up.
-    #[error("the request token has expired (15 minutes after issue); start the flow again ({0})")]
     RequestTokenExpired(ApiError),
     /// The request-token step was refused and this machine's clock is off.
-    #[error(
-        "the request was refused and this machine's clock looks wrong{}; fix the clock or use an OffsetClock ({error})",
-        skew_seconds.map(|s| format!(" (off by {s} s)")).unwrap_or_default()
-    )]
     ClockSkew {
         /// Our clock minus the provider's (from its `Date` header), when known.
         skew_seconds: Option<i64>,
@@ -86,30 +76,67 @@ pub enum ReplyError {
         error: ApiError,
     },
     /// Any other unexpected status.
-    #[error("unexpected reply ({0})")]
     Status(ApiError),
     /// A success reply whose form body could not be read.
-    #[error("the reply body is not valid form data: {0}")]
     MalformedForm(FormError),
     /// A success reply whose JSON body could not be read.
-    #[error("the reply body is not the expected JSON: {detail}")]
     MalformedJson {
         /// What serde_json said (truncated).
         detail: String,
     },
     /// A required field is missing from the reply.
-    #[error("the reply has no `{field}`")]
     MissingField {
         /// The field's name.
         field: &'static str,
     },
     /// A field of the reply is not a valid credential (empty, control characters, too long).
-    #[error("the reply has an unusable value: {0}")]
     InvalidField(CredentialError),
     /// The request-token reply did not say `oauth_callback_confirmed=true` (OAuth 1.0a).
-    #[error("the request-token reply did not confirm the callback (oauth_callback_confirmed)")]
     CallbackNotConfirmed,
 }
+
+impl fmt::Display for ReplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::RateLimited(error) => write!(f, "rate limited by Discogs ({error})"),
+            Self::Unauthorized(error) => write!(f, "unauthorized ({error})"),
+            Self::Forbidden(error) => write!(
+                f,
+                "forbidden ({error}); if this call was signed, check that the query string was \
+                 signed as sent"
+            ),
+            Self::RequestTokenExpired(error) => write!(
+                f,
+                "the request token has expired (15 minutes after issue); start the flow again \
+                 ({error})"
+            ),
+            Self::ClockSkew {
+                skew_seconds,
+                error,
+            } => {
+                f.write_str("the request was refused and this machine's clock looks wrong")?;
+                if let Some(skew) = skew_seconds {
+                    write!(f, " (off by {skew} s)")?;
+                }
+                write!(f, "; fix the clock or use an OffsetClock ({error})")
+            }
+            Self::Status(error) => write!(f, "unexpected reply ({error})"),
+            Self::MalformedForm(error) => {
+                write!(f, "the reply body is not valid form data: {error}")
+            }
+            Self::MalformedJson { detail } => {
+                write!(f, "the reply body is not the expected JSON: {detail}")
+            }
+            Self::MissingField { field } => write!(f, "the reply has no `{field}`"),
+            Self::InvalidField(error) => write!(f, "the reply has an unusable value: {error}"),
+            Self::CallbackNotConfirmed => f.write_str(
+                "the request-token reply did not confirm the callback (oauth_callback_confirmed)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReplyError {}
 
 impl ReplyError {
     /// The reply's status and message, for errors that came from a non-success status.
@@ -193,13 +220,57 @@ fn redact(mut text: String, secrets: &[&str]) -> String {
 }
 
 fn json_message(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct ErrorBody {
-        message: String,
-    }
     serde_json::from_str::<ErrorBody>(text)
         .ok()
         .map(|body| body.message)
+}
+
+/// A JSON error body, `{"message": "…"}`: other fields ignored, `message` required once and a
+/// string. (Written out rather than derived: see `Identity`.)
+struct ErrorBody {
+    message: String,
+}
+
+impl<'de> serde_core::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde_core::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BodyVisitor;
+        impl<'de> serde_core::de::Visitor<'de> for BodyVisitor {
+            type Value = ErrorBody;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct ErrorBody")
+            }
+            fn visit_seq<A: serde_core::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ErrorBody, A::Error> {
+                use serde_core::de::Error as _;
+                let message = seq.next_element()?.ok_or_else(|| {
+                    A::Error::invalid_length(0, &"struct ErrorBody with 1 element")
+                })?;
+                Ok(ErrorBody { message })
+            }
+            fn visit_map<A: serde_core::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                use serde_core::de::Error as _;
+                let mut message = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "message" {
+                        if message.is_some() {
+                            return Err(A::Error::duplicate_field("message"));
+                        }
+                        message = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde_core::de::IgnoredAny>()?;
+                    }
+                }
+                let message = message.ok_or_else(|| A::Error::missing_field("message"))?;
+                Ok(ErrorBody { message })
+            }
+        }
+        deserializer.deserialize_struct("ErrorBody", &["message"], BodyVisitor)
+    }
 }
 
 fn html_title(html: &str) -> Option<String> {

@@ -16,24 +16,68 @@ use crate::reply::{ReplyError, check_reply};
 use crate::transport::{AsyncTransport, SyncTransport};
 
 /// A step of the flow failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FlowError<E> {
     /// The transport could not send the request or receive the reply.
-    #[error(transparent)]
     Transport(E),
     /// The request could not be built; nothing was sent.
-    #[error(transparent)]
-    Request(#[from] RequestError),
+    Request(RequestError),
     /// The reply was an error status or could not be read.
-    #[error(transparent)]
-    Reply(#[from] ReplyError),
+    Reply(ReplyError),
     /// The OS random source failed while making a nonce; nothing was sent.
-    #[error(transparent)]
-    RandomSource(#[from] RandomSourceError),
+    RandomSource(RandomSourceError),
     /// Discogs Auth credentials could not be applied; nothing was sent.
-    #[error(transparent)]
-    DiscogsAuth(#[from] DiscogsAuthError),
+    DiscogsAuth(DiscogsAuthError),
+}
+
+impl<E: fmt::Display> fmt::Display for FlowError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Transport(error) => fmt::Display::fmt(error, f),
+            Self::Request(error) => fmt::Display::fmt(error, f),
+            Self::Reply(error) => fmt::Display::fmt(error, f),
+            Self::RandomSource(error) => fmt::Display::fmt(error, f),
+            Self::DiscogsAuth(error) => fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+impl<E: std::error::Error> std::error::Error for FlowError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Every variant is transparent: the wrapped error's own source.
+            Self::Transport(error) => std::error::Error::source(error),
+            Self::Request(error) => std::error::Error::source(error),
+            Self::Reply(error) => std::error::Error::source(error),
+            Self::RandomSource(error) => std::error::Error::source(error),
+            Self::DiscogsAuth(error) => std::error::Error::source(error),
+        }
+    }
+}
+
+impl<E> From<RequestError> for FlowError<E> {
+    fn from(error: RequestError) -> Self {
+        Self::Request(error)
+    }
+}
+
+impl<E> From<ReplyError> for FlowError<E> {
+    fn from(error: ReplyError) -> Self {
+        Self::Reply(error)
+    }
+}
+
+impl<E> From<RandomSourceError> for FlowError<E> {
+    fn from(error: RandomSourceError) -> Self {
+        Self::RandomSource(error)
+    }
+}
+
+impl<E> From<DiscogsAuthError> for FlowError<E> {
+    fn from(error: DiscogsAuthError) -> Self {
+        Self::DiscogsAuth(error)
+    }
 }
 
 /// Drives the OAuth flow and signed API calls over a transport: each method builds the

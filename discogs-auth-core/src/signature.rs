@@ -1,10 +1,16 @@
 //! Signature methods (RFC 5849 §3.4): PLAINTEXT and HMAC-SHA1, and the signature base string.
 
 use std::fmt;
+use std::ops::Range;
 
 use http::{Method, Uri};
 
-use crate::encoding::{FormError, FormPairs, percent_encode};
+#[cfg(test)]
+use crate::encoding::FormPairs;
+use crate::encoding::{
+    FormError, cmp_encoded, percent_encode, push_encoded, push_encoded_twice, push_form_decoded,
+    raw_form_pairs, reserved_count,
+};
 
 /// How requests are signed.
 ///
@@ -50,21 +56,102 @@ impl fmt::Display for SignatureMethod {
 }
 
 /// A request could not be put into the form a signature covers.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SigningError {
     /// The request URI has no scheme or host.
-    #[error("the request URI must be absolute (scheme and host)")]
     NotAbsoluteUri,
     /// The request URI's scheme is neither `http` nor `https`.
-    #[error("the request URI's scheme must be http or https")]
     UnsupportedScheme,
     /// The query string does not decode to UTF-8 name/value pairs.
-    #[error("the query string cannot be signed: {0}")]
     MalformedQuery(FormError),
     /// The `application/x-www-form-urlencoded` body does not decode to UTF-8 name/value pairs.
-    #[error("the form body cannot be signed: {0}")]
     MalformedFormBody(FormError),
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAbsoluteUri => {
+                f.write_str("the request URI must be absolute (scheme and host)")
+            }
+            Self::UnsupportedScheme => {
+                f.write_str("the request URI's scheme must be http or https")
+            }
+            Self::MalformedQuery(error) => write!(f, "the query string cannot be signed: {error}"),
+            Self::MalformedFormBody(error) => write!(f, "the form body cannot be signed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for SigningError {}
+
+/// The parts of a base string URI (RFC 5849 §3.4.1.2), checked but not yet written out.
+struct BaseUri<'a> {
+    scheme: &'static str,
+    host: &'a str,
+    port: Option<u16>,
+    path: &'a str,
+}
+
+impl<'a> BaseUri<'a> {
+    fn of(uri: &'a Uri) -> Result<Self, SigningError> {
+        let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
+            return Err(SigningError::NotAbsoluteUri);
+        };
+        let (scheme, default_port) = if scheme.eq_ignore_ascii_case("http") {
+            ("http", 80)
+        } else if scheme.eq_ignore_ascii_case("https") {
+            ("https", 443)
+        } else {
+            return Err(SigningError::UnsupportedScheme);
+        };
+        Ok(Self {
+            scheme,
+            host,
+            port: uri.port_u16().filter(|&port| port != default_port),
+            path: if uri.path().is_empty() {
+                "/"
+            } else {
+                uri.path()
+            },
+        })
+    }
+
+    /// Hands the URI to `push` piece by piece (lowercase host, port only when not the
+    /// default), so that it can be written out plain or percent-encoded without an
+    /// intermediate string.
+    fn write(&self, mut push: impl FnMut(&str)) {
+        push(self.scheme);
+        push("://");
+        if self.host.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            push(&self.host.to_ascii_lowercase());
+        } else {
+            push(self.host);
+        }
+        if let Some(port) = self.port {
+            let mut digits = [0; 20];
+            push(":");
+            push(decimal(port.into(), &mut digits));
+        }
+        push(self.path);
+    }
+}
+
+/// `value` in decimal, written into `digits` (no allocation, no formatting machinery).
+pub(crate) fn decimal(mut value: u64, digits: &mut [u8; 20]) -> &str {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        // `value % 10` is below 10, so the cast is exact.
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&digits[start..]).unwrap_or_default()
 }
 
 /// The base string URI (RFC 5849 §3.4.1.2): lowercase scheme and host, default port omitted,
@@ -76,35 +163,19 @@ pub enum SigningError {
 /// assert_eq!(base_string_uri(&uri).unwrap(), "http://example.com/r%20v/X");
 /// ```
 pub fn base_string_uri(uri: &Uri) -> Result<String, SigningError> {
-    let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
-        return Err(SigningError::NotAbsoluteUri);
-    };
-    let scheme = scheme.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "http" => 80,
-        "https" => 443,
-        _ => return Err(SigningError::UnsupportedScheme),
-    };
-    let mut out = String::with_capacity(scheme.len() + host.len() + uri.path().len() + 10);
-    out.push_str(&scheme);
-    out.push_str("://");
-    out.push_str(&host.to_ascii_lowercase());
-    if let Some(port) = uri.port_u16().filter(|&port| port != default_port) {
-        out.push(':');
-        out.push_str(&port.to_string());
-    }
-    out.push_str(if uri.path().is_empty() {
-        "/"
-    } else {
-        uri.path()
-    });
+    let base = BaseUri::of(uri)?;
+    let mut out = String::with_capacity(base.host.len() + base.path.len() + 16);
+    base.write(|piece| out.push_str(piece));
     Ok(out)
 }
 
-#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+#[cfg(test)]
 /// The parameters a signature covers (RFC 5849 §3.4.1.3): the `oauth_*` protocol parameters
 /// (without `oauth_signature` and `realm`), the decoded query, and the decoded body when it is
 /// `application/x-www-form-urlencoded` (`form_body` is `None` otherwise).
+///
+/// The reference definition: signing itself goes through [`write_base_string`], which reads the
+/// same parameters without an owned string per parameter (the tests hold the two equal).
 pub(crate) fn collect_signed_parameters<'a>(
     uri: &Uri,
     protocol_parameters: impl Iterator<Item = (&'a str, &'a str)>,
@@ -168,11 +239,13 @@ pub fn signature_base_string(
 /// The signing key (RFC 5849 §3.4.2, §3.4.4): `enc(consumer_secret)&enc(token_secret)`, the
 /// token secret empty when there is no token yet.
 pub(crate) fn signing_key(consumer_secret: &str, token_secret: Option<&str>) -> String {
-    format!(
-        "{}&{}",
-        percent_encode(consumer_secret),
-        percent_encode(token_secret.unwrap_or(""))
-    )
+    let token_secret = token_secret.unwrap_or("");
+    let mut key = Vec::with_capacity(3 * (consumer_secret.len() + token_secret.len()) + 1);
+    push_encoded(&mut key, consumer_secret.as_bytes());
+    key.push(b'&');
+    push_encoded(&mut key, token_secret.as_bytes());
+    // Percent-encoding leaves only ASCII, so this never falls back.
+    String::from_utf8(key).unwrap_or_default()
 }
 
 /// What a signature covers, for methods that need the base string.
@@ -184,31 +257,118 @@ pub(crate) struct SignatureBase<'a> {
     pub form_body: Option<&'a [u8]>,
 }
 
-/// The `oauth_signature` value (before header encoding).
-pub(crate) fn compute_signature(
-    method: SignatureMethod,
-    base: &SignatureBase<'_>,
-    consumer_secret: &str,
-    token_secret: Option<&str>,
-) -> Result<String, SigningError> {
-    let key = signing_key(consumer_secret, token_secret);
-    match method {
-        SignatureMethod::Plaintext => {
-            // The base string is not signed, but a URI that could not be signed by HMAC is still
-            // refused so both methods accept the same requests.
-            base_string_uri(base.uri)?;
-            Ok(key)
+/// A computed `oauth_signature`, kept in the form that is cheapest to write out: the header
+/// builder encodes it straight into the header, verification compares it in place.
+pub(crate) enum Signature<'a> {
+    /// PLAINTEXT: the signing key itself, `enc(consumer_secret)&enc(token_secret)`.
+    Plaintext {
+        consumer_secret: &'a str,
+        token_secret: &'a str,
+    },
+    /// HMAC-SHA1: the base64 of the 20-byte MAC, always 28 ASCII characters.
+    #[cfg(feature = "hmac-sha1")]
+    HmacSha1([u8; 28]),
+}
+
+impl Signature<'_> {
+    /// The most bytes [`Signature::push_header_encoded`] writes.
+    pub(crate) fn max_header_len(&self) -> usize {
+        match self {
+            // Each secret encoded twice: at most 5 bytes per byte, and `%26` between them.
+            Self::Plaintext {
+                consumer_secret,
+                token_secret,
+            } => 5 * (consumer_secret.len() + token_secret.len()) + 3,
+            // base64 only adds `+`, `/` and `=`, each encoded as 3 bytes.
+            #[cfg(feature = "hmac-sha1")]
+            Self::HmacSha1(base64) => 3 * base64.len(),
         }
-        #[cfg(feature = "hmac-sha1")]
-        SignatureMethod::HmacSha1 => {
-            let base_string = base_string_for(base)?;
-            Ok(hmac_sha1_base64(key.as_bytes(), base_string.as_bytes()))
+    }
+
+    /// Appends the signature percent-encoded, as the header carries it. For PLAINTEXT that
+    /// encodes the key a second time, so its `&` appears as `%26`.
+    pub(crate) fn push_header_encoded(&self, out: &mut Vec<u8>) {
+        match self {
+            Self::Plaintext {
+                consumer_secret,
+                token_secret,
+            } => {
+                push_encoded_twice(out, consumer_secret.as_bytes());
+                out.extend_from_slice(b"%26");
+                push_encoded_twice(out, token_secret.as_bytes());
+            }
+            #[cfg(feature = "hmac-sha1")]
+            Self::HmacSha1(base64) => push_encoded(out, base64),
+        }
+    }
+
+    /// Whether `given` (a decoded `oauth_signature`) is this signature, compared in constant
+    /// time ([`secrets_equal`](crate::secrets_equal)); an HMAC is compared in place, without
+    /// building a string.
+    pub(crate) fn matches(&self, given: &str) -> bool {
+        match self {
+            Self::Plaintext { .. } => crate::provider::secrets_equal(&self.to_value(), given),
+            #[cfg(feature = "hmac-sha1")]
+            Self::HmacSha1(base64) => std::str::from_utf8(base64)
+                .is_ok_and(|expected| crate::provider::secrets_equal(expected, given)),
+        }
+    }
+
+    /// The signature as the `oauth_signature` value (decoded).
+    pub(crate) fn to_value(&self) -> String {
+        match self {
+            Self::Plaintext {
+                consumer_secret,
+                token_secret,
+            } => signing_key(consumer_secret, Some(token_secret)),
+            #[cfg(feature = "hmac-sha1")]
+            Self::HmacSha1(base64) => String::from_utf8_lossy(base64).into_owned(),
         }
     }
 }
 
-/// The signature base string of a request about to be signed or verified.
-#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+/// Signs what `base` describes with `method`.
+pub(crate) fn sign<'a>(
+    method: SignatureMethod,
+    base: &SignatureBase<'_>,
+    consumer_secret: &'a str,
+    token_secret: Option<&'a str>,
+) -> Result<Signature<'a>, SigningError> {
+    match method {
+        SignatureMethod::Plaintext => {
+            // The base string is not signed, but a URI that could not be signed by HMAC is still
+            // refused so both methods accept the same requests.
+            BaseUri::of(base.uri)?;
+            Ok(Signature::Plaintext {
+                consumer_secret,
+                token_secret: token_secret.unwrap_or(""),
+            })
+        }
+        #[cfg(feature = "hmac-sha1")]
+        SignatureMethod::HmacSha1 => {
+            let token_secret_value = token_secret.unwrap_or("");
+            let key_len = [consumer_secret, token_secret_value]
+                .iter()
+                .map(|secret| secret.len() + 2 * reserved_count(secret.as_bytes()))
+                .sum::<usize>()
+                + 1;
+            // The key goes after the base string in the same buffer: one allocation for both,
+            // sized exactly (`write_base_string` reserves its own length, plus this).
+            let mut buffer = Vec::new();
+            write_base_string(&mut buffer, base, key_len)?;
+            let base_len = buffer.len();
+            push_encoded(&mut buffer, consumer_secret.as_bytes());
+            buffer.push(b'&');
+            push_encoded(&mut buffer, token_secret_value.as_bytes());
+            let (message, key) = buffer.split_at(base_len);
+            Ok(Signature::HmacSha1(hmac_sha1_base64(key, message)))
+        }
+    }
+}
+
+/// The signature base string of a request about to be signed or verified (the reference
+/// definition, as [`collect_signed_parameters`]).
+#[cfg(test)]
 pub(crate) fn base_string_for(base: &SignatureBase<'_>) -> Result<String, SigningError> {
     let uri = base_string_uri(base.uri)?;
     let parameters = collect_signed_parameters(
@@ -219,16 +379,160 @@ pub(crate) fn base_string_for(base: &SignatureBase<'_>) -> Result<String, Signin
     Ok(signature_base_string(base.method, &uri, &parameters))
 }
 
+/// Query or form-body pairs decoded into one buffer, each pair a pair of ranges into it: one
+/// allocation for all of them instead of two strings per pair.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+#[derive(Default)]
+struct DecodedPairs {
+    text: Vec<u8>,
+    pairs: Vec<(Range<usize>, Range<usize>)>,
+}
+
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+impl DecodedPairs {
+    fn with_capacity(bytes: usize, pairs: usize) -> Self {
+        Self {
+            text: Vec::with_capacity(bytes),
+            pairs: Vec::with_capacity(pairs),
+        }
+    }
+
+    /// Decodes the pairs of `input` as [`FormPairs::parse`] does, not yet checking UTF-8.
+    fn push_form(&mut self, input: &[u8]) {
+        for (name, value) in raw_form_pairs(input) {
+            let name_start = self.text.len();
+            push_form_decoded(&mut self.text, name);
+            let value_start = self.text.len();
+            push_form_decoded(&mut self.text, value);
+            self.pairs
+                .push((name_start..value_start, value_start..self.text.len()));
+        }
+    }
+
+    /// The pairs as text; `Err(index)` names the first pair that is not UTF-8 (the same pair
+    /// `FormPairs::parse` would stop at: every component is checked on its own, in order).
+    fn strs(&self) -> impl Iterator<Item = Result<(&str, &str), usize>> {
+        self.pairs.iter().enumerate().map(|(index, (name, value))| {
+            let text = |range: &Range<usize>| {
+                std::str::from_utf8(&self.text[range.clone()]).map_err(|_| index)
+            };
+            Ok((text(name)?, text(value)?))
+        })
+    }
+}
+
+/// Appends the signature base string (RFC 5849 §3.4.1) of `base` to `out`, as
+/// [`signature_base_string`] would build it from [`collect_signed_parameters`], but writing
+/// every parameter doubly encoded in place, sorted without encoding them first
+/// ([`cmp_encoded`]), and with the query and body decoded into one buffer.
+///
+/// `extra_capacity` more bytes are reserved for what the caller appends next.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+pub(crate) fn write_base_string(
+    out: &mut Vec<u8>,
+    base: &SignatureBase<'_>,
+    extra_capacity: usize,
+) -> Result<(), SigningError> {
+    let base_uri = BaseUri::of(base.uri)?;
+    let query = base.uri.query().unwrap_or_default().as_bytes();
+    let body = base.form_body.unwrap_or_default();
+    let count_pairs = |input: &[u8]| input.iter().filter(|&&byte| byte == b'&').count() + 1;
+    let mut decoded = if query.is_empty() && body.is_empty() {
+        DecodedPairs::default()
+    } else {
+        DecodedPairs::with_capacity(
+            query.len() + body.len(),
+            count_pairs(query) + count_pairs(body),
+        )
+    };
+    decoded.push_form(query);
+    let query_pairs = decoded.pairs.len();
+    decoded.push_form(body);
+
+    let mut parameters: Vec<(&str, &str)> =
+        Vec::with_capacity(base.protocol_parameters.len() + decoded.pairs.len());
+    parameters.extend(
+        base.protocol_parameters
+            .iter()
+            .filter(|(name, _)| *name != "oauth_signature"),
+    );
+    for pair in decoded.strs() {
+        parameters.push(pair.map_err(|index| {
+            if index < query_pairs {
+                SigningError::MalformedQuery(FormError::NotUtf8)
+            } else {
+                SigningError::MalformedFormBody(FormError::NotUtf8)
+            }
+        })?);
+    }
+    parameters.sort_unstable_by(|(name_a, value_a), (name_b, value_b)| {
+        cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
+            .then_with(|| cmp_encoded(value_a.as_bytes(), value_b.as_bytes()))
+    });
+
+    let method = base.method.as_str();
+    let upper;
+    let method = if method.bytes().any(|byte| byte.is_ascii_lowercase()) {
+        upper = method.to_ascii_uppercase();
+        upper.as_str()
+    } else {
+        method
+    };
+    // The exact length, so that the buffer is allocated once and no larger than needed.
+    let encoded_len = |text: &str| text.len() + 2 * reserved_count(text.as_bytes());
+    let encoded_twice_len = |text: &str| text.len() + 4 * reserved_count(text.as_bytes());
+    let mut len = encoded_len(method) + 2 + 3 * parameters.len().saturating_sub(1);
+    base_uri.write(|piece| len += encoded_len(piece));
+    len += parameters
+        .iter()
+        .map(|(name, value)| encoded_twice_len(name) + "%3D".len() + encoded_twice_len(value))
+        .sum::<usize>();
+    out.reserve(len + extra_capacity);
+    push_encoded(out, method.as_bytes());
+    out.push(b'&');
+    base_uri.write(|piece| push_encoded(out, piece.as_bytes()));
+    out.push(b'&');
+    for (index, (name, value)) in parameters.iter().enumerate() {
+        if index > 0 {
+            out.extend_from_slice(b"%26");
+        }
+        push_encoded_twice(out, name.as_bytes());
+        out.extend_from_slice(b"%3D");
+        push_encoded_twice(out, value.as_bytes());
+    }
+    Ok(())
+}
+
 #[cfg(feature = "hmac-sha1")]
-fn hmac_sha1_base64(key: &[u8], message: &[u8]) -> String {
-    use base64::Engine as _;
+fn hmac_sha1_base64(key: &[u8], message: &[u8]) -> [u8; 28] {
     use hmac::{KeyInit as _, Mac as _};
     // HMAC accepts keys of any length, so construction cannot fail.
     let Ok(mut mac) = hmac::Hmac::<sha1::Sha1>::new_from_slice(key) else {
         unreachable!("HMAC takes keys of any length")
     };
     mac.update(message);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    let digest: [u8; 20] = mac.finalize().into_bytes().into();
+    base64_20(&digest)
+}
+
+/// Standard base64 (RFC 4648 §4, with padding) of a 20-byte MAC: 28 characters, the last `=`.
+///
+/// A dozen lines here rather than the `base64` crate: this one fixed-size encoding is all the
+/// core needs, and the crate was a dependency (and a compile) of every build.
+#[cfg(feature = "hmac-sha1")]
+fn base64_20(digest: &[u8; 20]) -> [u8; 28] {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = [b'='; 28];
+    // Six whole groups of three bytes, then the last two bytes: three characters and `=`.
+    for (group, chars) in digest.chunks(3).zip(out.chunks_mut(4)) {
+        let bits = group.iter().enumerate().fold(0u32, |bits, (index, &byte)| {
+            bits | u32::from(byte) << (16 - 8 * index)
+        });
+        for (index, char) in chars.iter_mut().enumerate().take(group.len() + 1) {
+            *char = ALPHABET[((bits >> (18 - 6 * index)) & 0x3f) as usize];
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -264,6 +568,90 @@ mod tests {
              ethod%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
              9d7dh3k39sjv7"
         );
+        let mut one_pass = Vec::new();
+        write_base_string(&mut one_pass, &base, 0).unwrap();
+        assert_eq!(one_pass, base_string_for(&base).unwrap().as_bytes());
+    }
+
+    /// `write_base_string` (the hot path) against the reference definition
+    /// (`collect_signed_parameters` + `signature_base_string`): same string, same errors.
+    mod one_pass_base_string {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn component() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-zA-Z0-9._~ +&=!*|é]{0,8}",
+                "([a-z%+]|%[0-9A-Fa-f]{2}|%[Ff][Ff]){0,6}",
+            ]
+        }
+
+        fn query() -> impl Strategy<Value = String> {
+            proptest::collection::vec((component(), component()), 0..4).prop_map(|pairs| {
+                pairs
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join("&")
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn matches_the_reference(
+                method in prop_oneof![Just("GET"), Just("post"), Just("Patch")],
+                host in "[a-zA-Z]{1,8}(\\.[a-z]{2,3})?",
+                port in prop_oneof![Just(None), (1u16..).prop_map(Some)],
+                scheme in prop_oneof![Just("http"), Just("HTTPS"), Just("ftp")],
+                path in "(/[a-zA-Z0-9%._~-]{0,6}){0,3}",
+                query in proptest::option::of(query()),
+                protocol in proptest::collection::vec(
+                    (prop_oneof![Just("oauth_signature".to_owned()), component()], component()),
+                    0..6,
+                ),
+                body in proptest::option::of(query()),
+            ) {
+                let port = port.map(|port| format!(":{port}")).unwrap_or_default();
+                let query = query.map(|query| format!("?{}", query.replace(['%', ' ', '|', 'é'], "")))
+                    .unwrap_or_default();
+                let Ok(uri) = format!("{scheme}://{host}{port}{path}{query}").parse::<Uri>() else {
+                    return Ok(());
+                };
+                let method = Method::from_bytes(method.as_bytes()).unwrap();
+                let protocol: Vec<(&str, &str)> =
+                    protocol.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+                let base = SignatureBase {
+                    method: &method,
+                    uri: &uri,
+                    protocol_parameters: &protocol,
+                    form_body: body.as_deref().map(str::as_bytes),
+                };
+                let mut fast = Vec::new();
+                let fast = write_base_string(&mut fast, &base, 0)
+                    .map(|()| String::from_utf8(fast).unwrap());
+                prop_assert_eq!(fast, base_string_for(&base));
+            }
+
+            #[test]
+            fn undecodable_queries_and_bodies_are_refused_alike(
+                query in "([a-z=&]|%[0-9A-F]{2}){0,8}",
+                body in proptest::collection::vec(any::<u8>(), 0..12),
+            ) {
+                let Ok(uri) = format!("https://example.com/?{query}").parse::<Uri>() else {
+                    return Ok(());
+                };
+                let base = SignatureBase {
+                    method: &Method::POST,
+                    uri: &uri,
+                    protocol_parameters: &[("oauth_nonce", "n")],
+                    form_body: Some(&body),
+                };
+                let mut fast = Vec::new();
+                let fast = write_base_string(&mut fast, &base, 0)
+                    .map(|()| String::from_utf8(fast).unwrap());
+                prop_assert_eq!(fast, base_string_for(&base));
+            }
+        }
     }
 
     #[test]
@@ -300,6 +688,22 @@ mod tests {
     fn signing_key_encodes_both_secrets() {
         assert_eq!(signing_key("kd94hf93k423kf44", None), "kd94hf93k423kf44&");
         assert_eq!(signing_key("a&b", Some("c d")), "a%26b&c%20d");
+    }
+
+    /// RFC 4648 §10's vectors, and the RFC 5849 signature, through the 20-byte encoder.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn base64_of_twenty_bytes() {
+        let digest = |hex: &str| -> [u8; 20] {
+            std::array::from_fn(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        };
+        // MdpQcU8iPSUjWoN/UDMsK2sui9I= is RFC 5849 §1.2's HMAC-SHA1 signature.
+        let rfc = digest("31da50714f223d25235a837f50332c2b6b2e8bd2");
+        assert_eq!(&base64_20(&rfc), b"MdpQcU8iPSUjWoN/UDMsK2sui9I=");
+        assert_eq!(&base64_20(&[0; 20]), b"AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        assert_eq!(&base64_20(&[0xff; 20]), b"//////////////////////////8=");
+        let counting: [u8; 20] = std::array::from_fn(|i| i as u8 * 13);
+        assert_eq!(&base64_20(&counting), b"AA0aJzRBTltodYKPnKm2w9Dd6vc=");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! large a reply may be, how long to wait — is defined here, once.
 
 use std::error::Error as StdError;
+use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
@@ -70,29 +71,50 @@ where
 
 /// Why an adapter did not deliver a reply. Shared by every adapter so that callers match the
 /// same variants whichever HTTP client they use.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TransportError {
     /// An `http://` URL to a host other than loopback: refused before connecting, because
     /// credentials would cross the network in clear.
-    #[error("refusing to send credentials over plain http:// to {host}; use https://")]
     InsecureUrl {
         /// The host that was refused.
         host: String,
     },
     /// The URL is neither `https://` nor `http://`.
-    #[error("unsupported URL scheme; use https://")]
     UnsupportedScheme,
     /// The reply body is larger than the adapter's limit.
-    #[error("the reply body is larger than the {limit}-byte limit")]
     BodyTooLarge {
         /// The limit in bytes.
         limit: usize,
     },
     /// The HTTP client failed (connection, TLS, timeout, …). Its message carries no URL, since
     /// a URL may hold query credentials.
-    #[error("the HTTP request failed: {0}")]
-    Client(#[source] Box<dyn StdError + Send + Sync>),
+    Client(Box<dyn StdError + Send + Sync>),
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InsecureUrl { host } => write!(
+                f,
+                "refusing to send credentials over plain http:// to {host}; use https://"
+            ),
+            Self::UnsupportedScheme => f.write_str("unsupported URL scheme; use https://"),
+            Self::BodyTooLarge { limit } => {
+                write!(f, "the reply body is larger than the {limit}-byte limit")
+            }
+            Self::Client(error) => write!(f, "the HTTP request failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Client(error) => Some(&**error),
+            _ => None,
+        }
+    }
 }
 
 impl TransportError {

@@ -3,9 +3,9 @@
 use http::{Method, Response, StatusCode};
 
 use super::request_token::required;
-use super::{OAuthClient, RequestError};
+use super::{OAuthClient, RequestError, StepParameter};
 use crate::credentials::{AccessToken, AuthorizedRequestToken, TokenSecret, TokenValue};
-use crate::encoding::FormPairs;
+use crate::encoding::form_fields;
 use crate::freshness::{Freshness, Timestamp};
 use crate::reply::{ReplyError, check_reply};
 
@@ -31,7 +31,7 @@ impl OAuthClient {
             Method::POST,
             self.endpoints().access_token_url(),
             Some((&request_token.token, &request_token.secret)),
-            &[("oauth_verifier", authorized.verifier.expose_secret())],
+            Some(StepParameter::Verifier(authorized.verifier.expose_secret())),
             freshness,
         )
     }
@@ -64,12 +64,13 @@ impl OAuthClient {
                 other => other,
             }
         })?;
-        let form = FormPairs::parse(body).map_err(ReplyError::MalformedForm)?;
+        let [token, secret] = form_fields(body, ["oauth_token", "oauth_token_secret"])
+            .map_err(ReplyError::MalformedForm)?;
+        let token = required(token, "oauth_token")?;
+        let secret = required(secret, "oauth_token_secret")?;
         Ok(AccessToken {
-            token: TokenValue::new(required(&form, "oauth_token")?)
-                .map_err(ReplyError::InvalidField)?,
-            secret: TokenSecret::new(required(&form, "oauth_token_secret")?)
-                .map_err(ReplyError::InvalidField)?,
+            token: TokenValue::new(token).map_err(ReplyError::InvalidField)?,
+            secret: TokenSecret::new(secret).map_err(ReplyError::InvalidField)?,
         })
     }
 }

@@ -1,7 +1,10 @@
 //! Step 2: send the user to the authorize page, then read where Discogs sends them back.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use crate::credentials::{AuthorizedRequestToken, CredentialError, RequestToken, Verifier};
-use crate::encoding::{FormError, FormPairs, percent_encode};
+use crate::encoding::{FormError, FormField, form_fields, percent_encode};
 use crate::endpoints::{UrlError, parse_absolute_url};
 
 use super::OAuthClient;
@@ -32,35 +35,50 @@ impl Callback {
 }
 
 /// The callback did not carry an approval for this flow's request token.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallbackError {
     /// The user refused to authorize the application (`?denied=…`).
-    #[error("the user denied access")]
     Denied,
     /// The callback is for another request token: a stale tab, another flow, or a forged
     /// redirect.
-    #[error("the callback's oauth_token is not the request token this flow started with")]
     TokenMismatch,
     /// A required parameter is missing.
-    #[error("the callback has no `{name}`")]
     MissingParameter {
         /// The missing parameter.
         name: &'static str,
     },
     /// A parameter appears more than once.
-    #[error("the callback has more than one `{name}`")]
     DuplicateParameter {
         /// The repeated parameter.
         name: &'static str,
     },
     /// The query string is not valid form data.
-    #[error("the callback query cannot be read: {0}")]
     Malformed(FormError),
     /// The verifier is empty, too long, or holds control characters.
-    #[error("the callback's verifier is unusable: {0}")]
     InvalidVerifier(CredentialError),
 }
+
+impl fmt::Display for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Denied => f.write_str("the user denied access"),
+            Self::TokenMismatch => f.write_str(
+                "the callback's oauth_token is not the request token this flow started with",
+            ),
+            Self::MissingParameter { name } => write!(f, "the callback has no `{name}`"),
+            Self::DuplicateParameter { name } => {
+                write!(f, "the callback has more than one `{name}`")
+            }
+            Self::Malformed(error) => write!(f, "the callback query cannot be read: {error}"),
+            Self::InvalidVerifier(error) => {
+                write!(f, "the callback's verifier is unusable: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CallbackError {}
 
 impl OAuthClient {
     /// The page to send the user to: `{authorize_url}?oauth_token=<request token>`. Only the
@@ -116,30 +134,41 @@ impl RequestToken {
         callback: &str,
     ) -> Result<AuthorizedRequestToken, CallbackError> {
         let query = callback_query(callback);
-        let form = FormPairs::parse(query.as_bytes()).map_err(CallbackError::Malformed)?;
-        let unique = |name: &'static str| {
-            form.unique(name)
-                .map_err(|_| CallbackError::DuplicateParameter { name })
-        };
-        if let Some(denied_token) = unique("denied")? {
+        let [denied, token, verifier] = form_fields(
+            query.as_bytes(),
+            ["denied", "oauth_token", "oauth_verifier"],
+        )
+        .map_err(CallbackError::Malformed)?;
+        if let Some(denied_token) = unique(denied, "denied")? {
             return Err(if denied_token == self.token.as_str() {
                 CallbackError::Denied
             } else {
                 CallbackError::TokenMismatch
             });
         }
-        let token = unique("oauth_token")?.ok_or(CallbackError::MissingParameter {
+        let token = unique(token, "oauth_token")?.ok_or(CallbackError::MissingParameter {
             name: "oauth_token",
         })?;
         if token != self.token.as_str() {
             return Err(CallbackError::TokenMismatch);
         }
-        let verifier = unique("oauth_verifier")?.ok_or(CallbackError::MissingParameter {
-            name: "oauth_verifier",
-        })?;
+        let verifier =
+            unique(verifier, "oauth_verifier")?.ok_or(CallbackError::MissingParameter {
+                name: "oauth_verifier",
+            })?;
         let verifier = Verifier::new(verifier).map_err(CallbackError::InvalidVerifier)?;
         Ok(self.with_verifier(verifier))
     }
+}
+
+/// The single value of a callback parameter: `None` when absent, an error when repeated.
+fn unique<'a>(
+    field: FormField<'a>,
+    name: &'static str,
+) -> Result<Option<Cow<'a, str>>, CallbackError> {
+    field
+        .unique(name)
+        .map_err(|_| CallbackError::DuplicateParameter { name })
 }
 
 /// The query of a callback given as a URL, a path, or a bare query; the fragment dropped.

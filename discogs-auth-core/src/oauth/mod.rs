@@ -16,37 +16,92 @@ pub use authorize::{Callback, CallbackError};
 pub use identity::Identity;
 pub use request_token::CLOCK_SKEW_TOLERANCE_SECS;
 
+use std::fmt;
+
 use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderValue, Method, Request, Uri};
+use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 
 use crate::credentials::{Consumer, CredentialError, TokenSecret, TokenValue, validate};
+use crate::encoding::push_encoded;
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
-use crate::oauth_header::OAuthParameters;
-use crate::signature::{SignatureBase, SignatureMethod, SigningError, compute_signature};
+use crate::signature::{SignatureBase, SignatureMethod, SigningError, decimal, sign};
 
 /// `application/x-www-form-urlencoded`: the only body type whose parameters are signed.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// An OAuth request could not be built. Nothing was sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RequestError {
     /// The request cannot be signed as it is (relative URI, undecodable query or body).
-    #[error(transparent)]
-    Signing(#[from] SigningError),
+    Signing(SigningError),
     /// A URL input was refused.
-    #[error(transparent)]
-    Url(#[from] UrlError),
+    Url(UrlError),
     /// The request token's 15 minutes are up; the access-token request would get a 400.
-    #[error(
-        "the request token expired at {expired_at} (15 minutes after issue); start the flow again"
-    )]
     RequestTokenExpired {
         /// When it expired (seconds since the Unix epoch).
         expired_at: Timestamp,
     },
 }
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Signing(error) => fmt::Display::fmt(error, f),
+            Self::Url(error) => fmt::Display::fmt(error, f),
+            Self::RequestTokenExpired { expired_at } => write!(
+                f,
+                "the request token expired at {expired_at} (15 minutes after issue); start the \
+                 flow again"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            // Transparent variants: the wrapped error's own source.
+            Self::Signing(error) => std::error::Error::source(error),
+            Self::Url(error) => std::error::Error::source(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<SigningError> for RequestError {
+    fn from(error: SigningError) -> Self {
+        Self::Signing(error)
+    }
+}
+
+impl From<UrlError> for RequestError {
+    fn from(error: UrlError) -> Self {
+        Self::Url(error)
+    }
+}
+
+/// The protocol parameter of one step, besides those every request carries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StepParameter<'a> {
+    /// `oauth_callback`, in the request-token step.
+    Callback(&'a str),
+    /// `oauth_verifier`, in the access-token step.
+    Verifier(&'a str),
+}
+
+/// The bytes of every `Authorization` header that do not depend on a value: `OAuth `, the
+/// names, `="`, `"` and the `, ` separators of all eight parameters.
+const HEADER_FIXED_LEN: usize = "OAuth ".len()
+    + "oauth_callback=\"\", ".len()
+    + "oauth_consumer_key=\"\", ".len()
+    + "oauth_nonce=\"\", ".len()
+    + "oauth_signature=\"\", ".len()
+    + "oauth_signature_method=\"\", ".len()
+    + "oauth_timestamp=\"\"".len()
+    + ", oauth_token=\"\"".len()
+    + ", oauth_verifier=\"\"".len();
 
 /// The `User-Agent` every request to Discogs must carry (Discogs answers an empty reply
 /// without one).
@@ -134,44 +189,108 @@ impl OAuthClient {
 
     /// The `Authorization: OAuth …` header value for a request.
     ///
-    /// `step_parameters` are the step's own protocol parameters (`oauth_callback`,
-    /// `oauth_verifier`); `token` is the token the request is made with, if any.
+    /// `step_parameter` is the step's own protocol parameter (`oauth_callback` or
+    /// `oauth_verifier`), if any; `token` is the token the request is made with, if any.
+    ///
+    /// This is the signing hot path, so it builds nothing it does not send: the parameters stay
+    /// borrowed, the signature is computed into a stack buffer (HMAC-SHA1) or not materialised
+    /// at all (PLAINTEXT, encoded straight from the secrets), and the header is written into one
+    /// buffer sized for the worst case, which becomes the `HeaderValue` without a copy.
     pub(crate) fn authorization(
         &self,
         method: &Method,
         uri: &Uri,
         form_body: Option<&[u8]>,
         token: Option<(&TokenValue, &TokenSecret)>,
-        step_parameters: &[(&'static str, &str)],
+        step_parameter: Option<StepParameter<'_>>,
         freshness: &Freshness,
     ) -> Result<HeaderValue, RequestError> {
-        let timestamp = freshness.timestamp.to_string();
-        let mut parameters: Vec<(&str, &str)> = Vec::with_capacity(8);
-        parameters.push(("oauth_consumer_key", self.consumer.key.as_str()));
-        parameters.push(("oauth_nonce", freshness.nonce.as_str()));
-        parameters.push(("oauth_signature_method", self.signature_method.as_str()));
-        parameters.push(("oauth_timestamp", &timestamp));
-        if let Some((token, _)) = token {
-            parameters.push(("oauth_token", token.as_str()));
-        }
-        parameters.extend_from_slice(step_parameters);
+        let mut digits = [0; 20];
+        let timestamp = decimal(freshness.timestamp.as_unix_seconds(), &mut digits);
+        let nonce = freshness.nonce.as_str();
+        let signature_method = self.signature_method.as_str();
+        let consumer_key = self.consumer.key.as_str();
+        let token_value = token.map(|(token, _)| token.as_str());
+        let (callback, verifier) = match step_parameter {
+            Some(StepParameter::Callback(callback)) => (Some(callback), None),
+            Some(StepParameter::Verifier(verifier)) => (None, Some(verifier)),
+            None => (None, None),
+        };
 
+        // What the signature covers (the base string sorts them itself).
+        let mut protocol = [("", ""); 7];
+        let mut count = 0;
+        for parameter in [
+            callback.map(|callback| ("oauth_callback", callback)),
+            Some(("oauth_consumer_key", consumer_key)),
+            Some(("oauth_nonce", nonce)),
+            Some(("oauth_signature_method", signature_method)),
+            Some(("oauth_timestamp", timestamp)),
+            token_value.map(|token| ("oauth_token", token)),
+            verifier.map(|verifier| ("oauth_verifier", verifier)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            protocol[count] = parameter;
+            count += 1;
+        }
         let base = SignatureBase {
             method,
             uri,
-            protocol_parameters: &parameters,
+            protocol_parameters: &protocol[..count],
             form_body,
         };
-        let signature = compute_signature(
+        let signature = sign(
             self.signature_method,
             &base,
             self.consumer.secret.expose_secret(),
             token.map(|(_, secret)| secret.expose_secret()),
         )?;
-        parameters.push(("oauth_signature", &signature));
-        parameters.sort_unstable_by_key(|(name, _)| *name);
-        let header = OAuthParameters::new(None, parameters).to_header_value();
-        // Every name and value was percent-encoded to ASCII, so the header is always valid.
+
+        // The header, its parameters in name order (callback, consumer_key, nonce, signature,
+        // signature_method, timestamp, token, verifier), each value percent-encoded. Names are
+        // fixed unreserved text, and so are the nonce (`Nonce` admits nothing else), the
+        // timestamp's digits and the method's name: those are copied without an encoding pass.
+        let encoded = |value: Option<&str>| value.map_or(0, |value| 3 * value.len());
+        let capacity = HEADER_FIXED_LEN
+            + encoded(callback)
+            + encoded(Some(consumer_key))
+            + nonce.len()
+            + signature.max_header_len()
+            + signature_method.len()
+            + timestamp.len()
+            + encoded(token_value)
+            + encoded(verifier);
+        let mut header = Vec::with_capacity(capacity);
+        header.extend_from_slice(b"OAuth ");
+        if let Some(callback) = callback {
+            header.extend_from_slice(b"oauth_callback=\"");
+            push_encoded(&mut header, callback.as_bytes());
+            header.extend_from_slice(b"\", ");
+        }
+        header.extend_from_slice(b"oauth_consumer_key=\"");
+        push_encoded(&mut header, consumer_key.as_bytes());
+        header.extend_from_slice(b"\", oauth_nonce=\"");
+        header.extend_from_slice(nonce.as_bytes());
+        header.extend_from_slice(b"\", oauth_signature=\"");
+        signature.push_header_encoded(&mut header);
+        header.extend_from_slice(b"\", oauth_signature_method=\"");
+        header.extend_from_slice(signature_method.as_bytes());
+        header.extend_from_slice(b"\", oauth_timestamp=\"");
+        header.extend_from_slice(timestamp.as_bytes());
+        header.push(b'"');
+        if let Some(token) = token_value {
+            header.extend_from_slice(b", oauth_token=\"");
+            push_encoded(&mut header, token.as_bytes());
+            header.push(b'"');
+        }
+        if let Some(verifier) = verifier {
+            header.extend_from_slice(b", oauth_verifier=\"");
+            push_encoded(&mut header, verifier.as_bytes());
+            header.push(b'"');
+        }
+        // Every value was percent-encoded to ASCII, so the header is always valid.
         Ok(HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("OAuth")))
     }
 
@@ -182,18 +301,20 @@ impl OAuthClient {
         method: Method,
         uri: Uri,
         token: Option<(&TokenValue, &TokenSecret)>,
-        step_parameters: &[(&'static str, &str)],
+        step_parameter: Option<StepParameter<'_>>,
         freshness: &Freshness,
     ) -> Result<Request<Vec<u8>>, RequestError> {
         let authorization =
-            self.authorization(&method, &uri, None, token, step_parameters, freshness)?;
-        let mut request = Request::new(Vec::new());
-        *request.method_mut() = method;
-        *request.uri_mut() = uri;
-        let headers = request.headers_mut();
+            self.authorization(&method, &uri, None, token, step_parameter, freshness)?;
+        // Sized for the three headers up front: the map allocates once, not on each insert.
+        let mut headers = HeaderMap::with_capacity(3);
         headers.insert(AUTHORIZATION, authorization);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
         headers.insert(USER_AGENT, self.user_agent.0.clone());
+        let mut request = Request::new(Vec::new());
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
         Ok(request)
     }
 }

@@ -2,9 +2,11 @@
 
 use http::{Method, Response, StatusCode, header::DATE};
 
-use super::{Callback, OAuthClient, RequestError};
+use super::{Callback, OAuthClient, RequestError, StepParameter};
 use crate::credentials::{RequestToken, TokenSecret, TokenValue};
-use crate::encoding::FormPairs;
+use std::borrow::Cow;
+
+use crate::encoding::{FormField, form_fields};
 use crate::freshness::{Freshness, Timestamp};
 use crate::reply::{ApiError, ReplyError, check_reply};
 
@@ -43,7 +45,7 @@ impl OAuthClient {
             Method::GET,
             self.endpoints().request_token_url(),
             None,
-            &[("oauth_callback", callback.as_str())],
+            Some(StepParameter::Callback(callback.as_str())),
             freshness,
         )
     }
@@ -62,10 +64,18 @@ impl OAuthClient {
         let secrets = [self.consumer().secret.expose_secret()];
         let body = check_reply(response, &secrets)
             .map_err(|error| blame_clock(error, response, sent_at))?;
-        let form = FormPairs::parse(body).map_err(ReplyError::MalformedForm)?;
-        let token = required(&form, "oauth_token")?;
-        let secret = required(&form, "oauth_token_secret")?;
-        if required(&form, "oauth_callback_confirmed")? != "true" {
+        let [token, secret, confirmed] = form_fields(
+            body,
+            [
+                "oauth_token",
+                "oauth_token_secret",
+                "oauth_callback_confirmed",
+            ],
+        )
+        .map_err(ReplyError::MalformedForm)?;
+        let token = required(token, "oauth_token")?;
+        let secret = required(secret, "oauth_token_secret")?;
+        if required(confirmed, "oauth_callback_confirmed")? != "true" {
             return Err(ReplyError::CallbackNotConfirmed);
         }
         Ok(RequestToken {
@@ -76,12 +86,14 @@ impl OAuthClient {
     }
 }
 
-/// The single value of a required reply field.
+/// The single value of a required reply field (borrowed from the reply when it needs no
+/// decoding, so that only the values kept are copied).
 pub(super) fn required<'a>(
-    form: &'a FormPairs,
+    form_field: FormField<'a>,
     field: &'static str,
-) -> Result<&'a str, ReplyError> {
-    form.unique(field)
+) -> Result<Cow<'a, str>, ReplyError> {
+    form_field
+        .unique(field)
         .map_err(ReplyError::MalformedForm)?
         .ok_or(ReplyError::MissingField { field })
 }

@@ -44,7 +44,7 @@ impl OAuthClient {
             request.uri(),
             form_body,
             Some((&access_token.token, &access_token.secret)),
-            &[],
+            None,
             freshness,
         )?;
         let headers = request.headers_mut();
