@@ -1,0 +1,192 @@
+//! Turns criterion's saved estimates into the tables of `BENCHMARKS.md`.
+//!
+//! Criterion writes `<target>/criterion/<group>/<function>/new/estimates.json` for every
+//! benchmark; this reads the median and the median absolute deviation of each, and computes the
+//! ratios the targets are stated in, all from the same run.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Median and spread of one benchmark, in nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The median time per iteration.
+    pub median: f64,
+    /// The median absolute deviation of the samples.
+    pub mad: f64,
+}
+
+/// Reads one benchmark's estimate, if criterion saved it.
+pub fn read_estimate(criterion_dir: &Path, group: &str, function: &str) -> Option<Estimate> {
+    let path = criterion_dir
+        .join(group)
+        .join(function)
+        .join("new")
+        .join("estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(Estimate {
+        median: json["median"]["point_estimate"].as_f64()?,
+        mad: json["median_abs_dev"]["point_estimate"].as_f64()?,
+    })
+}
+
+/// A time in the unit that suits it.
+pub fn format_time(nanoseconds: f64) -> String {
+    if nanoseconds >= 1_000_000.0 {
+        format!("{:.2} ms", nanoseconds / 1_000_000.0)
+    } else if nanoseconds >= 1_000.0 {
+        format!("{:.2} µs", nanoseconds / 1_000.0)
+    } else {
+        format!("{nanoseconds:.0} ns")
+    }
+}
+
+fn cell(estimate: Option<Estimate>) -> String {
+    estimate.map_or_else(
+        || "—".to_owned(),
+        |e| format!("{} ± {}", format_time(e.median), format_time(e.mad)),
+    )
+}
+
+fn ratio(numerator: Option<Estimate>, denominator: Option<Estimate>) -> String {
+    match (numerator, denominator) {
+        (Some(n), Some(d)) if d.median > 0.0 => format!("{:.2}×", n.median / d.median),
+        _ => "—".to_owned(),
+    }
+}
+
+/// The signing and parsing cases: (criterion group, label).
+pub const SIGNING_GROUPS: [(&str, &str); 6] = [
+    (
+        "case1_request_token_plaintext",
+        "1. request-token header, PLAINTEXT",
+    ),
+    (
+        "case1_request_token_hmac_sha1",
+        "1. request-token header, HMAC-SHA1",
+    ),
+    (
+        "case2_signed_search_plaintext",
+        "2. signed search GET, PLAINTEXT",
+    ),
+    (
+        "case2_signed_search_hmac_sha1",
+        "2. signed search GET, HMAC-SHA1",
+    ),
+    (
+        "case3_access_token_plaintext",
+        "3. access-token request, PLAINTEXT",
+    ),
+    (
+        "case3_access_token_hmac_sha1",
+        "3. access-token request, HMAC-SHA1",
+    ),
+];
+
+/// The parsers: (criterion group, label).
+pub const PARSING_GROUPS: [(&str, &str); 5] = [
+    ("case4_parse_request_token_reply", "4. request-token reply"),
+    ("case4_parse_access_token_reply", "4. access-token reply"),
+    ("case4_parse_approved_callback", "4. approved callback URL"),
+    ("case4_parse_denied_callback", "4. denied callback URL"),
+    ("case4_parse_identity_json", "4. identity JSON"),
+];
+
+/// Verification: (criterion group, label).
+pub const VERIFY_GROUPS: [(&str, &str); 2] = [
+    (
+        "case5_verify_plaintext",
+        "5. verify signed search, PLAINTEXT",
+    ),
+    (
+        "case5_verify_hmac_sha1",
+        "5. verify signed search, HMAC-SHA1",
+    ),
+];
+
+/// Transports: (criterion group, label).
+pub const TRANSPORT_GROUPS: [(&str, &str); 3] = [
+    ("transport_ureq", "ureq (blocking)"),
+    ("transport_reqwest_blocking", "reqwest::blocking"),
+    (
+        "transport_reqwest_async",
+        "reqwest (async, current-thread tokio)",
+    ),
+];
+
+/// Every table, in Markdown, from the estimates under `criterion_dir`.
+pub fn render(criterion_dir: &Path) -> String {
+    let get = |group: &str, function: &str| read_estimate(criterion_dir, group, function);
+    let mut out = String::new();
+
+    out.push_str(
+        "| case | discogs-auth | oauth1-request (header) | oauth1-request + http | floor (header) \
+         | ÷ oauth1-request (header) | ÷ oauth1-request + http | ÷ floor |\n",
+    );
+    out.push_str("|---|---|---|---|---|---|---|---|\n");
+    for (group, label) in SIGNING_GROUPS {
+        let ours = get(group, "discogs-auth");
+        let theirs = get(group, "oauth1-request");
+        let theirs_http = get(group, "oauth1-request+http");
+        let floor = get(group, "floor");
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(ours),
+            cell(theirs),
+            cell(theirs_http),
+            cell(floor),
+            ratio(ours, theirs),
+            ratio(ours, theirs_http),
+            ratio(ours, floor)
+        );
+    }
+
+    out.push_str("\n| parser | discogs-auth | floor | ÷ floor |\n|---|---|---|---|\n");
+    for (group, label) in PARSING_GROUPS {
+        let ours = get(group, "discogs-auth");
+        let floor = get(group, "floor");
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {} | {} |",
+            cell(ours),
+            cell(floor),
+            ratio(ours, floor)
+        );
+    }
+
+    out.push_str(
+        "\n| verification | verify | sign, pinned nonce | sign, fresh nonce (case 2) \
+         | verify ÷ sign pinned | verify ÷ sign fresh |\n|---|---|---|---|---|---|\n",
+    );
+    for ((group, label), (signing_group, _)) in VERIFY_GROUPS.into_iter().zip(&SIGNING_GROUPS[2..4])
+    {
+        let verify = get(group, "verify");
+        let sign = get(group, "sign");
+        let sign_fresh = get(signing_group, "discogs-auth");
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {} | {} | {} | {} |",
+            cell(verify),
+            cell(sign),
+            cell(sign_fresh),
+            ratio(verify, sign),
+            ratio(verify, sign_fresh)
+        );
+    }
+
+    out.push_str("\n| transport (one full flow) | adapter | raw client | adapter ÷ raw |\n|---|---|---|---|\n");
+    for (group, label) in TRANSPORT_GROUPS {
+        let adapter = get(group, "adapter");
+        let raw = get(group, "raw");
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {} | {} |",
+            cell(adapter),
+            cell(raw),
+            ratio(adapter, raw)
+        );
+    }
+    out
+}

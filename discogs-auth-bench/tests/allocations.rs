@@ -1,0 +1,125 @@
+//! Heap allocations per signed request, counted by a counting global allocator on this thread.
+//!
+//! `cargo test -p discogs-auth-bench --test allocations -- --nocapture` prints the table that
+//! `BENCHMARKS.md` reports. The bounds below are the figures reached (a regression guard); the
+//! allocations counted include those of the `http::Request` the core builds (header map, values).
+
+use discogs_auth_bench::alloc::{CountingAllocator, count_allocations};
+use discogs_auth_bench::*;
+use discogs_auth_core::http::Request;
+use discogs_auth_core::{
+    AccessToken, Callback, Consumer, Freshness, OAuthClient, RequestToken, SignatureMethod,
+    SignedRequest, Timestamp, TokenSecret, TokenValue, UserAgent, Verifier,
+};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn client(method: SignatureMethod) -> OAuthClient {
+    OAuthClient::new(
+        Consumer::new(CONSUMER_KEY, CONSUMER_SECRET).unwrap(),
+        UserAgent::new(USER_AGENT).unwrap(),
+    )
+    .with_signature_method(method)
+}
+
+/// The fewest allocations `f` makes over a few runs (the first run may fill caches, such as
+/// the nonce pool).
+fn allocations<R>(mut f: impl FnMut() -> R) -> u64 {
+    (0..8)
+        .map(|_| count_allocations(&mut f).1)
+        .min()
+        .unwrap_or(0)
+}
+
+struct Row {
+    what: String,
+    allocations: u64,
+    bound: u64,
+}
+
+fn measure() -> Vec<Row> {
+    let callback = Callback::url(CALLBACK).unwrap();
+    let access = AccessToken::new(ACCESS_TOKEN, ACCESS_TOKEN_SECRET).unwrap();
+    let authorized = RequestToken {
+        token: TokenValue::new(REQUEST_TOKEN).unwrap(),
+        secret: TokenSecret::new(REQUEST_TOKEN_SECRET).unwrap(),
+        issued_at: Timestamp::now(),
+    }
+    .with_verifier(Verifier::new(VERIFIER).unwrap());
+    let consumer = Consumer::new(CONSUMER_KEY, CONSUMER_SECRET).unwrap();
+    let mut rows = vec![Row {
+        what: "Freshness::generate()".into(),
+        allocations: allocations(|| Freshness::generate().unwrap()),
+        // The nonce's `String`.
+        bound: 1,
+    }];
+    for method in [SignatureMethod::Plaintext, SignatureMethod::HmacSha1] {
+        let client = client(method);
+        // HMAC-SHA1 adds the base string's buffer and its sorted parameter list, and with a
+        // query the decoded query and its pair boundaries.
+        let hmac = u64::from(method == SignatureMethod::HmacSha1);
+        let pinned = Freshness::new("0123456789abcdef", 1_700_000_000).unwrap();
+        rows.push(Row {
+            what: format!("request_token_request, {method}"),
+            allocations: allocations(|| client.request_token_request(&callback, &pinned)),
+            // The header (its buffer and the `Bytes` that takes it over) and the header map.
+            bound: 4 + 2 * hmac,
+        });
+        let mut search = Request::get(SEARCH_URL).body(Vec::new()).unwrap();
+        // Sign once so that the header map has its `Authorization` and `User-Agent` slots;
+        // signing again then counts what signing itself allocates.
+        client.sign_request(&access, &mut search, &pinned).unwrap();
+        rows.push(Row {
+            what: format!("sign_request (search GET, re-signed), {method}"),
+            allocations: allocations(|| client.sign_request(&access, &mut search, &pinned)),
+            bound: 2 + 4 * hmac,
+        });
+        rows.push(Row {
+            what: format!("sign_request (search GET, fresh request), {method}"),
+            allocations: allocations(|| {
+                let mut request = Request::get(SEARCH_URL).body(Vec::new()).unwrap();
+                client.sign_request(&access, &mut request, &pinned)
+            }) - allocations(|| {
+                Request::get(SEARCH_URL).body(Vec::<u8>::new()).unwrap()
+            }),
+            // Also the header map's first allocation.
+            bound: 4 + 4 * hmac,
+        });
+        rows.push(Row {
+            what: format!("access_token_request, {method}"),
+            allocations: allocations(|| client.access_token_request(&authorized, &pinned)),
+            bound: 4 + 2 * hmac,
+        });
+        rows.push(Row {
+            what: format!("SignedRequest::from_request + verify, {method}"),
+            allocations: allocations(|| {
+                SignedRequest::from_request(&search)
+                    .unwrap()
+                    .verify(&consumer.secret, Some(&access.secret))
+            }),
+            // The parsed header (its text, its pair boundaries, decoded values), the nonce, the
+            // protocol list, the expected PLAINTEXT signature; HMAC-SHA1 adds its base string.
+            bound: 7 + 3 * hmac,
+        });
+    }
+    rows
+}
+
+#[test]
+fn allocations_per_signed_request() {
+    let rows = measure();
+    println!("| call | heap allocations |\n|---|---|");
+    for row in &rows {
+        println!("| {} | {} |", row.what, row.allocations);
+    }
+    for row in &rows {
+        assert!(
+            row.allocations <= row.bound,
+            "{}: {} allocations, expected at most {}",
+            row.what,
+            row.allocations,
+            row.bound
+        );
+    }
+}
