@@ -9,15 +9,18 @@ use crate::rate_limit::Subject;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
 
-/// Size of the `/oversized/` body: far above any sane cap on an auth reply.
-pub(crate) const OVERSIZED_BODY_LEN: usize = 1 << 20;
+/// An endpoint anyone may call with any method and no `User-Agent`: nothing to authenticate,
+/// counted against the client's address.
+trait OpenEndpoint {
+    /// The shape of its error replies.
+    const FORMAT: Format;
 
-/// `/redirect/<rest>` → `307 Location: /<rest>` (query kept): with `<base>/redirect` as API
-/// base, every auth endpoint answers with a redirect a client must not follow.
-pub(crate) struct Redirect;
+    /// The reply.
+    fn reply(incoming: &Incoming) -> Result<Response, Refusal>;
+}
 
-impl Endpoint for Redirect {
-    const FORMAT: Format = Format::Text;
+impl<T: OpenEndpoint> Endpoint for T {
+    const FORMAT: Format = <T as OpenEndpoint>::FORMAT;
     const REQUIRES_USER_AGENT: bool = false;
     type Auth = ();
 
@@ -34,6 +37,21 @@ impl Endpoint for Redirect {
     }
 
     fn reply(_state: &mut State, incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {
+        <T as OpenEndpoint>::reply(incoming)
+    }
+}
+
+/// Size of the `/oversized/` body: far above any sane cap on an auth reply.
+pub(crate) const OVERSIZED_BODY_LEN: usize = 1 << 20;
+
+/// `/redirect/<rest>` → `307 Location: /<rest>` (query kept): with `<base>/redirect` as API
+/// base, every auth endpoint answers with a redirect a client must not follow.
+pub(crate) struct Redirect;
+
+impl OpenEndpoint for Redirect {
+    const FORMAT: Format = Format::Text;
+
+    fn reply(incoming: &Incoming) -> Result<Response, Refusal> {
         let uri = incoming.request.uri();
         let rest = uri.path().strip_prefix("/redirect").unwrap_or("/");
         let target = match uri.query() {
@@ -51,24 +69,10 @@ impl Endpoint for Redirect {
 /// `/oversized/<rest>` → 200 with a 1 MiB body, for clients' reply-size caps.
 pub(crate) struct Oversized;
 
-impl Endpoint for Oversized {
+impl OpenEndpoint for Oversized {
     const FORMAT: Format = Format::Text;
-    const REQUIRES_USER_AGENT: bool = false;
-    type Auth = ();
 
-    fn allows(_method: &Method) -> bool {
-        true
-    }
-
-    fn authenticate(_state: &mut State, _incoming: &Incoming) -> Result<(), Refusal> {
-        Ok(())
-    }
-
-    fn subject(_auth: &()) -> Option<Subject> {
-        None
-    }
-
-    fn reply(_state: &mut State, _incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {
+    fn reply(_incoming: &Incoming) -> Result<Response, Refusal> {
         Ok(reply::text(StatusCode::OK, vec![b'x'; OVERSIZED_BODY_LEN]))
     }
 }
@@ -76,24 +80,10 @@ impl Endpoint for Oversized {
 /// Any other path: 404 in Discogs' JSON shape.
 pub(crate) struct NotFound;
 
-impl Endpoint for NotFound {
+impl OpenEndpoint for NotFound {
     const FORMAT: Format = Format::Json;
-    const REQUIRES_USER_AGENT: bool = false;
-    type Auth = ();
 
-    fn allows(_method: &Method) -> bool {
-        true
-    }
-
-    fn authenticate(_state: &mut State, _incoming: &Incoming) -> Result<(), Refusal> {
-        Ok(())
-    }
-
-    fn subject(_auth: &()) -> Option<Subject> {
-        None
-    }
-
-    fn reply(_state: &mut State, _incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {
+    fn reply(_incoming: &Incoming) -> Result<Response, Refusal> {
         Err(Refusal::new(
             StatusCode::NOT_FOUND,
             "The requested resource was not found.",
