@@ -8,7 +8,8 @@ use discogs_auth_core::RateLimit;
 /// The window, in seconds of the stand-in's clock.
 const WINDOW_SECS: u64 = 60;
 
-/// Above this many tracked subjects, idle ones are dropped at once rather than lazily.
+/// Above this many tracked subjects, idle ones are dropped eagerly (at most once per second of
+/// the clock, so that many active subjects do not make every request scan them all).
 const PURGE_ABOVE_SUBJECTS: usize = 1_000;
 
 /// Who a request is counted against.
@@ -25,6 +26,8 @@ pub(crate) enum Subject {
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
     windows: HashMap<Subject, VecDeque<u64>>,
+    /// When the last eager purge ran.
+    purged_at: Option<u64>,
 }
 
 impl RateLimiter {
@@ -37,7 +40,8 @@ impl RateLimiter {
         limit: u32,
         now: u64,
     ) -> Result<RateLimit, RateLimit> {
-        if self.windows.len() > PURGE_ABOVE_SUBJECTS {
+        if self.windows.len() > PURGE_ABOVE_SUBJECTS && self.purged_at != Some(now) {
+            self.purged_at = Some(now);
             self.windows.retain(|_, window| {
                 expire(window, now);
                 !window.is_empty()
@@ -115,5 +119,29 @@ mod tests {
             limiter.hit(Subject::Credential("x".into()), 0, 0),
             Err(figures(0, 0, 0))
         );
+    }
+
+    #[test]
+    fn idle_subjects_are_dropped_once_there_are_many() {
+        let mut limiter = RateLimiter::default();
+        for index in 0..=PURGE_ABOVE_SUBJECTS {
+            let subject = Subject::Credential(format!("token-{index}"));
+            assert!(limiter.hit(subject, 60, 0).is_ok());
+        }
+        assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 1);
+        // Still within the window: nothing is idle, nothing dropped.
+        assert!(
+            limiter
+                .hit(Subject::Credential("late".into()), 60, 30)
+                .is_ok()
+        );
+        assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 2);
+        // A minute later every earlier window is empty and goes.
+        assert!(
+            limiter
+                .hit(Subject::Credential("next".into()), 60, 91)
+                .is_ok()
+        );
+        assert_eq!(limiter.windows.len(), 1);
     }
 }
