@@ -124,6 +124,19 @@ fn click(authorize_url: &str, button: demo::Button) -> String {
     demo::click_in_browser(authorize_url, button).expect("the browser gets through")
 }
 
+/// Waits for `login` to succeed with the identity line; returns its stdout and stderr.
+fn assert_authenticated(login: Login) -> (String, String) {
+    let (status, stdout, stderr) = login.finish();
+    assert!(status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == "Authenticated as demo-user (id 1)"),
+        "{stdout}"
+    );
+    (stdout, stderr)
+}
+
 fn scratch_path(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("discogs-auth-login-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a scratch directory");
@@ -140,14 +153,7 @@ fn demo_mode_runs_the_whole_flow() {
         authorize_url.starts_with("http://127.0.0.1:"),
         "{authorize_url}"
     );
-    let (status, stdout, stderr) = login.finish();
-    assert!(status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout
-            .lines()
-            .any(|line| line == "Authenticated as demo-user (id 1)"),
-        "{stdout}"
-    );
+    let (_, stderr) = assert_authenticated(login);
     assert_eq!(stderr, "");
 }
 
@@ -158,14 +164,7 @@ fn loopback_callback_with_the_test_as_browser() {
     let authorize_url = login.line_after(AUTHORIZE_PREFIX);
     let page = click(&authorize_url, demo::Button::Authorize);
     assert!(page.contains("you can close this tab"), "{page}");
-    let (status, stdout, stderr) = login.finish();
-    assert!(status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout
-            .lines()
-            .any(|line| line == "Authenticated as demo-user (id 1)"),
-        "{stdout}"
-    );
+    assert_authenticated(login);
 }
 
 #[test]
@@ -177,14 +176,7 @@ fn oob_reads_the_verifier_from_stdin() {
     assert_eq!(approval.redirect_url, None);
     let stdin = login.child.stdin.as_mut().expect("piped stdin");
     writeln!(stdin, "{}", approval.verifier).expect("the verifier is written");
-    let (status, stdout, stderr) = login.finish();
-    assert!(status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout
-            .lines()
-            .any(|line| line == "Authenticated as demo-user (id 1)"),
-        "{stdout}"
-    );
+    assert_authenticated(login);
 }
 
 #[test]
@@ -207,8 +199,7 @@ fn save_then_check() {
     let verifier = standin.approve(&token).expect("approved").verifier;
     let stdin = login.child.stdin.as_mut().expect("piped stdin");
     writeln!(stdin, "{verifier}").expect("the verifier is written");
-    let (status, stdout, stderr) = login.finish();
-    assert!(status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = assert_authenticated(login);
 
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("the file exists"))
@@ -231,14 +222,7 @@ fn save_then_check() {
     }
 
     let check = Login::against(&standin, &["--check", path_text]);
-    let (status, stdout, stderr) = check.finish();
-    assert!(status.success(), "{stdout}\n{stderr}");
-    assert!(
-        stdout
-            .lines()
-            .any(|line| line == "Authenticated as demo-user (id 1)"),
-        "{stdout}"
-    );
+    let (stdout, _) = assert_authenticated(check);
     assert!(
         !stdout.contains("Open this URL"),
         "--check must not start a new flow"
