@@ -65,6 +65,16 @@ pub(crate) fn reserved_count(value: &[u8]) -> usize {
         .sum()
 }
 
+/// The length of `enc(value)`.
+pub(crate) fn encoded_len(value: &[u8]) -> usize {
+    value.len() + 2 * reserved_count(value)
+}
+
+/// The length of `enc(enc(value))`.
+pub(crate) fn encoded_twice_len(value: &[u8]) -> usize {
+    value.len() + 4 * reserved_count(value)
+}
+
 /// Appends the percent-encoding of `value` (as [`percent_encode`]) to `out`: runs of unreserved
 /// bytes are copied whole, every other byte becomes `%XX`.
 pub(crate) fn push_encoded(out: &mut Vec<u8>, value: &[u8]) {

@@ -151,8 +151,16 @@ impl From<Timestamp> for u64 {
 }
 
 /// A nonce (`oauth_nonce`): 1 to 64 characters from `A-Z a-z 0-9 - . _ ~`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Nonce(String);
+///
+/// Held inline (at most [`MAX_NONCE_LEN`] bytes), so a nonce costs no heap allocation: one is
+/// made for every signed request.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Nonce {
+    /// The characters in `bytes[..len]`; every byte past `len` is zero, so the derived
+    /// equality and hash are those of the text.
+    bytes: [u8; MAX_NONCE_LEN],
+    len: u8,
+}
 
 impl Nonce {
     /// Validates a nonce given by the caller.
@@ -162,18 +170,29 @@ impl Nonce {
     /// assert_eq!(Nonce::new("chapoH").unwrap().as_str(), "chapoH");
     /// assert_eq!(Nonce::new("x".repeat(65)), Err(FreshnessError::NonceTooLong { len: 65 }));
     /// ```
-    pub fn new(value: impl Into<String>) -> Result<Self, FreshnessError> {
-        let value = value.into();
+    pub fn new(value: impl AsRef<str>) -> Result<Self, FreshnessError> {
+        let value = value.as_ref().as_bytes();
         if value.is_empty() {
             return Err(FreshnessError::EmptyNonce);
         }
         if value.len() > MAX_NONCE_LEN {
             return Err(FreshnessError::NonceTooLong { len: value.len() });
         }
-        if !value.bytes().all(crate::encoding::is_unreserved) {
+        if !value.iter().copied().all(crate::encoding::is_unreserved) {
             return Err(FreshnessError::NonceCharacter);
         }
-        Ok(Self(value))
+        Ok(Self::from_unreserved(value))
+    }
+
+    /// `value`, already checked: 1 to [`MAX_NONCE_LEN`] unreserved ASCII bytes.
+    fn from_unreserved(value: &[u8]) -> Self {
+        let mut bytes = [0; MAX_NONCE_LEN];
+        bytes[..value.len()].copy_from_slice(value);
+        Self {
+            bytes,
+            // At most MAX_NONCE_LEN (64), so it fits.
+            len: value.len() as u8,
+        }
     }
 
     /// 32 hexadecimal characters from 16 bytes of the OS CSPRNG.
@@ -182,14 +201,21 @@ impl Nonce {
     /// once and erased, so that the system call is paid once per 64 nonces rather than for
     /// every nonce (see `BENCHMARKS.md` for why this is as sound as a call per nonce).
     pub fn generate() -> Result<Self, RandomSourceError> {
-        let mut bytes = [0u8; NONCE_RANDOM_BYTES];
-        take_random(&mut bytes)?;
-        Ok(Self(hex(&bytes)))
+        let mut random = [0u8; NONCE_RANDOM_BYTES];
+        take_random(&mut random)?;
+        Ok(Self::from_unreserved(&hex(&random)))
     }
 
     /// The nonce.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only unreserved ASCII is ever stored, so this never falls back.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Nonce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Nonce").field(&self.as_str()).finish()
     }
 }
 
@@ -252,16 +278,14 @@ pub(crate) fn take_random(out: &mut [u8]) -> Result<(), RandomSourceError> {
 }
 
 /// `bytes` as lowercase hexadecimal, two digits per byte.
-fn hex(bytes: &[u8; NONCE_RANDOM_BYTES]) -> String {
+fn hex(bytes: &[u8; NONCE_RANDOM_BYTES]) -> [u8; 2 * NONCE_RANDOM_BYTES] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    // Written into a fixed buffer first: one allocation, no per-character `String::push`.
     let mut digits = [0u8; 2 * NONCE_RANDOM_BYTES];
     for (pair, &byte) in digits.chunks_exact_mut(2).zip(bytes) {
         pair[0] = DIGITS[usize::from(byte >> 4)];
         pair[1] = DIGITS[usize::from(byte & 0x0f)];
     }
-    // Only ASCII digits were written.
-    String::from(std::str::from_utf8(&digits).unwrap_or_default())
+    digits
 }
 
 /// A source of the current time. Implemented by [`SystemClock`], [`OffsetClock`], and any
@@ -351,7 +375,7 @@ impl Freshness {
     /// let fixed = Freshness::new("chapoH", 137131202).unwrap();
     /// assert_eq!(fixed.timestamp.as_unix_seconds(), 137131202);
     /// ```
-    pub fn new(nonce: impl Into<String>, unix_seconds: u64) -> Result<Self, FreshnessError> {
+    pub fn new(nonce: impl AsRef<str>, unix_seconds: u64) -> Result<Self, FreshnessError> {
         Ok(Self {
             nonce: Nonce::new(nonce)?,
             timestamp: Timestamp::from_unix_seconds(unix_seconds)?,

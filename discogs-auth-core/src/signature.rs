@@ -8,8 +8,8 @@ use http::{Method, Uri};
 #[cfg(test)]
 use crate::encoding::FormPairs;
 use crate::encoding::{
-    FormError, cmp_encoded, percent_encode, push_encoded, push_encoded_twice, push_form_decoded,
-    raw_form_pairs, reserved_count,
+    FormError, cmp_encoded, encoded_len, encoded_twice_len, percent_encode, push_encoded,
+    push_encoded_twice, push_form_decoded, raw_form_pairs,
 };
 
 /// How requests are signed.
@@ -271,17 +271,19 @@ pub(crate) enum Signature<'a> {
 }
 
 impl Signature<'_> {
-    /// The most bytes [`Signature::push_header_encoded`] writes.
-    pub(crate) fn max_header_len(&self) -> usize {
+    /// How many bytes [`Signature::push_header_encoded`] writes.
+    pub(crate) fn header_len(&self) -> usize {
         match self {
-            // Each secret encoded twice: at most 5 bytes per byte, and `%26` between them.
             Self::Plaintext {
                 consumer_secret,
                 token_secret,
-            } => 5 * (consumer_secret.len() + token_secret.len()) + 3,
-            // base64 only adds `+`, `/` and `=`, each encoded as 3 bytes.
+            } => {
+                encoded_twice_len(consumer_secret.as_bytes())
+                    + "%26".len()
+                    + encoded_twice_len(token_secret.as_bytes())
+            }
             #[cfg(feature = "hmac-sha1")]
-            Self::HmacSha1(base64) => 3 * base64.len(),
+            Self::HmacSha1(base64) => encoded_len(base64),
         }
     }
 
@@ -349,7 +351,7 @@ pub(crate) fn sign<'a>(
             let token_secret_value = token_secret.unwrap_or("");
             let key_len = [consumer_secret, token_secret_value]
                 .iter()
-                .map(|secret| secret.len() + 2 * reserved_count(secret.as_bytes()))
+                .map(|secret| encoded_len(secret.as_bytes()))
                 .sum::<usize>()
                 + 1;
             // The key goes after the base string in the same buffer: one allocation for both,
@@ -479,13 +481,13 @@ pub(crate) fn write_base_string(
         method
     };
     // The exact length, so that the buffer is allocated once and no larger than needed.
-    let encoded_len = |text: &str| text.len() + 2 * reserved_count(text.as_bytes());
-    let encoded_twice_len = |text: &str| text.len() + 4 * reserved_count(text.as_bytes());
-    let mut len = encoded_len(method) + 2 + 3 * parameters.len().saturating_sub(1);
-    base_uri.write(|piece| len += encoded_len(piece));
+    let mut len = encoded_len(method.as_bytes()) + 2 + 3 * parameters.len().saturating_sub(1);
+    base_uri.write(|piece| len += encoded_len(piece.as_bytes()));
     len += parameters
         .iter()
-        .map(|(name, value)| encoded_twice_len(name) + "%3D".len() + encoded_twice_len(value))
+        .map(|(name, value)| {
+            encoded_twice_len(name.as_bytes()) + "%3D".len() + encoded_twice_len(value.as_bytes())
+        })
         .sum::<usize>();
     out.reserve(len + extra_capacity);
     push_encoded(out, method.as_bytes());

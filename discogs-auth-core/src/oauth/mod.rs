@@ -22,7 +22,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 
 use crate::credentials::{Consumer, CredentialError, TokenSecret, TokenValue, validate};
-use crate::encoding::push_encoded;
+use crate::encoding::{encoded_len, push_encoded};
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
 use crate::signature::{SignatureBase, SignatureMethod, SigningError, decimal, sign};
@@ -92,16 +92,18 @@ pub(crate) enum StepParameter<'a> {
 }
 
 /// The bytes of every `Authorization` header that do not depend on a value: `OAuth `, the
-/// names, `="`, `"` and the `, ` separators of all eight parameters.
+/// names, `="`, `"` and the `, ` separators of the five parameters every request carries.
 const HEADER_FIXED_LEN: usize = "OAuth ".len()
-    + "oauth_callback=\"\", ".len()
     + "oauth_consumer_key=\"\", ".len()
     + "oauth_nonce=\"\", ".len()
     + "oauth_signature=\"\", ".len()
     + "oauth_signature_method=\"\", ".len()
-    + "oauth_timestamp=\"\"".len()
-    + ", oauth_token=\"\"".len()
-    + ", oauth_verifier=\"\"".len();
+    + "oauth_timestamp=\"\"".len();
+
+/// The same for the optional parameters, when present.
+const CALLBACK_FIXED_LEN: usize = "oauth_callback=\"\", ".len();
+const TOKEN_FIXED_LEN: usize = ", oauth_token=\"\"".len();
+const VERIFIER_FIXED_LEN: usize = ", oauth_verifier=\"\"".len();
 
 /// The `User-Agent` every request to Discogs must carry (Discogs answers an empty reply
 /// without one).
@@ -252,16 +254,20 @@ impl OAuthClient {
         // signature_method, timestamp, token, verifier), each value percent-encoded. Names are
         // fixed unreserved text, and so are the nonce (`Nonce` admits nothing else), the
         // timestamp's digits and the method's name: those are copied without an encoding pass.
-        let encoded = |value: Option<&str>| value.map_or(0, |value| 3 * value.len());
+        // The exact length: a vector whose length is its capacity becomes the header's `Bytes`
+        // without a second allocation.
+        let optional = |value: Option<&str>, fixed_len: usize| {
+            value.map_or(0, |value| fixed_len + encoded_len(value.as_bytes()))
+        };
         let capacity = HEADER_FIXED_LEN
-            + encoded(callback)
-            + encoded(Some(consumer_key))
+            + optional(callback, CALLBACK_FIXED_LEN)
+            + encoded_len(consumer_key.as_bytes())
             + nonce.len()
-            + signature.max_header_len()
+            + signature.header_len()
             + signature_method.len()
             + timestamp.len()
-            + encoded(token_value)
-            + encoded(verifier);
+            + optional(token_value, TOKEN_FIXED_LEN)
+            + optional(verifier, VERIFIER_FIXED_LEN);
         let mut header = Vec::with_capacity(capacity);
         header.extend_from_slice(b"OAuth ");
         if let Some(callback) = callback {
@@ -290,6 +296,11 @@ impl OAuthClient {
             push_encoded(&mut header, verifier.as_bytes());
             header.push(b'"');
         }
+        debug_assert_eq!(
+            header.len(),
+            capacity,
+            "the header's length was computed exactly"
+        );
         // Every value was percent-encoded to ASCII, so the header is always valid.
         Ok(HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("OAuth")))
     }
