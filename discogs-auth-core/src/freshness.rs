@@ -404,6 +404,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn timestamps_convert_to_system_time_and_back() {
+        let timestamp = Timestamp::from_unix_seconds(137_131_200).unwrap();
+        assert_eq!(
+            timestamp.to_system_time(),
+            UNIX_EPOCH + Duration::from_secs(137_131_200)
+        );
+        assert_eq!(
+            Timestamp::from_system_time(timestamp.to_system_time()),
+            Ok(timestamp)
+        );
+    }
+
+    /// Inline nonces compare, hash and print as their text, whatever their length.
+    #[test]
+    fn nonces_are_their_text() {
+        let short = Nonce::new("ab").unwrap();
+        let long = Nonce::new("a".repeat(MAX_NONCE_LEN)).unwrap();
+        assert_eq!(short.as_str(), "ab");
+        assert_eq!(long.as_str(), "a".repeat(64));
+        assert_ne!(short, Nonce::new("abc").unwrap());
+        assert_eq!(short, Nonce::new(String::from("ab")).unwrap());
+        assert_eq!(format!("{short:?}"), "Nonce(\"ab\")");
+    }
+
+    #[test]
     fn generated_nonces_are_32_hex_characters_and_differ() {
         let first = Nonce::generate().unwrap();
         let second = Nonce::generate().unwrap();

@@ -383,6 +383,44 @@ mod tests {
         }
     }
 
+    /// The request-token step's callback and the URI as signed are what the client sent.
+    #[test]
+    fn callback_and_uri_are_read_back() {
+        let client = rfc_client(SignatureMethod::Plaintext);
+        let request = client
+            .request_token_request(
+                &crate::oauth::Callback::url("http://printer.example.com/ready").unwrap(),
+                &Freshness::new("wIjqoS", 137131200).unwrap(),
+            )
+            .unwrap();
+        let parsed = SignedRequest::from_request(&request).unwrap();
+        assert_eq!(parsed.callback(), Some("http://printer.example.com/ready"));
+        assert_eq!(parsed.uri(), &client.endpoints().request_token_url());
+        assert_eq!(
+            SignedRequest::from_request(&signed(SignatureMethod::Plaintext))
+                .unwrap()
+                .callback(),
+            None
+        );
+    }
+
+    /// A URI with an authority but no scheme (CONNECT's authority form) is not taken as
+    /// absolute: it is rebuilt from the Host header, as a relative one is.
+    #[test]
+    fn authority_form_uri_is_rebuilt_from_host() {
+        let signed = signed(SignatureMethod::Plaintext);
+        let mut as_received = Request::builder()
+            .uri("photos.example.net:80")
+            .header(HOST, "photos.example.net")
+            .body(Vec::new())
+            .unwrap();
+        as_received
+            .headers_mut()
+            .insert(AUTHORIZATION, signed.headers()[AUTHORIZATION].clone());
+        let parsed = SignedRequest::from_request(&as_received).unwrap();
+        assert_eq!(parsed.uri(), "http://photos.example.net/");
+    }
+
     /// A server sees a relative URI and a Host header.
     #[cfg(feature = "hmac-sha1")]
     #[test]

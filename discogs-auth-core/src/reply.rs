@@ -324,6 +324,25 @@ pub(crate) fn truncate_chars(mut text: String, max: usize) -> String {
 mod tests {
     use super::*;
 
+    /// A secret that collapses to nothing (only whitespace) redacts nothing else.
+    #[test]
+    fn a_blank_secret_leaves_the_text_alone() {
+        assert_eq!(
+            redact("Invalid consumer.".to_owned(), &["   "]),
+            "Invalid consumer."
+        );
+        assert_eq!(
+            redact("key s3cr3t! refused".to_owned(), &["s3cr3t!"]),
+            "key [redacted] refused"
+        );
+    }
+
+    /// Only a `>` that closes a tag is taken out of HTML.
+    #[test]
+    fn strip_tags_keeps_text_outside_tags() {
+        assert_eq!(strip_tags("a > b <b>c</b>"), "a > b  c ");
+    }
+
     fn reply(status: u16, content_type: Option<&str>, body: &str) -> Response<Vec<u8>> {
         let mut builder = Response::builder().status(status);
         if let Some(content_type) = content_type {

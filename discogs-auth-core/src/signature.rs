@@ -362,6 +362,11 @@ pub(crate) fn sign<'a>(
             push_encoded(&mut buffer, consumer_secret.as_bytes());
             buffer.push(b'&');
             push_encoded(&mut buffer, token_secret_value.as_bytes());
+            debug_assert_eq!(
+                buffer.len() - base_len,
+                key_len,
+                "the key's length is exact"
+            );
             let (message, key) = buffer.split_at(base_len);
             Ok(Signature::HmacSha1(hmac_sha1_base64(key, message)))
         }
@@ -447,9 +452,15 @@ pub(crate) fn write_base_string(
             count_pairs(query) + count_pairs(body),
         )
     };
+    let sized = (decoded.text.capacity(), decoded.pairs.capacity());
     decoded.push_form(query);
     let query_pairs = decoded.pairs.len();
     decoded.push_form(body);
+    debug_assert_eq!(
+        sized,
+        (decoded.text.capacity(), decoded.pairs.capacity()),
+        "decoding never outgrows the buffers sized for it"
+    );
 
     let mut parameters: Vec<(&str, &str)> =
         Vec::with_capacity(base.protocol_parameters.len() + decoded.pairs.len());
@@ -490,6 +501,7 @@ pub(crate) fn write_base_string(
         })
         .sum::<usize>();
     out.reserve(len + extra_capacity);
+    let start = out.len();
     push_encoded(out, method.as_bytes());
     out.push(b'&');
     base_uri.write(|piece| push_encoded(out, piece.as_bytes()));
@@ -502,6 +514,7 @@ pub(crate) fn write_base_string(
         out.extend_from_slice(b"%3D");
         push_encoded_twice(out, value.as_bytes());
     }
+    debug_assert_eq!(out.len() - start, len, "the base string's length is exact");
     Ok(())
 }
 

@@ -166,6 +166,12 @@ fn is_loopback(host: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The documented default: replies larger than 64 KiB are refused.
+    #[test]
+    fn default_body_limit_is_64_kib() {
+        assert_eq!(DEFAULT_BODY_LIMIT, 65_536);
+    }
+
     #[test]
     fn only_loopback_may_use_plain_http() {
         for allowed in [

@@ -230,6 +230,19 @@ mod tests {
                     name: "oauth_token",
                 },
             ),
+            // A URL or a path without `?` has no query, whatever its path looks like.
+            (
+                "https://app/oauth_token=abc123&oauth_verifier=v",
+                CallbackError::MissingParameter {
+                    name: "oauth_token",
+                },
+            ),
+            (
+                "/oauth_token=abc123&oauth_verifier=v",
+                CallbackError::MissingParameter {
+                    name: "oauth_token",
+                },
+            ),
             (
                 "oauth_token=abc123",
                 CallbackError::MissingParameter {

@@ -312,6 +312,19 @@ mod tests {
                 detail: "a field has the wrong type or value at line 1 column 25".into()
             })
         );
+        let detail = |body: &'static str| match client.on_identity_response(&Response::new(body)) {
+            Err(ReplyError::MalformedJson { detail }) => detail,
+            other => panic!("{body}: {other:?}"),
+        };
+        // serde_json's own message where it cannot quote the body, a generic one where it could.
+        assert_eq!(
+            detail(r#"{"id": 1}"#),
+            "missing field `username` at line 1 column 9"
+        );
+        assert_eq!(
+            detail(r#"{"id": true}"#),
+            "a field has the wrong type or value at line 1 column 11"
+        );
         for body in ["", "{}", "[]", "{\"id\": \"x\"}", "<html>"] {
             let result = client.on_identity_response(&Response::new(body));
             assert!(

@@ -347,3 +347,29 @@ pub(crate) mod test_support {
         request.headers()[AUTHORIZATION].to_str().unwrap()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The accessors return what the client was built with, not defaults.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn accessors_return_the_configuration() {
+        let endpoints = Endpoints::new(
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/oauth/authorize",
+        )
+        .unwrap();
+        let client = OAuthClient::new(
+            Consumer::new("key", "secret").unwrap(),
+            UserAgent::new("Tests/1.0").unwrap(),
+        )
+        .with_endpoints(endpoints.clone())
+        .with_signature_method(SignatureMethod::HmacSha1);
+        assert_eq!(client.endpoints(), &endpoints);
+        assert_eq!(client.signature_method(), SignatureMethod::HmacSha1);
+        assert_eq!(client.consumer().key.as_str(), "key");
+        assert_eq!(client.user_agent().as_header_value(), "Tests/1.0");
+    }
+}

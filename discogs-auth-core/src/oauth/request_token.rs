@@ -291,6 +291,44 @@ mod tests {
         ));
     }
 
+    /// The tolerance is inclusive: exactly five minutes off is not blamed on the clock, one
+    /// second more is. Only a refusal (401 or 400) is ever blamed on the clock.
+    #[test]
+    fn clock_skew_boundary_and_statuses() {
+        let client = rfc_client(SignatureMethod::Plaintext);
+        let refusal = |status: u16| {
+            Response::builder()
+                .status(status)
+                .header("date", "Tue, 15 Nov 1994 08:12:31 GMT")
+                .body(b"Invalid signature.".to_vec())
+                .unwrap()
+        };
+        let at = |offset: u64| Timestamp::from_unix_seconds(784_887_151 + offset).unwrap();
+        assert!(matches!(
+            client.on_request_token_response(&refusal(401), at(300)),
+            Err(ReplyError::Unauthorized(ApiError { status, .. })) if status == StatusCode::UNAUTHORIZED
+        ));
+        assert!(matches!(
+            client.on_request_token_response(&refusal(401), at(301)),
+            Err(ReplyError::ClockSkew {
+                skew_seconds: Some(301),
+                ..
+            })
+        ));
+        assert!(matches!(
+            client.on_request_token_response(&refusal(400), at(301)),
+            Err(ReplyError::ClockSkew {
+                skew_seconds: Some(301),
+                ..
+            })
+        ));
+        // A server error an hour off is still a server error.
+        assert!(matches!(
+            client.on_request_token_response(&refusal(500), at(3_600)),
+            Err(ReplyError::Status(ApiError { status, .. })) if status == StatusCode::INTERNAL_SERVER_ERROR
+        ));
+    }
+
     /// The token endpoints answer 401 with plain text; the consumer secret never shows.
     #[test]
     fn plain_text_refusal_keeps_status_and_message() {
