@@ -416,6 +416,19 @@ mod tests {
         );
     }
 
+    #[test]
+    fn random_source_errors_say_what_failed() {
+        let error = RandomSourceError(getrandom::Error::UNSUPPORTED);
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the OS random source failed: {}",
+                getrandom::Error::UNSUPPORTED
+            )
+        );
+        assert!(error.to_string().len() > "the OS random source failed: ".len());
+    }
+
     /// Inline nonces compare, hash and print as their text, whatever their length.
     #[test]
     fn nonces_are_their_text() {

@@ -487,4 +487,20 @@ mod tests {
              if this call was signed, check that the query string was signed as sent"
         );
     }
+
+    /// An error body that is not an object is refused with serde's usual wording.
+    #[test]
+    fn error_body_of_the_wrong_type() {
+        let error = serde_json::from_str::<ErrorBody>(r#""x""#).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: string \"x\", expected struct ErrorBody at line 1 column 3"
+        );
+        assert_eq!(
+            serde_json::from_str::<ErrorBody>(r#"["m"]"#)
+                .map(|body| body.message)
+                .ok(),
+            Some("m".to_owned())
+        );
+    }
 }

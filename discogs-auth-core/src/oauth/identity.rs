@@ -333,4 +333,30 @@ mod tests {
             );
         }
     }
+
+    /// Field indices (as non-self-describing formats send them) map to the fields in order.
+    #[test]
+    fn identity_fields_by_index() {
+        use serde_core::Deserialize as _;
+        use serde_core::de::value::{Error, U64Deserializer};
+        let index_of = |index: u64| {
+            let field = IdentityField::deserialize(U64Deserializer::<Error>::new(index));
+            match field.unwrap() {
+                IdentityField::Id => "id",
+                IdentityField::Username => "username",
+                IdentityField::ResourceUrl => "resource_url",
+                IdentityField::ConsumerName => "consumer_name",
+                IdentityField::Other => "other",
+            }
+        };
+        assert_eq!(
+            [0, 1, 2, 3, 4].map(index_of),
+            ["id", "username", "resource_url", "consumer_name", "other"]
+        );
+        let not_a_key = serde_json::from_str::<IdentityField>("true").err().unwrap();
+        assert_eq!(
+            not_a_key.to_string(),
+            "invalid type: boolean `true`, expected field identifier at line 1 column 4"
+        );
+    }
 }
