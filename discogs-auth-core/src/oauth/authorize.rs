@@ -232,13 +232,13 @@ mod tests {
             ),
             // A URL or a path without `?` has no query, whatever its path looks like.
             (
-                "https://app/oauth_token=abc123&oauth_verifier=v",
+                "https://app/cb&oauth_token=abc123&oauth_verifier=v",
                 CallbackError::MissingParameter {
                     name: "oauth_token",
                 },
             ),
             (
-                "/oauth_token=abc123&oauth_verifier=v",
+                "/cb&oauth_token=abc123&oauth_verifier=v",
                 CallbackError::MissingParameter {
                     name: "oauth_token",
                 },
