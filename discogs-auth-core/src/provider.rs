@@ -404,19 +404,21 @@ mod tests {
         );
     }
 
+    /// `signed` as a server receives it: with `uri` (not absolute) and a Host header.
+    fn received_as(signed: &Request<Vec<u8>>, uri: &str) -> Request<Vec<u8>> {
+        Request::builder()
+            .uri(uri)
+            .header(HOST, "photos.example.net")
+            .header(AUTHORIZATION, signed.headers()[AUTHORIZATION].clone())
+            .body(Vec::new())
+            .unwrap()
+    }
+
     /// A URI with an authority but no scheme (CONNECT's authority form) is not taken as
     /// absolute: it is rebuilt from the Host header, as a relative one is.
     #[test]
     fn authority_form_uri_is_rebuilt_from_host() {
-        let signed = signed(SignatureMethod::Plaintext);
-        let mut as_received = Request::builder()
-            .uri("photos.example.net:80")
-            .header(HOST, "photos.example.net")
-            .body(Vec::new())
-            .unwrap();
-        as_received
-            .headers_mut()
-            .insert(AUTHORIZATION, signed.headers()[AUTHORIZATION].clone());
+        let as_received = received_as(&signed(SignatureMethod::Plaintext), "photos.example.net:80");
         let parsed = SignedRequest::from_request(&as_received).unwrap();
         assert_eq!(parsed.uri(), "http://photos.example.net/");
     }
@@ -425,14 +427,10 @@ mod tests {
     #[cfg(feature = "hmac-sha1")]
     #[test]
     fn relative_uri_is_rebuilt_from_host() {
-        let signed = signed(SignatureMethod::HmacSha1);
-        let mut as_received = Request::get("/photos?file=vacation.jpg&size=original")
-            .header(HOST, "photos.example.net")
-            .body(Vec::new())
-            .unwrap();
-        as_received
-            .headers_mut()
-            .insert(AUTHORIZATION, signed.headers()[AUTHORIZATION].clone());
+        let mut as_received = received_as(
+            &signed(SignatureMethod::HmacSha1),
+            "/photos?file=vacation.jpg&size=original",
+        );
         let token_secret = TokenSecret::new("pfkkdhi9sl3r4s00").unwrap();
         let request = SignedRequest::from_request(&as_received).unwrap();
         assert_eq!(

@@ -348,12 +348,11 @@ pub(crate) mod test_support {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "hmac-sha1"))]
 mod tests {
     use super::*;
 
     /// The accessors return what the client was built with, not defaults.
-    #[cfg(feature = "hmac-sha1")]
     #[test]
     fn accessors_return_the_configuration() {
         let endpoints = Endpoints::new(
