@@ -78,26 +78,19 @@ pub(crate) fn encoded_twice_len(value: &[u8]) -> usize {
 /// Appends the percent-encoding of `value` (as [`percent_encode`]) to `out`: runs of unreserved
 /// bytes are copied whole, every other byte becomes `%XX`.
 pub(crate) fn push_encoded(out: &mut Vec<u8>, value: &[u8]) {
-    let mut rest = value;
-    loop {
-        let run = unreserved_run(rest);
-        out.extend_from_slice(&rest[..run]);
-        let Some((&byte, tail)) = rest[run..].split_first() else {
-            return;
-        };
-        out.extend_from_slice(&[
-            b'%',
-            HEX[usize::from(byte >> 4)],
-            HEX[usize::from(byte & 0x0f)],
-        ]);
-        rest = tail;
-    }
+    push_escaped(out, value, b"%");
 }
 
 /// Appends `enc(enc(value))` to `out` in one pass: the form a parameter takes inside a signature
 /// base string, or a PLAINTEXT signature inside the header. Encoding an encoded value again
 /// only turns each `%` into `%25`, so every byte that is not unreserved becomes `%25XX`.
 pub(crate) fn push_encoded_twice(out: &mut Vec<u8>, value: &[u8]) {
+    push_escaped(out, value, b"%25");
+}
+
+/// Appends `value` with runs of unreserved bytes copied whole and every other byte written as
+/// `escape` followed by its two hexadecimal digits.
+fn push_escaped(out: &mut Vec<u8>, value: &[u8], escape: &[u8]) {
     let mut rest = value;
     loop {
         let run = unreserved_run(rest);
@@ -105,13 +98,8 @@ pub(crate) fn push_encoded_twice(out: &mut Vec<u8>, value: &[u8]) {
         let Some((&byte, tail)) = rest[run..].split_first() else {
             return;
         };
-        out.extend_from_slice(&[
-            b'%',
-            b'2',
-            b'5',
-            HEX[usize::from(byte >> 4)],
-            HEX[usize::from(byte & 0x0f)],
-        ]);
+        out.extend_from_slice(escape);
+        out.extend_from_slice(&[HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0x0f)]]);
         rest = tail;
     }
 }
