@@ -128,7 +128,7 @@ pub use freshness::{
 };
 pub use oauth::{
     CLOCK_SKEW_TOLERANCE_SECS, Callback, CallbackError, FORM_CONTENT_TYPE, Identity, OAuthClient,
-    RequestError, UserAgent,
+    RequestError, RequestSigner, UserAgent,
 };
 pub use oauth_header::{OAuthHeaderError, OAuthParameters};
 pub use provider::{SignedRequest, VerifyError, secrets_equal};

@@ -99,13 +99,7 @@ impl<'a> BaseUri<'a> {
         let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
             return Err(SigningError::NotAbsoluteUri);
         };
-        let (scheme, default_port) = if scheme.eq_ignore_ascii_case("http") {
-            ("http", 80)
-        } else if scheme.eq_ignore_ascii_case("https") {
-            ("https", 443)
-        } else {
-            return Err(SigningError::UnsupportedScheme);
-        };
+        let (scheme, default_port) = Self::scheme(scheme)?;
         Ok(Self {
             scheme,
             host,
@@ -116,6 +110,17 @@ impl<'a> BaseUri<'a> {
                 uri.path()
             },
         })
+    }
+
+    /// The scheme as the base string writes it, and its default port.
+    fn scheme(scheme: &str) -> Result<(&'static str, u16), SigningError> {
+        if scheme.eq_ignore_ascii_case("http") {
+            Ok(("http", 80))
+        } else if scheme.eq_ignore_ascii_case("https") {
+            Ok(("https", 443))
+        } else {
+            Err(SigningError::UnsupportedScheme)
+        }
     }
 
     /// Hands the URI to `push` piece by piece (lowercase host, port only when not the
@@ -338,9 +343,7 @@ pub(crate) fn sign<'a>(
 ) -> Result<Signature<'a>, SigningError> {
     match method {
         SignatureMethod::Plaintext => {
-            // The base string is not signed, but a URI that could not be signed by HMAC is still
-            // refused so both methods accept the same requests.
-            BaseUri::of(base.uri)?;
+            ensure_signable(base.uri)?;
             Ok(Signature::Plaintext {
                 consumer_secret,
                 token_secret: token_secret.unwrap_or(""),
@@ -368,7 +371,81 @@ pub(crate) fn sign<'a>(
                 "the key's length is exact"
             );
             let (message, key) = buffer.split_at(base_len);
-            Ok(Signature::HmacSha1(hmac_sha1_base64(key, message)))
+            Ok(Signature::HmacSha1(hmac_sha1_base64(
+                keyed_hmac(key),
+                message,
+            )))
+        }
+    }
+}
+
+/// Refuses a URI that HMAC-SHA1 could not sign. PLAINTEXT does not sign the base string, but
+/// refuses the same URIs so that both methods accept the same requests.
+///
+/// Answers as [`BaseUri::of`] does without finding the host and port: `Uri::host` is `Some`
+/// exactly when the authority is.
+fn ensure_signable(uri: &Uri) -> Result<(), SigningError> {
+    let (Some(scheme), Some(_)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(SigningError::NotAbsoluteUri);
+    };
+    BaseUri::scheme(scheme).map(drop)
+}
+
+/// The signing secrets of one consumer and token, worked out once for many requests.
+///
+/// PLAINTEXT's signature does not depend on the request, so nothing is kept here (the caller
+/// keeps the signature itself); for HMAC-SHA1 this is the keyed MAC state, which saves deriving
+/// the key (two to four SHA-1 compressions) on every request. Either way it is as secret as the
+/// secrets themselves, and `Debug` shows only the method.
+#[derive(Clone)]
+pub(crate) enum PreparedKey {
+    /// PLAINTEXT: nothing to prepare.
+    Plaintext,
+    /// HMAC-SHA1: the MAC keyed with `enc(consumer_secret)&enc(token_secret)`.
+    #[cfg(feature = "hmac-sha1")]
+    HmacSha1(hmac::Hmac<sha1::Sha1>),
+}
+
+impl fmt::Debug for PreparedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Plaintext => f.write_str("Plaintext"),
+            #[cfg(feature = "hmac-sha1")]
+            Self::HmacSha1(_) => f.write_str("HmacSha1(<redacted>)"),
+        }
+    }
+}
+
+impl PreparedKey {
+    /// Prepares `method`'s key for these secrets.
+    #[cfg_attr(not(feature = "hmac-sha1"), allow(unused_variables))]
+    pub(crate) fn new(method: SignatureMethod, consumer_secret: &str, token_secret: &str) -> Self {
+        match method {
+            SignatureMethod::Plaintext => Self::Plaintext,
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1 => Self::HmacSha1(keyed_hmac(
+                signing_key(consumer_secret, Some(token_secret)).as_bytes(),
+            )),
+        }
+    }
+
+    /// Signs what `base` describes, as [`sign`] would with the secrets this was prepared
+    /// from; `None` for PLAINTEXT, whose signature is the same for every request.
+    pub(crate) fn sign(
+        &self,
+        base: &SignatureBase<'_>,
+    ) -> Result<Option<Signature<'static>>, SigningError> {
+        match self {
+            Self::Plaintext => ensure_signable(base.uri).map(|()| None),
+            #[cfg(feature = "hmac-sha1")]
+            Self::HmacSha1(keyed) => {
+                let mut message = Vec::new();
+                write_base_string(&mut message, base, 0)?;
+                Ok(Some(Signature::HmacSha1(hmac_sha1_base64(
+                    keyed.clone(),
+                    &message,
+                ))))
+            }
         }
     }
 }
@@ -518,15 +595,23 @@ pub(crate) fn write_base_string(
     Ok(())
 }
 
+/// HMAC-SHA1 keyed with `key`, before any message.
 #[cfg(feature = "hmac-sha1")]
-fn hmac_sha1_base64(key: &[u8], message: &[u8]) -> [u8; 28] {
-    use hmac::{KeyInit as _, Mac as _};
+fn keyed_hmac(key: &[u8]) -> hmac::Hmac<sha1::Sha1> {
+    use hmac::KeyInit as _;
     // HMAC accepts keys of any length, so construction cannot fail.
-    let Ok(mut mac) = hmac::Hmac::<sha1::Sha1>::new_from_slice(key) else {
+    let Ok(mac) = hmac::Hmac::<sha1::Sha1>::new_from_slice(key) else {
         unreachable!("HMAC takes keys of any length")
     };
-    mac.update(message);
-    let digest: [u8; 20] = mac.finalize().into_bytes().into();
+    mac
+}
+
+/// The base64 of the MAC of `message`, continuing from `keyed`.
+#[cfg(feature = "hmac-sha1")]
+fn hmac_sha1_base64(mut keyed: hmac::Hmac<sha1::Sha1>, message: &[u8]) -> [u8; 28] {
+    use hmac::Mac as _;
+    keyed.update(message);
+    let digest: [u8; 20] = keyed.finalize().into_bytes().into();
     base64_20(&digest)
 }
 

@@ -608,6 +608,12 @@ proptest! {
                 &again.headers()[AUTHORIZATION],
                 &request.headers()[AUTHORIZATION]
             );
+            // A signer made once for the token signs byte for byte the same.
+            let mut by_signer = case.original(None);
+            case.client(method)
+                .signer(&case.access_token())
+                .sign_request(&mut by_signer, &case.freshness())?;
+            prop_assert_eq!(by_signer.headers(), request.headers());
         }
     }
 

@@ -7,6 +7,7 @@
 //! never with a request token.
 
 mod access_token;
+mod authorization;
 mod authorize;
 mod identity;
 mod request_token;
@@ -15,6 +16,7 @@ pub(crate) mod sign;
 pub use authorize::{Callback, CallbackError};
 pub use identity::Identity;
 pub use request_token::CLOCK_SKEW_TOLERANCE_SECS;
+pub use sign::RequestSigner;
 
 use std::fmt;
 
@@ -22,10 +24,10 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 
 use crate::credentials::{Consumer, CredentialError, TokenSecret, TokenValue, validate};
-use crate::encoding::{encoded_len, push_encoded};
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
 use crate::signature::{SignatureBase, SignatureMethod, SigningError, decimal, sign};
+use authorization::ProtocolFields;
 
 /// `application/x-www-form-urlencoded`: the only body type whose parameters are signed.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
@@ -90,20 +92,6 @@ pub(crate) enum StepParameter<'a> {
     /// `oauth_verifier`, in the access-token step.
     Verifier(&'a str),
 }
-
-/// The bytes of every `Authorization` header that do not depend on a value: `OAuth `, the
-/// names, `="`, `"` and the `, ` separators of the five parameters every request carries.
-const HEADER_FIXED_LEN: usize = "OAuth ".len()
-    + "oauth_consumer_key=\"\", ".len()
-    + "oauth_nonce=\"\", ".len()
-    + "oauth_signature=\"\", ".len()
-    + "oauth_signature_method=\"\", ".len()
-    + "oauth_timestamp=\"\"".len();
-
-/// The same for the optional parameters, when present.
-const CALLBACK_FIXED_LEN: usize = "oauth_callback=\"\", ".len();
-const TOKEN_FIXED_LEN: usize = ", oauth_token=\"\"".len();
-const VERIFIER_FIXED_LEN: usize = ", oauth_verifier=\"\"".len();
 
 /// The `User-Agent` every request to Discogs must carry (Discogs answers an empty reply
 /// without one).
@@ -197,7 +185,7 @@ impl OAuthClient {
     /// This is the signing hot path, so it builds nothing it does not send: the parameters stay
     /// borrowed, the signature is computed into a stack buffer (HMAC-SHA1) or not materialised
     /// at all (PLAINTEXT, encoded straight from the secrets), and the header is written into one
-    /// buffer sized for the worst case, which becomes the `HeaderValue` without a copy.
+    /// buffer of the exact length, which becomes the `HeaderValue` without a copy.
     pub(crate) fn authorization(
         &self,
         method: &Method,
@@ -208,35 +196,21 @@ impl OAuthClient {
         freshness: &Freshness,
     ) -> Result<HeaderValue, RequestError> {
         let mut digits = [0; 20];
-        let timestamp = decimal(freshness.timestamp.as_unix_seconds(), &mut digits);
-        let nonce = freshness.nonce.as_str();
-        let signature_method = self.signature_method.as_str();
-        let consumer_key = self.consumer.key.as_str();
-        let token_value = token.map(|(token, _)| token.as_str());
         let (callback, verifier) = match step_parameter {
             Some(StepParameter::Callback(callback)) => (Some(callback), None),
             Some(StepParameter::Verifier(verifier)) => (None, Some(verifier)),
             None => (None, None),
         };
-
-        // What the signature covers (the base string sorts them itself).
-        let mut protocol = [("", ""); 7];
-        let mut count = 0;
-        for parameter in [
-            callback.map(|callback| ("oauth_callback", callback)),
-            Some(("oauth_consumer_key", consumer_key)),
-            Some(("oauth_nonce", nonce)),
-            Some(("oauth_signature_method", signature_method)),
-            Some(("oauth_timestamp", timestamp)),
-            token_value.map(|token| ("oauth_token", token)),
-            verifier.map(|verifier| ("oauth_verifier", verifier)),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            protocol[count] = parameter;
-            count += 1;
-        }
+        let fields = ProtocolFields {
+            callback,
+            consumer_key: self.consumer.key.as_str(),
+            nonce: freshness.nonce.as_str(),
+            signature_method: self.signature_method.as_str(),
+            timestamp: decimal(freshness.timestamp.as_unix_seconds(), &mut digits),
+            token: token.map(|(token, _)| token.as_str()),
+            verifier,
+        };
+        let (protocol, count) = fields.signed();
         let base = SignatureBase {
             method,
             uri,
@@ -249,60 +223,7 @@ impl OAuthClient {
             self.consumer.secret.expose_secret(),
             token.map(|(_, secret)| secret.expose_secret()),
         )?;
-
-        // The header, its parameters in name order (callback, consumer_key, nonce, signature,
-        // signature_method, timestamp, token, verifier), each value percent-encoded. Names are
-        // fixed unreserved text, and so are the nonce (`Nonce` admits nothing else), the
-        // timestamp's digits and the method's name: those are copied without an encoding pass.
-        // The exact length: a vector whose length is its capacity becomes the header's `Bytes`
-        // without a second allocation.
-        let optional = |value: Option<&str>, fixed_len: usize| {
-            value.map_or(0, |value| fixed_len + encoded_len(value.as_bytes()))
-        };
-        let capacity = HEADER_FIXED_LEN
-            + optional(callback, CALLBACK_FIXED_LEN)
-            + encoded_len(consumer_key.as_bytes())
-            + nonce.len()
-            + signature.header_len()
-            + signature_method.len()
-            + timestamp.len()
-            + optional(token_value, TOKEN_FIXED_LEN)
-            + optional(verifier, VERIFIER_FIXED_LEN);
-        let mut header = Vec::with_capacity(capacity);
-        header.extend_from_slice(b"OAuth ");
-        if let Some(callback) = callback {
-            header.extend_from_slice(b"oauth_callback=\"");
-            push_encoded(&mut header, callback.as_bytes());
-            header.extend_from_slice(b"\", ");
-        }
-        header.extend_from_slice(b"oauth_consumer_key=\"");
-        push_encoded(&mut header, consumer_key.as_bytes());
-        header.extend_from_slice(b"\", oauth_nonce=\"");
-        header.extend_from_slice(nonce.as_bytes());
-        header.extend_from_slice(b"\", oauth_signature=\"");
-        signature.push_header_encoded(&mut header);
-        header.extend_from_slice(b"\", oauth_signature_method=\"");
-        header.extend_from_slice(signature_method.as_bytes());
-        header.extend_from_slice(b"\", oauth_timestamp=\"");
-        header.extend_from_slice(timestamp.as_bytes());
-        header.push(b'"');
-        if let Some(token) = token_value {
-            header.extend_from_slice(b", oauth_token=\"");
-            push_encoded(&mut header, token.as_bytes());
-            header.push(b'"');
-        }
-        if let Some(verifier) = verifier {
-            header.extend_from_slice(b", oauth_verifier=\"");
-            push_encoded(&mut header, verifier.as_bytes());
-            header.push(b'"');
-        }
-        debug_assert_eq!(
-            header.len(),
-            capacity,
-            "the header's length was computed exactly"
-        );
-        // Every value was percent-encoded to ASCII, so the header is always valid.
-        Ok(HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("OAuth")))
+        Ok(fields.header(&signature))
     }
 
     /// A bodiless request to one of the OAuth endpoints, signed, with the headers the Discogs

@@ -1,11 +1,15 @@
 //! Signing any API request with an access token.
 
-use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, Request};
+use std::fmt;
 
+use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Request};
+
+use super::authorization::{HeaderTemplate, ProtocolFields};
 use super::{FORM_CONTENT_TYPE, OAuthClient, RequestError};
-use crate::credentials::AccessToken;
+use crate::credentials::{AccessToken, ConsumerKey, TokenValue};
 use crate::freshness::Freshness;
+use crate::signature::{PreparedKey, Signature, SignatureBase, SignatureMethod, decimal};
 
 impl OAuthClient {
     /// Signs `request` with `access_token`: sets `Authorization: OAuth …` (replacing any) and
@@ -14,6 +18,9 @@ impl OAuthClient {
     /// Any method; the query takes part in the signature (decoded, then re-encoded with the
     /// other parameters, never as part of the base URI); the body only when its
     /// `Content-Type` is `application/x-www-form-urlencoded`.
+    ///
+    /// To sign many requests with one access token, [`OAuthClient::signer`] works out what
+    /// they share once.
     ///
     /// ```
     /// # #[cfg(feature = "hmac-sha1")] {
@@ -47,12 +54,144 @@ impl OAuthClient {
             None,
             freshness,
         )?;
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, authorization);
-        if !headers.contains_key(USER_AGENT) {
-            headers.insert(USER_AGENT, self.user_agent().as_header_value().clone());
-        }
+        set_headers(
+            request.headers_mut(),
+            authorization,
+            self.user_agent().as_header_value(),
+        );
         Ok(())
+    }
+
+    /// A signer for API requests made with `access_token`: what every such request shares (the
+    /// header around the nonce and timestamp, and for HMAC-SHA1 the keyed MAC) is worked out
+    /// here, once, so that each [`RequestSigner::sign_request`] only fills in what changes.
+    /// The headers are byte for byte those of [`OAuthClient::sign_request`].
+    ///
+    /// ```
+    /// # #[cfg(feature = "hmac-sha1")] {
+    /// # use discogs_auth_core::*;
+    /// let client = OAuthClient::new(
+    ///     Consumer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44")?,
+    ///     UserAgent::new("MyApp/1.0")?,
+    /// )
+    /// .with_signature_method(SignatureMethod::HmacSha1);
+    /// let signer = client.signer(&AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")?);
+    /// let mut request = http::Request::get("http://photos.example.net/photos?file=vacation.jpg&size=original")
+    ///     .body(Vec::new())?;
+    /// signer.sign_request(&mut request, &Freshness::new("chapoH", 137131202)?)?;
+    /// assert_eq!(
+    ///     request.headers()["authorization"],
+    ///     "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_nonce=\"chapoH\", \
+    ///      oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\", \
+    ///      oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", \
+    ///      oauth_token=\"nnch734d00sl2jdk\""
+    /// );
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn signer(&self, access_token: &AccessToken) -> RequestSigner {
+        let consumer_secret = self.consumer.secret.expose_secret();
+        let token_secret = access_token.secret.expose_secret();
+        let fields = ProtocolFields {
+            callback: None,
+            consumer_key: self.consumer.key.as_str(),
+            nonce: "",
+            signature_method: self.signature_method.as_str(),
+            timestamp: "",
+            token: Some(access_token.token.as_str()),
+            verifier: None,
+        };
+        // PLAINTEXT's signature is the same for every request, so it goes into the template.
+        let fixed_signature = match self.signature_method {
+            SignatureMethod::Plaintext => Some(Signature::Plaintext {
+                consumer_secret,
+                token_secret,
+            }),
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1 => None,
+        };
+        RequestSigner {
+            consumer_key: self.consumer.key.clone(),
+            token: access_token.token.clone(),
+            signature_method: self.signature_method,
+            key: PreparedKey::new(self.signature_method, consumer_secret, token_secret),
+            template: HeaderTemplate::new(fields, fixed_signature.as_ref()),
+            user_agent: self.user_agent().as_header_value().clone(),
+        }
+    }
+}
+
+/// Signs API requests with one access token; made by [`OAuthClient::signer`].
+///
+/// It holds what the secrets sign with (for PLAINTEXT the encoded secrets themselves), so it is
+/// as secret as the access token: `Debug` shows only the consumer key, the token and the
+/// method. It is cheap to share (`Send + Sync`) and to clone.
+#[derive(Clone)]
+pub struct RequestSigner {
+    consumer_key: ConsumerKey,
+    token: TokenValue,
+    signature_method: SignatureMethod,
+    key: PreparedKey,
+    template: HeaderTemplate,
+    user_agent: HeaderValue,
+}
+
+impl fmt::Debug for RequestSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestSigner")
+            .field("consumer_key", &self.consumer_key)
+            .field("token", &self.token)
+            .field("signature_method", &self.signature_method)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestSigner {
+    /// Signs `request` as [`OAuthClient::sign_request`] does with this signer's access token:
+    /// sets `Authorization: OAuth …` (replacing any) and the client's `User-Agent` unless the
+    /// request has one. On an error the request is left as it was.
+    pub fn sign_request<B: AsRef<[u8]>>(
+        &self,
+        request: &mut Request<B>,
+        freshness: &Freshness,
+    ) -> Result<(), RequestError> {
+        let mut digits = [0; 20];
+        let nonce = freshness.nonce.as_str();
+        let timestamp = decimal(freshness.timestamp.as_unix_seconds(), &mut digits);
+        let fields = ProtocolFields {
+            callback: None,
+            consumer_key: self.consumer_key.as_str(),
+            nonce,
+            signature_method: self.signature_method.as_str(),
+            timestamp,
+            token: Some(self.token.as_str()),
+            verifier: None,
+        };
+        let (protocol, count) = fields.signed();
+        let form_body = is_form(request.headers()).then(|| request.body().as_ref());
+        let signature = self.key.sign(&SignatureBase {
+            method: request.method(),
+            uri: request.uri(),
+            protocol_parameters: &protocol[..count],
+            form_body,
+        })?;
+        let authorization = self.template.fill(nonce, signature.as_ref(), timestamp);
+        set_headers(request.headers_mut(), authorization, &self.user_agent);
+        Ok(())
+    }
+
+    /// The signature method requests are signed with.
+    pub fn signature_method(&self) -> SignatureMethod {
+        self.signature_method
+    }
+}
+
+/// Sets the signed request's `Authorization` (replacing any) and `User-Agent` (unless it has
+/// one).
+fn set_headers(headers: &mut HeaderMap, authorization: HeaderValue, user_agent: &HeaderValue) {
+    headers.insert(AUTHORIZATION, authorization);
+    if !headers.contains_key(USER_AGENT) {
+        headers.insert(USER_AGENT, user_agent.clone());
     }
 }
 
@@ -186,5 +325,125 @@ mod tests {
             ))
         );
         assert!(!relative.headers().contains_key(AUTHORIZATION));
+    }
+
+    /// Every method the build supports.
+    fn methods() -> Vec<SignatureMethod> {
+        vec![
+            SignatureMethod::Plaintext,
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1,
+        ]
+    }
+
+    /// The signer writes byte for byte the headers of `sign_request`, for each method, with a
+    /// query, a form body, a body that is not a form, and a request that has a `User-Agent`.
+    #[test]
+    fn the_signer_signs_as_sign_request_does() {
+        let requests = || {
+            vec![
+                photos_request(),
+                Request::post("https://api.discogs.com/marketplace/listings?x=%C3%A9")
+                    .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+                    .body(b"price=10&release_id=1".to_vec())
+                    .unwrap(),
+                Request::put("https://API.discogs.com:443/users/me")
+                    .header(CONTENT_TYPE, "application/json")
+                    .header(USER_AGENT, "Custom/2.0")
+                    .body(b"{\"a\":1}".to_vec())
+                    .unwrap(),
+            ]
+        };
+        let access = AccessToken::new("token with spaces&", "secret/with+reserved=").unwrap();
+        for method in methods() {
+            let client = rfc_client(method);
+            let signer = client.signer(&access);
+            assert_eq!(signer.signature_method(), method);
+            for (nonce, timestamp) in [("chapoH", 137131202), ("n", 0), ("Z9-._~", 253_402_300_799)]
+            {
+                let freshness = Freshness::new(nonce, timestamp).unwrap();
+                for (mut by_client, mut by_signer) in requests().into_iter().zip(requests()) {
+                    client
+                        .sign_request(&access, &mut by_client, &freshness)
+                        .unwrap();
+                    signer.sign_request(&mut by_signer, &freshness).unwrap();
+                    assert_eq!(by_signer.headers(), by_client.headers(), "{method}");
+                }
+            }
+        }
+    }
+
+    /// RFC 5849 §1.2's PLAINTEXT request through a signer: the exact header.
+    #[test]
+    fn the_signer_writes_the_rfc5849_plaintext_header() {
+        let mut request = photos_request();
+        rfc_client(SignatureMethod::Plaintext)
+            .signer(&access())
+            .sign_request(&mut request, &Freshness::new("chapoH", 137131202).unwrap())
+            .unwrap();
+        assert_eq!(
+            header(&request),
+            "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_nonce=\"chapoH\", \
+             oauth_signature=\"kd94hf93k423kf44%26pfkkdhi9sl3r4s00\", \
+             oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"137131202\", \
+             oauth_token=\"nnch734d00sl2jdk\""
+        );
+        assert_eq!(request.headers()[USER_AGENT], "discogs-auth-tests/1.0");
+    }
+
+    /// A request the signer cannot sign is refused with the error `sign_request` gives, and is
+    /// left as it was.
+    #[test]
+    fn the_signer_refuses_what_sign_request_refuses() {
+        let freshness = Freshness::new("n", 1).unwrap();
+        for method in methods() {
+            let signer = rfc_client(method).signer(&access());
+            let mut relative = Request::get("/oauth/identity").body(Vec::new()).unwrap();
+            assert_eq!(
+                signer.sign_request(&mut relative, &freshness),
+                Err(RequestError::Signing(
+                    crate::signature::SigningError::NotAbsoluteUri
+                ))
+            );
+            assert!(relative.headers().is_empty());
+            let mut bad_body = Request::post("https://api.discogs.com/x")
+                .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+                .body(b"a=%FF".to_vec())
+                .unwrap();
+            let refused = signer.sign_request(&mut bad_body, &freshness);
+            #[cfg(feature = "hmac-sha1")]
+            if method == SignatureMethod::HmacSha1 {
+                assert_eq!(
+                    refused,
+                    Err(RequestError::Signing(
+                        crate::signature::SigningError::MalformedFormBody(
+                            crate::encoding::FormError::NotUtf8
+                        )
+                    ))
+                );
+                assert!(!bad_body.headers().contains_key(AUTHORIZATION));
+                continue;
+            }
+            // PLAINTEXT signs no body, so it has nothing to refuse.
+            assert_eq!(refused, Ok(()));
+        }
+    }
+
+    /// The signer holds the secrets in usable form: `Debug` must show none of them.
+    #[test]
+    fn the_signer_debug_shows_no_secret() {
+        for method in methods() {
+            let signer = rfc_client(method).signer(&access());
+            let debug = format!("{signer:?}");
+            assert_eq!(
+                debug,
+                format!(
+                    "RequestSigner {{ consumer_key: ConsumerKey(\"dpf43f3p2l4k3l03\"), \
+                     token: TokenValue(\"nnch734d00sl2jdk\"), signature_method: {method:?}, .. }}"
+                )
+            );
+            assert!(!debug.contains("kd94hf93k423kf44"));
+            assert!(!debug.contains("pfkkdhi9sl3r4s00"));
+        }
     }
 }
