@@ -146,6 +146,11 @@ impl OAuthParameters {
         None
     }
 
+    /// How many parameters there are besides `realm`.
+    pub(crate) fn count(&self) -> usize {
+        self.ends.len()
+    }
+
     /// The `realm`, if one was given.
     pub fn realm(&self) -> Option<&str> {
         self.realm.as_deref()

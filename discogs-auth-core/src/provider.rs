@@ -252,7 +252,14 @@ impl SignedRequest {
         consumer_secret: &ConsumerSecret,
         token_secret: Option<&TokenSecret>,
     ) -> Result<(), VerifyError> {
-        let protocol: Vec<(&str, &str)> = self.parameters.iter().collect();
+        // PLAINTEXT signs no parameters: the list is only gathered for a base string.
+        let protocol: Vec<(&str, &str)> = if self.signature_method == SignatureMethod::Plaintext {
+            Vec::new()
+        } else {
+            let mut protocol = Vec::with_capacity(self.parameters.count());
+            protocol.extend(self.parameters.iter());
+            protocol
+        };
         let base = SignatureBase {
             method: &self.method,
             uri: &self.uri,

@@ -849,7 +849,22 @@ fn sign_then_verify(input: &VerifyInput<'_>) {
             .headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
-    match client.sign_request(&access, &mut request, &freshness) {
+    let unsigned = request.clone();
+    let signed_once = client.sign_request(&access, &mut request, &freshness);
+    // A signer made for the token signs byte for byte the same, and refuses the same requests.
+    let mut by_signer = unsigned.clone();
+    assert_eq!(
+        client
+            .signer(&access)
+            .sign_request(&mut by_signer, &freshness),
+        signed_once
+    );
+    if signed_once.is_ok() {
+        assert_eq!(by_signer.headers(), request.headers());
+    } else {
+        assert_eq!(by_signer.headers(), unsigned.headers());
+    }
+    match signed_once {
         Ok(()) => {}
         // An undecodable query or form body cannot be signed.
         Err(RequestError::Signing(_)) => return,
