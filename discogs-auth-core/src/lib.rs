@@ -55,6 +55,17 @@
 //! // Any other API call, signed with the access token.
 //! let mut search = http::Request::get("https://api.discogs.com/database/search?q=Nirvana").body(Vec::new())?;
 //! client.sign_request(&access_token, &mut search, &Freshness::generate()?)?;
+//!
+//! // Many calls with one access token: a signer works out what they share once.
+//! let signer = client.signer(&access_token);
+//! let mut release = http::Request::get("https://api.discogs.com/releases/249504").body(Vec::new())?;
+//! signer.sign_request(&mut release, &Freshness::new("poiuyt", 1_700_000_062)?)?;
+//! assert_eq!(
+//!     release.headers()["authorization"],
+//!     "OAuth oauth_consumer_key=\"your_consumer_key\", oauth_nonce=\"poiuyt\", \
+//!      oauth_signature=\"your_consumer_secret%26s3cr3t\", oauth_signature_method=\"PLAINTEXT\", \
+//!      oauth_timestamp=\"1700000062\", oauth_token=\"t0k3n\""
+//! );
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
