@@ -395,8 +395,8 @@ fn ensure_signable(uri: &Uri) -> Result<(), SigningError> {
 ///
 /// PLAINTEXT's signature does not depend on the request, so nothing is kept here (the caller
 /// keeps the signature itself); for HMAC-SHA1 this is the keyed MAC state, which saves deriving
-/// the key (two to four SHA-1 compressions) on every request. Either way it is as secret as the
-/// secrets themselves, and `Debug` shows only the method.
+/// the key (two to four SHA-1 compressions) on every request. It is as secret as the secrets
+/// themselves, so it has no `Debug`.
 #[derive(Clone)]
 pub(crate) enum PreparedKey {
     /// PLAINTEXT: nothing to prepare.
@@ -404,16 +404,6 @@ pub(crate) enum PreparedKey {
     /// HMAC-SHA1: the MAC keyed with `enc(consumer_secret)&enc(token_secret)`.
     #[cfg(feature = "hmac-sha1")]
     HmacSha1(hmac::Hmac<sha1::Sha1>),
-}
-
-impl fmt::Debug for PreparedKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Plaintext => f.write_str("Plaintext"),
-            #[cfg(feature = "hmac-sha1")]
-            Self::HmacSha1(_) => f.write_str("HmacSha1(<redacted>)"),
-        }
-    }
 }
 
 impl PreparedKey {

@@ -138,7 +138,7 @@ impl<'a> ProtocolFields<'a> {
 }
 
 /// Where a header's nonce, signature and timestamp end (each starts where its `="` ends).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 struct Slots {
     nonce_end: usize,
     signature_end: usize,
@@ -150,17 +150,11 @@ struct Slots {
 /// HMAC-SHA1, the signature) instead of encoding the consumer key and the token again.
 ///
 /// For PLAINTEXT the signature, which holds the encoded secrets, is part of the template, so a
-/// template is as secret as the secrets: `Debug` shows only its length.
+/// template is as secret as the secrets, and has no `Debug`.
 #[derive(Clone)]
 pub(crate) struct HeaderTemplate {
     bytes: Box<[u8]>,
     slots: Slots,
-}
-
-impl std::fmt::Debug for HeaderTemplate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HeaderTemplate(<{} bytes, redacted>)", self.bytes.len())
-    }
 }
 
 impl HeaderTemplate {
