@@ -114,6 +114,24 @@ async fn happy_path_with_plaintext_and_a_callback_url() {
         json(&reply),
         serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Nirvana", "type": "release"}})
     );
+
+    // A signer made once for the token: the stand-in accepts each of its requests.
+    let signer = client.signer(&access);
+    for page in ["1", "2"] {
+        let mut search = get(&format!(
+            "{}/database/search?q=Nirvana&page={page}",
+            standin.base_url()
+        ))
+        .body(Vec::new())
+        .unwrap();
+        signer.sign_request(&mut search, &fresh(&standin)).unwrap();
+        let reply = send(&router, search).await;
+        assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
+        assert_eq!(
+            json(&reply),
+            serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Nirvana", "page": page}})
+        );
+    }
 }
 
 #[tokio::test]
@@ -172,6 +190,24 @@ async fn happy_path_with_hmac_sha1_out_of_band() {
         json(&reply),
         serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Sigur Rós", "per_page": "5"}})
     );
+
+    // The same through a signer made once for the token (its keyed HMAC state reused).
+    let signer = client.signer(&access);
+    for per_page in ["5", "6"] {
+        let mut search = get(&format!(
+            "{}/database/search?q=Sigur%20R%C3%B3s&per_page={per_page}",
+            standin.base_url()
+        ))
+        .body(Vec::new())
+        .unwrap();
+        signer.sign_request(&mut search, &fresh(&standin)).unwrap();
+        let reply = send(&router, search).await;
+        assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
+        assert_eq!(
+            json(&reply),
+            serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Sigur Rós", "per_page": per_page}})
+        );
+    }
 }
 
 #[tokio::test]
