@@ -108,6 +108,7 @@
 
 #![forbid(unsafe_code)]
 
+mod base_string;
 mod credentials;
 mod discogs_auth;
 pub mod encoding;

@@ -10,11 +10,12 @@ use http::header::{AUTHORIZATION, HOST};
 use http::{Method, Request, Uri};
 use subtle::{Choice, ConstantTimeEq};
 
+use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
 use crate::freshness::{FreshnessError, Nonce, Timestamp};
 use crate::oauth::sign::is_form;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters};
-use crate::signature::{SignatureBase, SignatureMethod, SigningError, sign};
+use crate::signature::{SignatureMethod, SigningError, sign};
 
 /// A signed request could not be read or its signature does not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,6 +266,7 @@ impl SignedRequest {
             uri: &self.uri,
             protocol_parameters: &protocol,
             form_body: self.form_body.as_deref(),
+            written_protocol: None,
         };
         let expected = sign(
             self.signature_method,

@@ -1,15 +1,18 @@
 //! Signature methods (RFC 5849 §3.4): PLAINTEXT and HMAC-SHA1, and the signature base string.
 
 use std::fmt;
-use std::ops::Range;
 
 use http::{Method, Uri};
 
+use crate::base_string::SignatureBase;
+#[cfg(feature = "hmac-sha1")]
+use crate::base_string::{ProtocolTemplate, write_base_string};
 #[cfg(test)]
 use crate::encoding::FormPairs;
+#[cfg(feature = "hmac-sha1")]
+use crate::encoding::encoded_len;
 use crate::encoding::{
-    FormError, cmp_encoded, encoded_len, encoded_twice_len, percent_encode, push_encoded,
-    push_encoded_twice, push_form_decoded, raw_form_pairs,
+    FormError, encoded_twice_len, percent_encode, push_encoded, push_encoded_twice,
 };
 
 /// How requests are signed.
@@ -87,7 +90,7 @@ impl fmt::Display for SigningError {
 impl std::error::Error for SigningError {}
 
 /// The parts of a base string URI (RFC 5849 §3.4.1.2), checked but not yet written out.
-struct BaseUri<'a> {
+pub(crate) struct BaseUri<'a> {
     scheme: &'static str,
     host: &'a str,
     port: Option<u16>,
@@ -95,7 +98,7 @@ struct BaseUri<'a> {
 }
 
 impl<'a> BaseUri<'a> {
-    fn of(uri: &'a Uri) -> Result<Self, SigningError> {
+    pub(crate) fn of(uri: &'a Uri) -> Result<Self, SigningError> {
         let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
             return Err(SigningError::NotAbsoluteUri);
         };
@@ -126,7 +129,7 @@ impl<'a> BaseUri<'a> {
     /// Hands the URI to `push` piece by piece (lowercase host, port only when not the
     /// default), so that it can be written out plain or percent-encoded without an
     /// intermediate string.
-    fn write(&self, mut push: impl FnMut(&str)) {
+    pub(crate) fn write(&self, mut push: impl FnMut(&str)) {
         push(self.scheme);
         push("://");
         if self.host.bytes().any(|byte| byte.is_ascii_uppercase()) {
@@ -251,15 +254,6 @@ pub(crate) fn signing_key(consumer_secret: &str, token_secret: Option<&str>) -> 
     push_encoded(&mut key, token_secret.as_bytes());
     // Percent-encoding leaves only ASCII, so this never falls back.
     String::from_utf8(key).unwrap_or_default()
-}
-
-/// What a signature covers, for methods that need the base string.
-#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
-pub(crate) struct SignatureBase<'a> {
-    pub method: &'a Method,
-    pub uri: &'a Uri,
-    pub protocol_parameters: &'a [(&'a str, &'a str)],
-    pub form_body: Option<&'a [u8]>,
 }
 
 /// A computed `oauth_signature`, kept in the form that is cheapest to write out: the header
@@ -391,46 +385,66 @@ fn ensure_signable(uri: &Uri) -> Result<(), SigningError> {
     BaseUri::scheme(scheme).map(drop)
 }
 
-/// The signing secrets of one consumer and token, worked out once for many requests.
+/// What signing many requests with one consumer and token shares, worked out once.
 ///
 /// PLAINTEXT's signature does not depend on the request, so nothing is kept here (the caller
-/// keeps the signature itself); for HMAC-SHA1 this is the keyed MAC state, which saves deriving
-/// the key (two to four SHA-1 compressions) on every request. It is as secret as the secrets
-/// themselves, so it has no `Debug`.
+/// keeps the signature itself). For HMAC-SHA1 this is the keyed MAC state, which saves deriving
+/// the key (two to four SHA-1 compressions) on every request, and the protocol parameters
+/// written as the base string holds them. The MAC state is as secret as the secrets
+/// themselves, so this has no `Debug`.
 #[derive(Clone)]
 pub(crate) enum PreparedKey {
     /// PLAINTEXT: nothing to prepare.
     Plaintext,
-    /// HMAC-SHA1: the MAC keyed with `enc(consumer_secret)&enc(token_secret)`.
+    /// HMAC-SHA1: the MAC keyed with `enc(consumer_secret)&enc(token_secret)`, and the
+    /// protocol parameters but the nonce and timestamp.
     #[cfg(feature = "hmac-sha1")]
-    HmacSha1(hmac::Hmac<sha1::Sha1>),
+    HmacSha1 {
+        keyed: hmac::Hmac<sha1::Sha1>,
+        protocol: ProtocolTemplate,
+    },
 }
 
 impl PreparedKey {
-    /// Prepares `method`'s key for these secrets.
+    /// Prepares `method`'s key for these secrets, and for HMAC-SHA1 the template of the
+    /// protocol parameters `fixed` (all but `oauth_nonce` and `oauth_timestamp`).
     #[cfg_attr(not(feature = "hmac-sha1"), allow(unused_variables))]
-    pub(crate) fn new(method: SignatureMethod, consumer_secret: &str, token_secret: &str) -> Self {
+    pub(crate) fn new(
+        method: SignatureMethod,
+        consumer_secret: &str,
+        token_secret: &str,
+        fixed: &[(&'static str, &str)],
+    ) -> Self {
         match method {
             SignatureMethod::Plaintext => Self::Plaintext,
             #[cfg(feature = "hmac-sha1")]
-            SignatureMethod::HmacSha1 => Self::HmacSha1(keyed_hmac(
-                signing_key(consumer_secret, Some(token_secret)).as_bytes(),
-            )),
+            SignatureMethod::HmacSha1 => Self::HmacSha1 {
+                keyed: keyed_hmac(signing_key(consumer_secret, Some(token_secret)).as_bytes()),
+                protocol: ProtocolTemplate::new(fixed),
+            },
         }
     }
 
-    /// Signs what `base` describes, as [`sign`] would with the secrets this was prepared
-    /// from; `None` for PLAINTEXT, whose signature is the same for every request.
+    /// Signs what `base` describes (whose protocol parameters are the prepared ones with this
+    /// `nonce` and `timestamp`), as [`sign`] would with the secrets this was prepared from;
+    /// `None` for PLAINTEXT, whose signature is the same for every request.
+    #[cfg_attr(not(feature = "hmac-sha1"), allow(unused_variables))]
     pub(crate) fn sign(
         &self,
         base: &SignatureBase<'_>,
+        nonce: &str,
+        timestamp: &str,
     ) -> Result<Option<Signature<'static>>, SigningError> {
         match self {
             Self::Plaintext => ensure_signable(base.uri).map(|()| None),
             #[cfg(feature = "hmac-sha1")]
-            Self::HmacSha1(keyed) => {
+            Self::HmacSha1 { keyed, protocol } => {
                 let mut message = Vec::new();
-                write_base_string(&mut message, base, 0)?;
+                let base = SignatureBase {
+                    written_protocol: Some(protocol.fill(nonce, timestamp)),
+                    ..*base
+                };
+                write_base_string(&mut message, &base, 0)?;
                 Ok(Some(Signature::HmacSha1(hmac_sha1_base64(
                     keyed.clone(),
                     &message,
@@ -438,151 +452,6 @@ impl PreparedKey {
             }
         }
     }
-}
-
-/// The signature base string of a request about to be signed or verified (the reference
-/// definition, as [`collect_signed_parameters`]).
-#[cfg(test)]
-pub(crate) fn base_string_for(base: &SignatureBase<'_>) -> Result<String, SigningError> {
-    let uri = base_string_uri(base.uri)?;
-    let parameters = collect_signed_parameters(
-        base.uri,
-        base.protocol_parameters.iter().copied(),
-        base.form_body,
-    )?;
-    Ok(signature_base_string(base.method, &uri, &parameters))
-}
-
-/// Query or form-body pairs decoded into one buffer, each pair a pair of ranges into it: one
-/// allocation for all of them instead of two strings per pair.
-#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
-#[derive(Default)]
-struct DecodedPairs {
-    text: Vec<u8>,
-    pairs: Vec<(Range<usize>, Range<usize>)>,
-}
-
-#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
-impl DecodedPairs {
-    fn with_capacity(bytes: usize, pairs: usize) -> Self {
-        Self {
-            text: Vec::with_capacity(bytes),
-            pairs: Vec::with_capacity(pairs),
-        }
-    }
-
-    /// Decodes the pairs of `input` as [`FormPairs::parse`] does, not yet checking UTF-8.
-    fn push_form(&mut self, input: &[u8]) {
-        for (name, value) in raw_form_pairs(input) {
-            let name_start = self.text.len();
-            push_form_decoded(&mut self.text, name);
-            let value_start = self.text.len();
-            push_form_decoded(&mut self.text, value);
-            self.pairs
-                .push((name_start..value_start, value_start..self.text.len()));
-        }
-    }
-
-    /// The pairs as text; `Err(index)` names the first pair that is not UTF-8 (the same pair
-    /// `FormPairs::parse` would stop at: every component is checked on its own, in order).
-    fn strs(&self) -> impl Iterator<Item = Result<(&str, &str), usize>> {
-        self.pairs.iter().enumerate().map(|(index, (name, value))| {
-            let text = |range: &Range<usize>| {
-                std::str::from_utf8(&self.text[range.clone()]).map_err(|_| index)
-            };
-            Ok((text(name)?, text(value)?))
-        })
-    }
-}
-
-/// Appends the signature base string (RFC 5849 §3.4.1) of `base` to `out`, as
-/// [`signature_base_string`] would build it from [`collect_signed_parameters`], but writing
-/// every parameter doubly encoded in place, sorted without encoding them first
-/// ([`cmp_encoded`]), and with the query and body decoded into one buffer.
-///
-/// `extra_capacity` more bytes are reserved for what the caller appends next.
-#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
-pub(crate) fn write_base_string(
-    out: &mut Vec<u8>,
-    base: &SignatureBase<'_>,
-    extra_capacity: usize,
-) -> Result<(), SigningError> {
-    let base_uri = BaseUri::of(base.uri)?;
-    let query = base.uri.query().unwrap_or_default().as_bytes();
-    let body = base.form_body.unwrap_or_default();
-    let count_pairs = |input: &[u8]| input.iter().filter(|&&byte| byte == b'&').count() + 1;
-    let mut decoded = if query.is_empty() && body.is_empty() {
-        DecodedPairs::default()
-    } else {
-        DecodedPairs::with_capacity(
-            query.len() + body.len(),
-            count_pairs(query) + count_pairs(body),
-        )
-    };
-    let sized = (decoded.text.capacity(), decoded.pairs.capacity());
-    decoded.push_form(query);
-    let query_pairs = decoded.pairs.len();
-    decoded.push_form(body);
-    debug_assert_eq!(
-        sized,
-        (decoded.text.capacity(), decoded.pairs.capacity()),
-        "decoding never outgrows the buffers sized for it"
-    );
-
-    let mut parameters: Vec<(&str, &str)> =
-        Vec::with_capacity(base.protocol_parameters.len() + decoded.pairs.len());
-    parameters.extend(
-        base.protocol_parameters
-            .iter()
-            .filter(|(name, _)| *name != "oauth_signature"),
-    );
-    for pair in decoded.strs() {
-        parameters.push(pair.map_err(|index| {
-            if index < query_pairs {
-                SigningError::MalformedQuery(FormError::NotUtf8)
-            } else {
-                SigningError::MalformedFormBody(FormError::NotUtf8)
-            }
-        })?);
-    }
-    parameters.sort_unstable_by(|(name_a, value_a), (name_b, value_b)| {
-        cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
-            .then_with(|| cmp_encoded(value_a.as_bytes(), value_b.as_bytes()))
-    });
-
-    let method = base.method.as_str();
-    let upper;
-    let method = if method.bytes().any(|byte| byte.is_ascii_lowercase()) {
-        upper = method.to_ascii_uppercase();
-        upper.as_str()
-    } else {
-        method
-    };
-    // The exact length, so that the buffer is allocated once and no larger than needed.
-    let mut len = encoded_len(method.as_bytes()) + 2 + 3 * parameters.len().saturating_sub(1);
-    base_uri.write(|piece| len += encoded_len(piece.as_bytes()));
-    len += parameters
-        .iter()
-        .map(|(name, value)| {
-            encoded_twice_len(name.as_bytes()) + "%3D".len() + encoded_twice_len(value.as_bytes())
-        })
-        .sum::<usize>();
-    out.reserve(len + extra_capacity);
-    let start = out.len();
-    push_encoded(out, method.as_bytes());
-    out.push(b'&');
-    base_uri.write(|piece| push_encoded(out, piece.as_bytes()));
-    out.push(b'&');
-    for (index, (name, value)) in parameters.iter().enumerate() {
-        if index > 0 {
-            out.extend_from_slice(b"%26");
-        }
-        push_encoded_twice(out, name.as_bytes());
-        out.extend_from_slice(b"%3D");
-        push_encoded_twice(out, value.as_bytes());
-    }
-    debug_assert_eq!(out.len() - start, len, "the base string's length is exact");
-    Ok(())
 }
 
 /// HMAC-SHA1 keyed with `key`, before any message.
@@ -628,121 +497,6 @@ fn base64_20(digest: &[u8; 20]) -> [u8; 28] {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// RFC 5849 §3.4.1.1's example request, with its exact base string.
-    #[cfg(feature = "hmac-sha1")]
-    #[test]
-    fn rfc5849_section_3_4_1_base_string() {
-        let uri: Uri = "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b"
-            .parse()
-            .unwrap();
-        let protocol = [
-            ("oauth_consumer_key", "9djdj82h48djs9d2"),
-            ("oauth_token", "kkk9d7dh3k39sjv7"),
-            ("oauth_signature_method", "HMAC-SHA1"),
-            ("oauth_timestamp", "137131201"),
-            ("oauth_nonce", "7d8f3e4a"),
-            ("oauth_signature", "ignored"),
-        ];
-        let base = SignatureBase {
-            method: &Method::POST,
-            uri: &uri,
-            protocol_parameters: &protocol,
-            form_body: Some(b"c2&a3=2+q"),
-        };
-        assert_eq!(
-            base_string_for(&base).unwrap(),
-            "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q\
-             %26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_\
-             key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_m\
-             ethod%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
-             9d7dh3k39sjv7"
-        );
-        let mut one_pass = Vec::new();
-        write_base_string(&mut one_pass, &base, 0).unwrap();
-        assert_eq!(one_pass, base_string_for(&base).unwrap().as_bytes());
-    }
-
-    /// `write_base_string` (the hot path) against the reference definition
-    /// (`collect_signed_parameters` + `signature_base_string`): same string, same errors.
-    mod one_pass_base_string {
-        use super::*;
-        use proptest::prelude::*;
-
-        fn component() -> impl Strategy<Value = String> {
-            prop_oneof![
-                "[a-zA-Z0-9._~ +&=!*|é]{0,8}",
-                "([a-z%+]|%[0-9A-Fa-f]{2}|%[Ff][Ff]){0,6}",
-            ]
-        }
-
-        fn query() -> impl Strategy<Value = String> {
-            proptest::collection::vec((component(), component()), 0..4).prop_map(|pairs| {
-                pairs
-                    .iter()
-                    .map(|(name, value)| format!("{name}={value}"))
-                    .collect::<Vec<_>>()
-                    .join("&")
-            })
-        }
-
-        proptest! {
-            #[test]
-            fn matches_the_reference(
-                method in prop_oneof![Just("GET"), Just("post"), Just("Patch")],
-                host in "[a-zA-Z]{1,8}(\\.[a-z]{2,3})?",
-                port in prop_oneof![Just(None), (1u16..).prop_map(Some)],
-                scheme in prop_oneof![Just("http"), Just("HTTPS"), Just("ftp")],
-                path in "(/[a-zA-Z0-9%._~-]{0,6}){0,3}",
-                query in proptest::option::of(query()),
-                protocol in proptest::collection::vec(
-                    (prop_oneof![Just("oauth_signature".to_owned()), component()], component()),
-                    0..6,
-                ),
-                body in proptest::option::of(query()),
-            ) {
-                let port = port.map(|port| format!(":{port}")).unwrap_or_default();
-                let query = query.map(|query| format!("?{}", query.replace(['%', ' ', '|', 'é'], "")))
-                    .unwrap_or_default();
-                let Ok(uri) = format!("{scheme}://{host}{port}{path}{query}").parse::<Uri>() else {
-                    return Ok(());
-                };
-                let method = Method::from_bytes(method.as_bytes()).unwrap();
-                let protocol: Vec<(&str, &str)> =
-                    protocol.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
-                let base = SignatureBase {
-                    method: &method,
-                    uri: &uri,
-                    protocol_parameters: &protocol,
-                    form_body: body.as_deref().map(str::as_bytes),
-                };
-                let mut fast = Vec::new();
-                let fast = write_base_string(&mut fast, &base, 0)
-                    .map(|()| String::from_utf8(fast).unwrap());
-                prop_assert_eq!(fast, base_string_for(&base));
-            }
-
-            #[test]
-            fn undecodable_queries_and_bodies_are_refused_alike(
-                query in "([a-z=&]|%[0-9A-F]{2}){0,8}",
-                body in proptest::collection::vec(any::<u8>(), 0..12),
-            ) {
-                let Ok(uri) = format!("https://example.com/?{query}").parse::<Uri>() else {
-                    return Ok(());
-                };
-                let base = SignatureBase {
-                    method: &Method::POST,
-                    uri: &uri,
-                    protocol_parameters: &[("oauth_nonce", "n")],
-                    form_body: Some(&body),
-                };
-                let mut fast = Vec::new();
-                let fast = write_base_string(&mut fast, &base, 0)
-                    .map(|()| String::from_utf8(fast).unwrap());
-                prop_assert_eq!(fast, base_string_for(&base));
-            }
-        }
-    }
 
     #[test]
     fn base_string_uri_normalisation() {

@@ -23,10 +23,11 @@ use std::fmt;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 
+use crate::base_string::SignatureBase;
 use crate::credentials::{Consumer, CredentialError, TokenSecret, TokenValue, validate};
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
-use crate::signature::{SignatureBase, SignatureMethod, SigningError, decimal, sign};
+use crate::signature::{SignatureMethod, SigningError, decimal, sign};
 use authorization::ProtocolFields;
 
 /// `application/x-www-form-urlencoded`: the only body type whose parameters are signed.
@@ -216,6 +217,7 @@ impl OAuthClient {
             uri,
             protocol_parameters: &protocol[..count],
             form_body,
+            written_protocol: None,
         };
         let signature = sign(
             self.signature_method,

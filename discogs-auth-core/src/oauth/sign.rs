@@ -7,9 +7,10 @@ use http::{HeaderMap, HeaderValue, Request};
 
 use super::authorization::{HeaderTemplate, ProtocolFields};
 use super::{FORM_CONTENT_TYPE, OAuthClient, RequestError};
+use crate::base_string::SignatureBase;
 use crate::credentials::{AccessToken, ConsumerKey, TokenValue};
 use crate::freshness::Freshness;
-use crate::signature::{PreparedKey, Signature, SignatureBase, SignatureMethod, decimal};
+use crate::signature::{PreparedKey, Signature, SignatureMethod, decimal};
 
 impl OAuthClient {
     /// Signs `request` with `access_token`: sets `Authorization: OAuth …` (replacing any) and
@@ -114,7 +115,16 @@ impl OAuthClient {
             consumer_key: self.consumer.key.clone(),
             token: access_token.token.clone(),
             signature_method: self.signature_method,
-            key: PreparedKey::new(self.signature_method, consumer_secret, token_secret),
+            key: PreparedKey::new(
+                self.signature_method,
+                consumer_secret,
+                token_secret,
+                &[
+                    ("oauth_consumer_key", self.consumer.key.as_str()),
+                    ("oauth_signature_method", self.signature_method.as_str()),
+                    ("oauth_token", access_token.token.as_str()),
+                ],
+            ),
             template: HeaderTemplate::new(fields, fixed_signature.as_ref()),
             user_agent: self.user_agent().as_header_value().clone(),
         }
@@ -169,12 +179,17 @@ impl RequestSigner {
         };
         let (protocol, count) = fields.signed();
         let form_body = is_form(request.headers()).then(|| request.body().as_ref());
-        let signature = self.key.sign(&SignatureBase {
-            method: request.method(),
-            uri: request.uri(),
-            protocol_parameters: &protocol[..count],
-            form_body,
-        })?;
+        let signature = self.key.sign(
+            &SignatureBase {
+                method: request.method(),
+                uri: request.uri(),
+                protocol_parameters: &protocol[..count],
+                form_body,
+                written_protocol: None,
+            },
+            nonce,
+            timestamp,
+        )?;
         let authorization = self.template.fill(nonce, signature.as_ref(), timestamp);
         set_headers(request.headers_mut(), authorization, &self.user_agent);
         Ok(())
@@ -337,7 +352,8 @@ mod tests {
     }
 
     /// The signer writes byte for byte the headers of `sign_request`, for each method, with a
-    /// query, a form body, a body that is not a form, and a request that has a `User-Agent`.
+    /// query, a form body, a body that is not a form, a request that has a `User-Agent`, and
+    /// parameters that sort among the protocol parameters.
     #[test]
     fn the_signer_signs_as_sign_request_does() {
         let requests = || {
@@ -351,6 +367,11 @@ mod tests {
                     .header(CONTENT_TYPE, "application/json")
                     .header(USER_AGENT, "Custom/2.0")
                     .body(b"{\"a\":1}".to_vec())
+                    .unwrap(),
+                // Parameters named among the protocol parameters sort into them.
+                Request::post("https://api.discogs.com/x?oauth_nonce=q&oauth_z=1")
+                    .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+                    .body(b"oauth_token=b&a=2".to_vec())
                     .unwrap(),
             ]
         };

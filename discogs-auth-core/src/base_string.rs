@@ -1,0 +1,566 @@
+//! The signature base string (RFC 5849 §3.4.1), written in one pass for signing and verifying.
+
+use std::cmp::Ordering;
+use std::mem;
+use std::ops::Range;
+
+use http::{Method, Uri};
+
+use crate::encoding::{
+    FormError, cmp_encoded, encoded_len, encoded_twice_len, push_encoded, push_encoded_twice,
+    push_form_decoded, raw_form_pairs,
+};
+use crate::signature::{BaseUri, SigningError};
+#[cfg(test)]
+use crate::signature::{base_string_uri, collect_signed_parameters, signature_base_string};
+
+/// What a signature covers, for methods that need the base string.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+pub(crate) struct SignatureBase<'a> {
+    pub method: &'a Method,
+    pub uri: &'a Uri,
+    pub protocol_parameters: &'a [(&'a str, &'a str)],
+    pub form_body: Option<&'a [u8]>,
+    /// The same protocol parameters already written out, when a signer prepared them: used
+    /// whenever no query or body parameter sorts among them.
+    pub written_protocol: Option<WrittenProtocol<'a>>,
+}
+
+/// The protocol parameters every request of one signer carries, written once as the base
+/// string holds them (each `name%3Dvalue` doubly encoded, joined by `%26`, in order) around an
+/// empty nonce and timestamp. Signing copies it around those two values instead of encoding
+/// and sorting the consumer key, the method and the token again on every request.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+#[derive(Clone)]
+pub(crate) struct ProtocolTemplate {
+    bytes: Box<[u8]>,
+    /// Where the nonce and the timestamp go (the nonce's name sorts first).
+    nonce_at: usize,
+    timestamp_at: usize,
+    /// The first and the last name written: a parameter whose name sorts outside these two
+    /// sorts wholly before or after the template, whatever the values.
+    first_name: &'static str,
+    last_name: &'static str,
+}
+
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+impl ProtocolTemplate {
+    /// The template of `fixed` (the protocol parameters but `oauth_nonce` and
+    /// `oauth_timestamp`, which every request has and fills in; an `oauth_signature` is left
+    /// out, as the base string leaves it out).
+    pub(crate) fn new(fixed: &[(&'static str, &str)]) -> Self {
+        let mut parameters: Vec<(&'static str, Option<&str>)> = fixed
+            .iter()
+            .filter(|(name, _)| *name != "oauth_signature")
+            .map(|&(name, value)| (name, Some(value)))
+            .chain([("oauth_nonce", None), ("oauth_timestamp", None)])
+            .collect();
+        parameters.sort_unstable_by(|(name_a, value_a), (name_b, value_b)| {
+            cmp_encoded(name_a.as_bytes(), name_b.as_bytes()).then_with(|| {
+                cmp_encoded(
+                    value_a.unwrap_or_default().as_bytes(),
+                    value_b.unwrap_or_default().as_bytes(),
+                )
+            })
+        });
+        let mut bytes = Vec::new();
+        let (mut nonce_at, mut timestamp_at) = (0, 0);
+        for (index, &(name, value)) in parameters.iter().enumerate() {
+            if index > 0 {
+                bytes.extend_from_slice(b"%26");
+            }
+            push_encoded_twice(&mut bytes, name.as_bytes());
+            bytes.extend_from_slice(b"%3D");
+            match (name, value) {
+                (_, Some(value)) => push_encoded_twice(&mut bytes, value.as_bytes()),
+                ("oauth_nonce", None) => nonce_at = bytes.len(),
+                (_, None) => timestamp_at = bytes.len(),
+            }
+        }
+        // Both slots are in the list, so it has a first and a last name.
+        let name_at = |index: usize| parameters.get(index).map_or("", |&(name, _)| name);
+        Self {
+            bytes: bytes.into_boxed_slice(),
+            nonce_at,
+            timestamp_at,
+            first_name: name_at(0),
+            last_name: name_at(parameters.len() - 1),
+        }
+    }
+
+    /// The template with this request's nonce and timestamp, ready to be written.
+    pub(crate) fn fill<'a>(&'a self, nonce: &'a str, timestamp: &'a str) -> WrittenProtocol<'a> {
+        WrittenProtocol {
+            template: self,
+            nonce,
+            timestamp,
+        }
+    }
+}
+
+/// A [`ProtocolTemplate`] with its nonce and timestamp.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+#[derive(Clone, Copy)]
+pub(crate) struct WrittenProtocol<'a> {
+    template: &'a ProtocolTemplate,
+    /// Both are unreserved text (`Nonce` admits nothing else, a timestamp is digits), which
+    /// encodes to itself however often: they are copied as they are.
+    nonce: &'a str,
+    timestamp: &'a str,
+}
+
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+impl WrittenProtocol<'_> {
+    /// Whether a parameter named `name` sorts wholly before or after the template.
+    fn sorts_outside(&self, name: &[u8]) -> bool {
+        cmp_encoded(name, self.template.first_name.as_bytes()) == Ordering::Less
+            || self.sorts_after(name)
+    }
+
+    /// Whether a parameter named `name` sorts wholly after the template.
+    fn sorts_after(&self, name: &[u8]) -> bool {
+        cmp_encoded(name, self.template.last_name.as_bytes()) == Ordering::Greater
+    }
+
+    fn len(&self) -> usize {
+        self.template.bytes.len() + self.nonce.len() + self.timestamp.len()
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        let ProtocolTemplate {
+            bytes,
+            nonce_at,
+            timestamp_at,
+            ..
+        } = self.template;
+        out.extend_from_slice(&bytes[..*nonce_at]);
+        out.extend_from_slice(self.nonce.as_bytes());
+        out.extend_from_slice(&bytes[*nonce_at..*timestamp_at]);
+        out.extend_from_slice(self.timestamp.as_bytes());
+        out.extend_from_slice(&bytes[*timestamp_at..]);
+    }
+}
+
+/// The signature base string of a request about to be signed or verified (the reference
+/// definition, as [`collect_signed_parameters`]).
+#[cfg(test)]
+pub(crate) fn base_string_for(base: &SignatureBase<'_>) -> Result<String, SigningError> {
+    let uri = base_string_uri(base.uri)?;
+    let parameters = collect_signed_parameters(
+        base.uri,
+        base.protocol_parameters.iter().copied(),
+        base.form_body,
+    )?;
+    Ok(signature_base_string(base.method, &uri, &parameters))
+}
+
+/// Query or form-body pairs decoded into one buffer, each pair a pair of ranges into it: one
+/// allocation for all of them instead of two strings per pair.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+#[derive(Default)]
+struct DecodedPairs {
+    text: Vec<u8>,
+    pairs: Vec<(Range<usize>, Range<usize>)>,
+}
+
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+impl DecodedPairs {
+    fn with_capacity(bytes: usize, pairs: usize) -> Self {
+        Self {
+            text: Vec::with_capacity(bytes),
+            pairs: Vec::with_capacity(pairs),
+        }
+    }
+
+    /// Decodes the pairs of `input` as [`FormPairs::parse`] does, not yet checking UTF-8.
+    fn push_form(&mut self, input: &[u8]) {
+        for (name, value) in raw_form_pairs(input) {
+            let name_start = self.text.len();
+            push_form_decoded(&mut self.text, name);
+            let value_start = self.text.len();
+            push_form_decoded(&mut self.text, value);
+            self.pairs
+                .push((name_start..value_start, value_start..self.text.len()));
+        }
+    }
+
+    /// The names, not yet checked to be UTF-8.
+    fn names(&self) -> impl Iterator<Item = &[u8]> {
+        self.pairs.iter().map(|(name, _)| &self.text[name.clone()])
+    }
+
+    /// The pairs as text; `Err(index)` names the first pair that is not UTF-8 (the same pair
+    /// `FormPairs::parse` would stop at: every component is checked on its own, in order).
+    fn strs(&self) -> impl Iterator<Item = Result<(&str, &str), usize>> {
+        self.pairs.iter().enumerate().map(|(index, (name, value))| {
+            let text = |range: &Range<usize>| {
+                std::str::from_utf8(&self.text[range.clone()]).map_err(|_| index)
+            };
+            Ok((text(name)?, text(value)?))
+        })
+    }
+}
+
+/// Appends the signature base string (RFC 5849 §3.4.1) of `base` to `out`, as
+/// [`signature_base_string`] would build it from [`collect_signed_parameters`], but writing
+/// every parameter doubly encoded in place, sorted without encoding them first
+/// ([`cmp_encoded`]), and with the query and body decoded into one buffer.
+///
+/// `extra_capacity` more bytes are reserved for what the caller appends next.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+pub(crate) fn write_base_string(
+    out: &mut Vec<u8>,
+    base: &SignatureBase<'_>,
+    extra_capacity: usize,
+) -> Result<(), SigningError> {
+    let base_uri = BaseUri::of(base.uri)?;
+    let query = base.uri.query().unwrap_or_default().as_bytes();
+    let body = base.form_body.unwrap_or_default();
+    let count_pairs = |input: &[u8]| input.iter().filter(|&&byte| byte == b'&').count() + 1;
+    let mut decoded = if query.is_empty() && body.is_empty() {
+        DecodedPairs::default()
+    } else {
+        DecodedPairs::with_capacity(
+            query.len() + body.len(),
+            count_pairs(query) + count_pairs(body),
+        )
+    };
+    let sized = (decoded.text.capacity(), decoded.pairs.capacity());
+    decoded.push_form(query);
+    let query_pairs = decoded.pairs.len();
+    decoded.push_form(body);
+    debug_assert_eq!(
+        sized,
+        (decoded.text.capacity(), decoded.pairs.capacity()),
+        "decoding never outgrows the buffers sized for it"
+    );
+
+    let written_protocol = base
+        .written_protocol
+        .filter(|written| decoded.names().all(|name| written.sorts_outside(name)));
+    let mut parameters: Vec<(&str, &str)> =
+        Vec::with_capacity(base.protocol_parameters.len() + decoded.pairs.len());
+    if written_protocol.is_none() {
+        parameters.extend(
+            base.protocol_parameters
+                .iter()
+                .filter(|(name, _)| *name != "oauth_signature"),
+        );
+    }
+    for pair in decoded.strs() {
+        parameters.push(pair.map_err(|index| {
+            if index < query_pairs {
+                SigningError::MalformedQuery(FormError::NotUtf8)
+            } else {
+                SigningError::MalformedFormBody(FormError::NotUtf8)
+            }
+        })?);
+    }
+    parameters.sort_unstable_by(|(name_a, value_a), (name_b, value_b)| {
+        cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
+            .then_with(|| cmp_encoded(value_a.as_bytes(), value_b.as_bytes()))
+    });
+
+    let method = base.method.as_str();
+    let upper;
+    let method = if method.bytes().any(|byte| byte.is_ascii_lowercase()) {
+        upper = method.to_ascii_uppercase();
+        upper.as_str()
+    } else {
+        method
+    };
+    // Every parameter sorts before or after the written protocol parameters, so they go
+    // where the first of those after them starts.
+    let (before, after) =
+        parameters.split_at(written_protocol.map_or(parameters.len(), |written| {
+            parameters.partition_point(|(name, _)| !written.sorts_after(name.as_bytes()))
+        }));
+    let items = parameters.len() + usize::from(written_protocol.is_some());
+
+    // The exact length, so that the buffer is allocated once and no larger than needed.
+    let mut len = encoded_len(method.as_bytes()) + 2 + 3 * items.saturating_sub(1);
+    base_uri.write(|piece| len += encoded_len(piece.as_bytes()));
+    len += parameters
+        .iter()
+        .map(|(name, value)| {
+            encoded_twice_len(name.as_bytes()) + "%3D".len() + encoded_twice_len(value.as_bytes())
+        })
+        .sum::<usize>();
+    len += written_protocol.map_or(0, |written| written.len());
+    out.reserve(len + extra_capacity);
+    let start = out.len();
+    push_encoded(out, method.as_bytes());
+    out.push(b'&');
+    base_uri.write(|piece| push_encoded(out, piece.as_bytes()));
+    out.push(b'&');
+    let mut separator: &[u8] = b"";
+    for (name, value) in before {
+        out.extend_from_slice(mem::replace(&mut separator, b"%26"));
+        push_parameter(out, name, value);
+    }
+    if let Some(written) = written_protocol {
+        out.extend_from_slice(mem::replace(&mut separator, b"%26"));
+        written.write(out);
+    }
+    for (name, value) in after {
+        out.extend_from_slice(mem::replace(&mut separator, b"%26"));
+        push_parameter(out, name, value);
+    }
+    debug_assert_eq!(out.len() - start, len, "the base string's length is exact");
+    Ok(())
+}
+
+/// Appends one parameter as the base string holds it: `enc(enc(name))%3Denc(enc(value))`.
+fn push_parameter(out: &mut Vec<u8>, name: &str, value: &str) {
+    push_encoded_twice(out, name.as_bytes());
+    out.extend_from_slice(b"%3D");
+    push_encoded_twice(out, value.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 5849 §3.4.1.1's example request, with its exact base string.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn rfc5849_section_3_4_1_base_string() {
+        let uri: Uri = "http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b"
+            .parse()
+            .unwrap();
+        let protocol = [
+            ("oauth_consumer_key", "9djdj82h48djs9d2"),
+            ("oauth_token", "kkk9d7dh3k39sjv7"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "137131201"),
+            ("oauth_nonce", "7d8f3e4a"),
+            ("oauth_signature", "ignored"),
+        ];
+        let base = SignatureBase {
+            method: &Method::POST,
+            uri: &uri,
+            protocol_parameters: &protocol,
+            form_body: Some(b"c2&a3=2+q"),
+            written_protocol: None,
+        };
+        assert_eq!(
+            base_string_for(&base).unwrap(),
+            "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q\
+             %26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_\
+             key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_m\
+             ethod%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
+             9d7dh3k39sjv7"
+        );
+        let mut one_pass = Vec::new();
+        write_base_string(&mut one_pass, &base, 0).unwrap();
+        assert_eq!(one_pass, base_string_for(&base).unwrap().as_bytes());
+
+        let template = ProtocolTemplate::new(&[
+            ("oauth_token", "kkk9d7dh3k39sjv7"),
+            ("oauth_consumer_key", "9djdj82h48djs9d2"),
+            ("oauth_signature", "ignored"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+        ]);
+        assert_eq!(
+            &*template.bytes,
+            b"oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D%26oauth_signature_method\
+              %3DHMAC-SHA1%26oauth_timestamp%3D%26oauth_token%3Dkkk9d7dh3k39sjv7"
+        );
+        assert_eq!(
+            (template.first_name, template.last_name),
+            ("oauth_consumer_key", "oauth_token")
+        );
+        let mut templated = Vec::new();
+        let templated_base = SignatureBase {
+            written_protocol: Some(template.fill("7d8f3e4a", "137131201")),
+            ..base
+        };
+        write_base_string(&mut templated, &templated_base, 0).unwrap();
+        assert_eq!(templated, one_pass);
+    }
+
+    /// The written protocol parameters stand in for the list exactly when no query or body
+    /// parameter sorts among them: a template that disagrees with the list shows which was
+    /// used.
+    #[test]
+    fn written_protocol_is_used_when_nothing_sorts_among_it() {
+        let template = ProtocolTemplate::new(&[("oauth_consumer_key", "k"), ("oauth_token", "t")]);
+        let base_string = |query: &str| {
+            let uri: Uri = format!("https://example.com/{query}").parse().unwrap();
+            let mut out = Vec::new();
+            write_base_string(
+                &mut out,
+                &SignatureBase {
+                    method: &Method::GET,
+                    uri: &uri,
+                    protocol_parameters: &[("oauth_nonce", "listed")],
+                    form_body: None,
+                    written_protocol: Some(template.fill("n", "1")),
+                },
+                0,
+            )
+            .unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let written =
+            "oauth_consumer_key%3Dk%26oauth_nonce%3Dn%26oauth_timestamp%3D1%26oauth_token%3Dt";
+        let listed = "oauth_nonce%3Dlisted";
+        let cases = [
+            ("", written.to_owned()),
+            ("?a=1&z=2", format!("a%3D1%26{written}%26z%3D2")),
+            ("?oauth_a=1", format!("oauth_a%3D1%26{written}")),
+            ("?oauth_tokens=1", format!("{written}%26oauth_tokens%3D1")),
+            ("?oauth_z=1&a=2", format!("a%3D2%26{written}%26oauth_z%3D1")),
+            (
+                "?oauth_consumer_key=1",
+                format!("oauth_consumer_key%3D1%26{listed}"),
+            ),
+            ("?oauth_token=1", format!("{listed}%26oauth_token%3D1")),
+            ("?a=2&oauth_m=1", format!("a%3D2%26oauth_m%3D1%26{listed}")),
+        ];
+        for (query, parameters) in cases {
+            assert_eq!(
+                base_string(query),
+                format!("GET&https%3A%2F%2Fexample.com%2F&{parameters}"),
+                "{query}"
+            );
+        }
+    }
+
+    /// `write_base_string` (the hot path) against the reference definition
+    /// (`collect_signed_parameters` + `signature_base_string`): same string, same errors.
+    mod one_pass_base_string {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn component() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-zA-Z0-9._~ +&=!*|é]{0,8}",
+                "([a-z%+]|%[0-9A-Fa-f]{2}|%[Ff][Ff]){0,6}",
+            ]
+        }
+
+        fn query() -> impl Strategy<Value = String> {
+            proptest::collection::vec((component(), component()), 0..4).prop_map(|pairs| {
+                pairs
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join("&")
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn matches_the_reference(
+                method in prop_oneof![Just("GET"), Just("post"), Just("Patch")],
+                host in "[a-zA-Z]{1,8}(\\.[a-z]{2,3})?",
+                port in prop_oneof![Just(None), (1u16..).prop_map(Some)],
+                scheme in prop_oneof![Just("http"), Just("HTTPS"), Just("ftp")],
+                path in "(/[a-zA-Z0-9%._~-]{0,6}){0,3}",
+                query in proptest::option::of(query()),
+                protocol in proptest::collection::vec(
+                    (prop_oneof![Just("oauth_signature".to_owned()), component()], component()),
+                    0..6,
+                ),
+                body in proptest::option::of(query()),
+            ) {
+                let port = port.map(|port| format!(":{port}")).unwrap_or_default();
+                let query = query.map(|query| format!("?{}", query.replace(['%', ' ', '|', 'é'], "")))
+                    .unwrap_or_default();
+                let Ok(uri) = format!("{scheme}://{host}{port}{path}{query}").parse::<Uri>() else {
+                    return Ok(());
+                };
+                let method = Method::from_bytes(method.as_bytes()).unwrap();
+                let protocol: Vec<(&str, &str)> =
+                    protocol.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+                let base = SignatureBase {
+                    method: &method,
+                    uri: &uri,
+                    protocol_parameters: &protocol,
+                    form_body: body.as_deref().map(str::as_bytes),
+                    written_protocol: None,
+                };
+                let mut fast = Vec::new();
+                let fast = write_base_string(&mut fast, &base, 0)
+                    .map(|()| String::from_utf8(fast).unwrap());
+                prop_assert_eq!(fast, base_string_for(&base));
+            }
+
+            /// A signer's template, filled in, writes what the list of the same parameters
+            /// does, wherever the query and body parameters sort.
+            #[test]
+            fn written_protocol_matches_the_reference(
+                consumer_key in component(),
+                token in proptest::option::of(component()),
+                nonce in "[A-Za-z0-9._~-]{1,12}",
+                timestamp in 0u64..=4_000_000_000,
+                parameters in proptest::collection::vec(
+                    (
+                        prop_oneof![
+                            Just("oauth_consumer_key"), Just("oauth_nonce"),
+                            Just("oauth_signature"), Just("oauth_token"), Just("oauth_tokens"),
+                            Just("oauth_"), Just("oauth_a"), Just("oauth_z"), Just("a"),
+                            Just("p"), Just("z"), Just(""), Just("%C3%A9"),
+                        ],
+                        component(),
+                    ),
+                    0..5,
+                ),
+                in_body in proptest::collection::vec(any::<bool>(), 5),
+            ) {
+                let encoded = |pairs: Vec<String>| pairs.join("&");
+                let (mut query, mut body) = (Vec::new(), Vec::new());
+                for ((name, value), in_body) in parameters.iter().zip(in_body) {
+                    let value = value.replace(['%', ' ', '|', 'é'], "");
+                    if in_body { &mut body } else { &mut query }.push(format!("{name}={value}"));
+                }
+                let uri: Uri = format!("https://example.com/p?{}", encoded(query)).parse().unwrap();
+                let body = encoded(body);
+                let timestamp = timestamp.to_string();
+                let mut fixed = vec![
+                    ("oauth_consumer_key", consumer_key.as_str()),
+                    ("oauth_signature_method", "HMAC-SHA1"),
+                ];
+                fixed.extend(token.as_deref().map(|token| ("oauth_token", token)));
+                let mut protocol = fixed.clone();
+                protocol.extend([("oauth_nonce", nonce.as_str()), ("oauth_timestamp", timestamp.as_str())]);
+                let template = ProtocolTemplate::new(&fixed);
+                let mut base = SignatureBase {
+                    method: &Method::POST,
+                    uri: &uri,
+                    protocol_parameters: &protocol,
+                    form_body: Some(body.as_bytes()),
+                    written_protocol: None,
+                };
+                let reference = base_string_for(&base);
+                base.written_protocol = Some(template.fill(&nonce, &timestamp));
+                let mut templated = Vec::new();
+                let templated = write_base_string(&mut templated, &base, 0)
+                    .map(|()| String::from_utf8(templated).unwrap());
+                prop_assert_eq!(templated, reference);
+            }
+
+            #[test]
+            fn undecodable_queries_and_bodies_are_refused_alike(
+                query in "([a-z=&]|%[0-9A-F]{2}){0,8}",
+                body in proptest::collection::vec(any::<u8>(), 0..12),
+            ) {
+                let Ok(uri) = format!("https://example.com/?{query}").parse::<Uri>() else {
+                    return Ok(());
+                };
+                let base = SignatureBase {
+                    method: &Method::POST,
+                    uri: &uri,
+                    protocol_parameters: &[("oauth_nonce", "n")],
+                    form_body: Some(&body),
+                    written_protocol: None,
+                };
+                let mut fast = Vec::new();
+                let fast = write_base_string(&mut fast, &base, 0)
+                    .map(|()| String::from_utf8(fast).unwrap());
+                prop_assert_eq!(fast, base_string_for(&base));
+            }
+        }
+    }
+}
