@@ -1,8 +1,13 @@
 //! Turns criterion's saved estimates into the tables of `BENCHMARKS.md`.
 //!
-//! Criterion writes `<target>/criterion/<group>/<function>/new/estimates.json` for every
-//! benchmark; this reads the median and the median absolute deviation of each, and computes the
-//! ratios the targets are stated in, all from the same run.
+//! Criterion writes `<target>/criterion/<group>/<function>/<baseline>/estimates.json` for every
+//! benchmark (`new` for the latest run, or the name given to `--save-baseline`); this reads the
+//! median and the median absolute deviation of each, and computes the ratios the targets are
+//! stated in, each from one run.
+//!
+//! Given several runs (baselines), every ratio is computed within each run and the table shows
+//! the median of those ratios, and the median of the runs' times: a neighbour's burst that
+//! slows one benchmark of one run moves that run's ratio, not the figure reported.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -16,12 +21,17 @@ pub struct Estimate {
     pub mad: f64,
 }
 
-/// Reads one benchmark's estimate, if criterion saved it.
-pub fn read_estimate(criterion_dir: &Path, group: &str, function: &str) -> Option<Estimate> {
+/// Reads one benchmark's estimate in one run (`baseline`), if criterion saved it.
+pub fn read_estimate(
+    criterion_dir: &Path,
+    group: &str,
+    function: &str,
+    baseline: &str,
+) -> Option<Estimate> {
     let path = criterion_dir
         .join(group)
         .join(function)
-        .join("new")
+        .join(baseline)
         .join("estimates.json");
     let text = std::fs::read_to_string(path).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
@@ -42,18 +52,39 @@ pub fn format_time(nanoseconds: f64) -> String {
     }
 }
 
-fn cell(estimate: Option<Estimate>) -> String {
-    estimate.map_or_else(
-        || "—".to_owned(),
-        |e| format!("{} ± {}", format_time(e.median), format_time(e.mad)),
-    )
+/// One benchmark in each run, in the order of the runs (`None` where a run lacks it).
+type Runs = Vec<Option<Estimate>>;
+
+/// The median of `values` (the mean of the middle two for an even count); `None` if empty.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    match values.len() {
+        0 => None,
+        len if len % 2 == 1 => Some(values[middle]),
+        _ => Some((values[middle - 1] + values[middle]) / 2.0),
+    }
 }
 
-fn ratio(numerator: Option<Estimate>, denominator: Option<Estimate>) -> String {
-    match (numerator, denominator) {
-        (Some(n), Some(d)) if d.median > 0.0 => format!("{:.2}×", n.median / d.median),
+fn cell(runs: &Runs) -> String {
+    let times = |field: fn(&Estimate) -> f64| median(runs.iter().flatten().map(field).collect());
+    match (times(|e| e.median), times(|e| e.mad)) {
+        (Some(time), Some(mad)) => format!("{} ± {}", format_time(time), format_time(mad)),
         _ => "—".to_owned(),
     }
+}
+
+/// The median, over the runs that have both, of `numerator ÷ denominator` within one run.
+fn ratio(numerator: &Runs, denominator: &Runs) -> String {
+    let ratios = numerator
+        .iter()
+        .zip(denominator)
+        .filter_map(|pair| match pair {
+            (Some(n), Some(d)) if d.median > 0.0 => Some(n.median / d.median),
+            _ => None,
+        })
+        .collect();
+    median(ratios).map_or_else(|| "—".to_owned(), |ratio| format!("{ratio:.2}×"))
 }
 
 /// The signing cases: (criterion group, the function timing discogs-auth, label). Case 2 is
@@ -134,9 +165,14 @@ pub const TRANSPORT_GROUPS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Every table, in Markdown, from the estimates under `criterion_dir`.
-pub fn render(criterion_dir: &Path) -> String {
-    let get = |group: &str, function: &str| read_estimate(criterion_dir, group, function);
+/// Every table, in Markdown, from the estimates of the runs `baselines` under `criterion_dir`.
+pub fn render(criterion_dir: &Path, baselines: &[&str]) -> String {
+    let get = |group: &str, function: &str| -> Runs {
+        baselines
+            .iter()
+            .map(|baseline| read_estimate(criterion_dir, group, function, baseline))
+            .collect()
+    };
     let mut out = String::new();
 
     out.push_str(
@@ -152,13 +188,13 @@ pub fn render(criterion_dir: &Path) -> String {
         let _ = writeln!(
             out,
             "| {label} | {} | {} | {} | {} | {} | {} | {} |",
-            cell(ours),
-            cell(theirs),
-            cell(theirs_http),
-            cell(floor),
-            ratio(ours, theirs),
-            ratio(ours, theirs_http),
-            ratio(ours, floor)
+            cell(&ours),
+            cell(&theirs),
+            cell(&theirs_http),
+            cell(&floor),
+            ratio(&ours, &theirs),
+            ratio(&ours, &theirs_http),
+            ratio(&ours, &floor)
         );
     }
 
@@ -169,9 +205,9 @@ pub fn render(criterion_dir: &Path) -> String {
         let _ = writeln!(
             out,
             "| {label} | {} | {} | {} |",
-            cell(ours),
-            cell(floor),
-            ratio(ours, floor)
+            cell(&ours),
+            cell(&floor),
+            ratio(&ours, &floor)
         );
     }
 
@@ -186,11 +222,11 @@ pub fn render(criterion_dir: &Path) -> String {
         let _ = writeln!(
             out,
             "| {label} | {} | {} | {} | {} | {} |",
-            cell(verify),
-            cell(sign),
-            cell(sign_fresh),
-            ratio(verify, sign),
-            ratio(verify, sign_fresh)
+            cell(&verify),
+            cell(&sign),
+            cell(&sign_fresh),
+            ratio(&verify, &sign),
+            ratio(&verify, &sign_fresh)
         );
     }
 
@@ -201,10 +237,58 @@ pub fn render(criterion_dir: &Path) -> String {
         let _ = writeln!(
             out,
             "| {label} | {} | {} | {} |",
-            cell(adapter),
-            cell(raw),
-            ratio(adapter, raw)
+            cell(&adapter),
+            cell(&raw),
+            ratio(&adapter, &raw)
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_no_values() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(Vec::new()), None);
+    }
+
+    /// Three runs, one slowed down for one benchmark: the ratios are taken within each run,
+    /// and the reported one is their median.
+    #[test]
+    fn ratios_are_medians_of_per_run_ratios() {
+        let dir = std::env::temp_dir().join(format!("report-test-{}", std::process::id()));
+        let write = |function: &str, run: &str, median: f64| {
+            let path = dir
+                .join("case4_parse_identity_json")
+                .join(function)
+                .join(run);
+            std::fs::create_dir_all(&path).unwrap();
+            let json = format!(
+                r#"{{"median": {{"point_estimate": {median}}}, "median_abs_dev": {{"point_estimate": 2.0}}}}"#
+            );
+            std::fs::write(path.join("estimates.json"), json).unwrap();
+        };
+        for (run, ours, floor) in [
+            ("a", 100.0, 200.0),
+            ("b", 300.0, 200.0),
+            ("c", 110.0, 200.0),
+        ] {
+            write("discogs-auth", run, ours);
+            write("floor", run, floor);
+        }
+        let table = render(&dir, &["a", "b", "c"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            table.contains("| 4. identity JSON | 110 ns ± 2 ns | 200 ns ± 2 ns | 0.55× |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| 4. request-token reply | — | — | — |"),
+            "{table}"
+        );
+    }
 }
