@@ -147,242 +147,327 @@ fn search_parameters() -> oauth::ParameterList<&'static str, &'static str> {
     ])
 }
 
-fn case1_request_token(c: &mut Criterion) {
-    let callback = Callback::url(CALLBACK).unwrap();
-    for (method, floor_method, name) in METHODS {
-        let ours = client(method);
-        let theirs = Oauth1::new(
-            floor_method,
-            Oauth1Options {
-                callback: Some(CALLBACK),
-                ..Oauth1Options::default()
-            },
-        );
-        let mut group = c.benchmark_group(format!("case1_request_token_{name}"));
-        group.bench_function("discogs-auth", |b| {
-            b.iter(|| {
-                let freshness = Freshness::generate().unwrap();
-                ours.request_token_request(black_box(&callback), &freshness)
-                    .unwrap()
-            })
-        });
-        group.bench_function("oauth1-request", |b| {
-            b.iter(|| theirs.authorize("GET", black_box(REQUEST_TOKEN_URL), &()))
-        });
-        let uri = Uri::from_static(REQUEST_TOKEN_URL);
-        group.bench_function("oauth1-request+http", |b| {
-            b.iter(|| {
-                let header = theirs.authorize("GET", black_box(REQUEST_TOKEN_URL), &());
-                oauth1_request_as_http(Method::GET, &uri, header)
-            })
-        });
-        let mut counter = 0u64;
-        group.bench_function("floor", |b| {
-            b.iter(|| {
-                counter += 1;
-                floor_request_token_header(floor_method, &floor_nonce(counter), now())
-            })
-        });
-        group.finish();
+/// One benchmark: criterion's function name and one call to time.
+type Contender = (&'static str, Box<dyn FnMut()>);
+
+/// A contender's call, borrowed.
+type Call<'a> = &'a mut dyn FnMut();
+
+/// A criterion group: its name and its contenders.
+struct Group {
+    name: String,
+    contenders: Vec<Contender>,
+}
+
+impl Group {
+    fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            contenders: Vec::new(),
+        }
+    }
+
+    /// Adds a contender; what `call` returns goes through `black_box`.
+    fn with<T>(mut self, name: &'static str, mut call: impl FnMut() -> T + 'static) -> Self {
+        self.contenders.push((
+            name,
+            Box::new(move || {
+                black_box(call());
+            }),
+        ));
+        self
+    }
+
+    /// Two contenders, both callable at once.
+    fn pair(&mut self, first: &str, second: &str) -> (Option<Call<'_>>, Option<Call<'_>>) {
+        let (mut first_call, mut second_call) = (None, None);
+        for (name, call) in &mut self.contenders {
+            if *name == first {
+                first_call = Some(&mut **call as Call<'_>);
+            } else if *name == second {
+                second_call = Some(&mut **call as Call<'_>);
+            }
+        }
+        (first_call, second_call)
     }
 }
 
-fn case2_signed_search(c: &mut Criterion) {
-    for (method, floor_method, name) in METHODS {
-        let ours = client(method);
-        let access = access_token();
-        let mut request = search_request();
-        let theirs = Oauth1::new(
-            floor_method,
-            Oauth1Options {
-                token: Some((ACCESS_TOKEN, ACCESS_TOKEN_SECRET)),
-                ..Oauth1Options::default()
-            },
-        );
-        let mut group = c.benchmark_group(format!("case2_signed_search_{name}"));
-        group.bench_function("discogs-auth", |b| {
+fn case1_request_token() -> Vec<Group> {
+    let callback = Callback::url(CALLBACK).unwrap();
+    METHODS
+        .into_iter()
+        .map(|(method, floor_method, name)| {
+            let ours = client(method);
+            let callback = callback.clone();
+            let theirs = || {
+                Oauth1::new(
+                    floor_method,
+                    Oauth1Options {
+                        callback: Some(CALLBACK),
+                        ..Oauth1Options::default()
+                    },
+                )
+            };
+            let (header_only, with_http) = (theirs(), theirs());
+            let uri = Uri::from_static(REQUEST_TOKEN_URL);
+            let mut counter = 0u64;
+            Group::new(format!("case1_request_token_{name}"))
+                .with("discogs-auth", move || {
+                    let freshness = Freshness::generate().unwrap();
+                    ours.request_token_request(black_box(&callback), &freshness)
+                        .unwrap()
+                })
+                .with("oauth1-request", move || {
+                    header_only.authorize("GET", black_box(REQUEST_TOKEN_URL), &())
+                })
+                .with("oauth1-request+http", move || {
+                    let header = with_http.authorize("GET", black_box(REQUEST_TOKEN_URL), &());
+                    oauth1_request_as_http(Method::GET, &uri, header)
+                })
+                .with("floor", move || {
+                    counter += 1;
+                    floor_request_token_header(floor_method, &floor_nonce(counter), now())
+                })
+        })
+        .collect()
+}
+
+fn case2_signed_search() -> Vec<Group> {
+    METHODS
+        .into_iter()
+        .map(|(method, floor_method, name)| {
+            let ours = client(method);
+            let access = access_token();
             // Signing replaces the previous `Authorization`, so one request is signed again
             // and again.
-            b.iter(|| {
-                let freshness = Freshness::generate().unwrap();
-                ours.sign_request(&access, black_box(&mut request), &freshness)
-                    .unwrap()
-            })
-        });
-        // What a program that makes many calls with one token would use: the signer is made
-        // once, outside the timed loop, as `oauth1-request`'s builder is.
-        let signer = ours.signer(&access);
-        group.bench_function("discogs-auth-signer", |b| {
-            b.iter(|| {
-                let freshness = Freshness::generate().unwrap();
-                signer
-                    .sign_request(black_box(&mut request), &freshness)
-                    .unwrap()
-            })
-        });
-        group.bench_function("oauth1-request", |b| {
-            b.iter(|| theirs.authorize("GET", black_box(SEARCH_BASE_URL), &search_parameters()))
-        });
-        // Like `sign_request`: the header goes into the existing request.
-        let mut their_request = search_request();
-        group.bench_function("oauth1-request+http", |b| {
-            b.iter(|| {
-                let header =
-                    theirs.authorize("GET", black_box(SEARCH_BASE_URL), &search_parameters());
-                black_box(&mut their_request)
-                    .headers_mut()
-                    .insert(AUTHORIZATION, HeaderValue::try_from(header).unwrap());
-            })
-        });
-        let mut counter = 0u64;
-        group.bench_function("floor", |b| {
-            b.iter(|| {
-                counter += 1;
-                floor_search_header(floor_method, &floor_nonce(counter), now())
-            })
-        });
-        group.finish();
-    }
+            let mut request = search_request();
+            // What a program that makes many calls with one token would use: the signer is
+            // made once, outside the timed loop, as `oauth1-request`'s builder is.
+            let signer = ours.signer(&access);
+            let mut signer_request = search_request();
+            let theirs = || {
+                Oauth1::new(
+                    floor_method,
+                    Oauth1Options {
+                        token: Some((ACCESS_TOKEN, ACCESS_TOKEN_SECRET)),
+                        ..Oauth1Options::default()
+                    },
+                )
+            };
+            let (header_only, with_http) = (theirs(), theirs());
+            // Like `sign_request`: the header goes into the existing request.
+            let mut their_request = search_request();
+            let mut counter = 0u64;
+            Group::new(format!("case2_signed_search_{name}"))
+                .with("discogs-auth", move || {
+                    let freshness = Freshness::generate().unwrap();
+                    ours.sign_request(&access, black_box(&mut request), &freshness)
+                        .unwrap()
+                })
+                .with("discogs-auth-signer", move || {
+                    let freshness = Freshness::generate().unwrap();
+                    signer
+                        .sign_request(black_box(&mut signer_request), &freshness)
+                        .unwrap()
+                })
+                .with("oauth1-request", move || {
+                    header_only.authorize("GET", black_box(SEARCH_BASE_URL), &search_parameters())
+                })
+                .with("oauth1-request+http", move || {
+                    let header = with_http.authorize(
+                        "GET",
+                        black_box(SEARCH_BASE_URL),
+                        &search_parameters(),
+                    );
+                    black_box(&mut their_request)
+                        .headers_mut()
+                        .insert(AUTHORIZATION, HeaderValue::try_from(header).unwrap());
+                })
+                .with("floor", move || {
+                    counter += 1;
+                    floor_search_header(floor_method, &floor_nonce(counter), now())
+                })
+        })
+        .collect()
 }
 
-fn case3_access_token(c: &mut Criterion) {
+fn case3_access_token() -> Vec<Group> {
     let authorized = request_token().with_verifier(Verifier::new(VERIFIER).unwrap());
-    for (method, floor_method, name) in METHODS {
-        let ours = client(method);
-        let theirs = Oauth1::new(
-            floor_method,
-            Oauth1Options {
-                token: Some((REQUEST_TOKEN, REQUEST_TOKEN_SECRET)),
-                verifier: Some(VERIFIER),
-                ..Oauth1Options::default()
-            },
-        );
-        let mut group = c.benchmark_group(format!("case3_access_token_{name}"));
-        group.bench_function("discogs-auth", |b| {
-            b.iter(|| {
-                let freshness = Freshness::generate().unwrap();
-                ours.access_token_request(black_box(&authorized), &freshness)
-                    .unwrap()
-            })
-        });
-        group.bench_function("oauth1-request", |b| {
-            b.iter(|| theirs.authorize("POST", black_box(ACCESS_TOKEN_URL), &()))
-        });
-        let uri = Uri::from_static(ACCESS_TOKEN_URL);
-        group.bench_function("oauth1-request+http", |b| {
-            b.iter(|| {
-                let header = theirs.authorize("POST", black_box(ACCESS_TOKEN_URL), &());
-                oauth1_request_as_http(Method::POST, &uri, header)
-            })
-        });
-        let mut counter = 0u64;
-        group.bench_function("floor", |b| {
-            b.iter(|| {
-                counter += 1;
-                floor_access_token_header(floor_method, &floor_nonce(counter), now())
-            })
-        });
-        group.finish();
-    }
+    METHODS
+        .into_iter()
+        .map(|(method, floor_method, name)| {
+            let ours = client(method);
+            let authorized = authorized.clone();
+            let theirs = || {
+                Oauth1::new(
+                    floor_method,
+                    Oauth1Options {
+                        token: Some((REQUEST_TOKEN, REQUEST_TOKEN_SECRET)),
+                        verifier: Some(VERIFIER),
+                        ..Oauth1Options::default()
+                    },
+                )
+            };
+            let (header_only, with_http) = (theirs(), theirs());
+            let uri = Uri::from_static(ACCESS_TOKEN_URL);
+            let mut counter = 0u64;
+            Group::new(format!("case3_access_token_{name}"))
+                .with("discogs-auth", move || {
+                    let freshness = Freshness::generate().unwrap();
+                    ours.access_token_request(black_box(&authorized), &freshness)
+                        .unwrap()
+                })
+                .with("oauth1-request", move || {
+                    header_only.authorize("POST", black_box(ACCESS_TOKEN_URL), &())
+                })
+                .with("oauth1-request+http", move || {
+                    let header = with_http.authorize("POST", black_box(ACCESS_TOKEN_URL), &());
+                    oauth1_request_as_http(Method::POST, &uri, header)
+                })
+                .with("floor", move || {
+                    counter += 1;
+                    floor_access_token_header(floor_method, &floor_nonce(counter), now())
+                })
+        })
+        .collect()
 }
 
-fn case4_parsers(c: &mut Criterion) {
+fn case4_parsers() -> Vec<Group> {
     let ours = client(SignatureMethod::Plaintext);
     let token = request_token();
-    let authorized = token.with_verifier(Verifier::new(VERIFIER).unwrap());
+    let authorized = token
+        .clone()
+        .with_verifier(Verifier::new(VERIFIER).unwrap());
     let sent_at = Timestamp::now();
-
-    let reply = Response::new(REQUEST_TOKEN_REPLY.as_bytes().to_vec());
-    let mut group = c.benchmark_group("case4_parse_request_token_reply");
-    group.bench_function("discogs-auth", |b| {
-        b.iter(|| {
-            ours.on_request_token_response(black_box(&reply), sent_at)
-                .unwrap()
-        })
-    });
-    group.bench_function("floor", |b| {
-        b.iter(|| floor_parse_token_reply(black_box(REQUEST_TOKEN_REPLY.as_bytes())).unwrap())
-    });
-    group.finish();
-
-    let reply = Response::new(ACCESS_TOKEN_REPLY.as_bytes().to_vec());
-    let mut group = c.benchmark_group("case4_parse_access_token_reply");
-    group.bench_function("discogs-auth", |b| {
-        b.iter(|| {
-            ours.on_access_token_response(&authorized, black_box(&reply), sent_at)
-                .unwrap()
-        })
-    });
-    group.bench_function("floor", |b| {
-        b.iter(|| floor_parse_token_reply(black_box(ACCESS_TOKEN_REPLY.as_bytes())).unwrap())
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("case4_parse_approved_callback");
-    group.bench_function("discogs-auth", |b| {
-        b.iter(|| {
-            token
-                .authorize_from_callback(black_box(APPROVED_CALLBACK))
-                .unwrap()
-        })
-    });
-    group.bench_function("floor", |b| {
-        b.iter(|| floor_parse_callback(black_box(APPROVED_CALLBACK), REQUEST_TOKEN).unwrap())
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("case4_parse_denied_callback");
-    group.bench_function("discogs-auth", |b| {
-        b.iter(|| {
-            token
-                .authorize_from_callback(black_box(DENIED_CALLBACK))
-                .unwrap_err()
-        })
-    });
-    group.bench_function("floor", |b| {
-        b.iter(|| floor_parse_callback(black_box(DENIED_CALLBACK), REQUEST_TOKEN).is_none())
-    });
-    group.finish();
-
-    let reply = Response::new(IDENTITY_REPLY.as_bytes().to_vec());
-    let mut group = c.benchmark_group("case4_parse_identity_json");
-    group.bench_function("discogs-auth", |b| {
-        b.iter(|| ours.on_identity_response(black_box(&reply)).unwrap())
-    });
-    group.bench_function("floor", |b| {
-        b.iter(|| floor_parse_identity(black_box(IDENTITY_REPLY.as_bytes())).unwrap())
-    });
-    group.finish();
+    let reply = |body: &str| Response::new(body.as_bytes().to_vec());
+    let (request_token_reply, access_token_reply, identity_reply) = (
+        reply(REQUEST_TOKEN_REPLY),
+        reply(ACCESS_TOKEN_REPLY),
+        reply(IDENTITY_REPLY),
+    );
+    let (client_a, client_b, client_c) = (ours.clone(), ours.clone(), ours);
+    let (token_a, token_b) = (token.clone(), token);
+    vec![
+        Group::new("case4_parse_request_token_reply")
+            .with("discogs-auth", move || {
+                client_a
+                    .on_request_token_response(black_box(&request_token_reply), sent_at)
+                    .unwrap()
+            })
+            .with("floor", || {
+                floor_parse_token_reply(black_box(REQUEST_TOKEN_REPLY.as_bytes())).unwrap()
+            }),
+        Group::new("case4_parse_access_token_reply")
+            .with("discogs-auth", move || {
+                client_b
+                    .on_access_token_response(&authorized, black_box(&access_token_reply), sent_at)
+                    .unwrap()
+            })
+            .with("floor", || {
+                floor_parse_token_reply(black_box(ACCESS_TOKEN_REPLY.as_bytes())).unwrap()
+            }),
+        Group::new("case4_parse_approved_callback")
+            .with("discogs-auth", move || {
+                token_a
+                    .authorize_from_callback(black_box(APPROVED_CALLBACK))
+                    .unwrap()
+            })
+            .with("floor", || {
+                floor_parse_callback(black_box(APPROVED_CALLBACK), REQUEST_TOKEN).unwrap()
+            }),
+        Group::new("case4_parse_denied_callback")
+            .with("discogs-auth", move || {
+                token_b
+                    .authorize_from_callback(black_box(DENIED_CALLBACK))
+                    .unwrap_err()
+            })
+            .with("floor", || {
+                floor_parse_callback(black_box(DENIED_CALLBACK), REQUEST_TOKEN).is_none()
+            }),
+        Group::new("case4_parse_identity_json")
+            .with("discogs-auth", move || {
+                client_c
+                    .on_identity_response(black_box(&identity_reply))
+                    .unwrap()
+            })
+            .with("floor", || {
+                floor_parse_identity(black_box(IDENTITY_REPLY.as_bytes())).unwrap()
+            }),
+    ]
 }
 
-fn case5_verify(c: &mut Criterion) {
+fn case5_verify() -> Vec<Group> {
     let consumer_secret = Consumer::new(CONSUMER_KEY, CONSUMER_SECRET).unwrap().secret;
     let token_secret = TokenSecret::new(ACCESS_TOKEN_SECRET).unwrap();
     let access = access_token();
     let freshness = Freshness::generate().unwrap();
-    for (method, _, name) in METHODS {
-        let ours = client(method);
-        let mut signed = search_request();
-        ours.sign_request(&access, &mut signed, &freshness).unwrap();
-        let mut group = c.benchmark_group(format!("case5_verify_{name}"));
-        group.bench_function("verify", |b| {
-            b.iter(|| {
-                SignedRequest::from_request(black_box(&signed))
-                    .unwrap()
-                    .verify(&consumer_secret, Some(&token_secret))
-                    .unwrap()
-            })
-        });
-        // The same request signed with the same (pinned) nonce and timestamp: like for like,
-        // no randomness on either side.
-        let mut request = search_request();
-        group.bench_function("sign", |b| {
-            b.iter(|| {
-                ours.sign_request(&access, black_box(&mut request), &freshness)
-                    .unwrap()
-            })
-        });
-        group.finish();
+    METHODS
+        .into_iter()
+        .map(|(method, _, name)| {
+            let ours = client(method);
+            let mut signed = search_request();
+            ours.sign_request(&access, &mut signed, &freshness).unwrap();
+            let (consumer_secret, token_secret) = (consumer_secret.clone(), token_secret.clone());
+            // The same request signed with the same (pinned) nonce and timestamp: like for
+            // like, no randomness on either side.
+            let mut request = search_request();
+            let (access, freshness) = (access.clone(), freshness.clone());
+            Group::new(format!("case5_verify_{name}"))
+                .with("verify", move || {
+                    SignedRequest::from_request(black_box(&signed))
+                        .unwrap()
+                        .verify(&consumer_secret, Some(&token_secret))
+                        .unwrap()
+                })
+                .with("sign", move || {
+                    ours.sign_request(&access, black_box(&mut request), &freshness)
+                        .unwrap()
+                })
+        })
+        .collect()
+}
+
+/// The pairs the targets are stated in, each timed interleaved (see
+/// `discogs_auth_bench::interleave`): what the report's tables compare, without the drift
+/// between criterion's benchmarks.
+fn interleaved(groups: &mut [Group]) {
+    use discogs_auth_bench::interleave::{batch_for, paired};
+    use discogs_auth_bench::report::{PARSING_GROUPS, SIGNING_GROUPS, VERIFY_GROUPS, format_time};
+    const ROUNDS: usize = 101;
+    // About 0.2 ms a batch: long next to the clock's resolution, short next to the machine's
+    // changes of pace.
+    const BATCH_NS: f64 = 200_000.0;
+    let mut pairs: Vec<(&str, &str, &str, &str)> = Vec::new();
+    for (group, function, label) in SIGNING_GROUPS {
+        pairs.push((label, group, function, "oauth1-request+http"));
+        pairs.push((label, group, function, "oauth1-request"));
+    }
+    for (group, label) in PARSING_GROUPS {
+        pairs.push((label, group, "discogs-auth", "floor"));
+    }
+    for (group, _, label) in VERIFY_GROUPS {
+        pairs.push((label, group, "verify", "sign"));
+    }
+    println!(
+        "\n| case (interleaved: {ROUNDS} rounds of ≈ 0.2 ms batches) | contender | baseline \
+         | contender (median) | baseline (median) | ratio (median of the rounds') |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (label, group_name, first, second) in pairs {
+        let Some(group) = groups.iter_mut().find(|group| group.name == group_name) else {
+            continue;
+        };
+        let (Some(first_call), Some(second_call)) = group.pair(first, second) else {
+            continue;
+        };
+        let batch = batch_for(BATCH_NS, first_call).min(batch_for(BATCH_NS, second_call));
+        let result = paired(ROUNDS, batch, first_call, second_call);
+        println!(
+            "| {label} | {first} | {second} | {} | {} | {:.2}× |",
+            format_time(result.first),
+            format_time(result.second),
+            result.ratio
+        );
     }
 }
 
@@ -394,11 +479,29 @@ fn config() -> Criterion {
 }
 
 fn main() {
+    let mut groups: Vec<Group> = [
+        case1_request_token(),
+        case2_signed_search(),
+        case3_access_token(),
+        case4_parsers(),
+        case5_verify(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut criterion = config();
-    case1_request_token(&mut criterion);
-    case2_signed_search(&mut criterion);
-    case3_access_token(&mut criterion);
-    case4_parsers(&mut criterion);
-    case5_verify(&mut criterion);
+    for group in &mut groups {
+        let mut criterion_group = criterion.benchmark_group(&group.name);
+        for (name, call) in &mut group.contenders {
+            criterion_group.bench_function(*name, |b| b.iter(&mut *call));
+        }
+        criterion_group.finish();
+    }
     criterion.final_summary();
+    // Only under `cargo bench` (which passes `--bench`), not when `cargo test` runs the
+    // benchmarks once as tests, nor for `--list`.
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|arg| arg == "--bench") && !args.iter().any(|arg| arg == "--list") {
+        interleaved(&mut groups);
+    }
 }

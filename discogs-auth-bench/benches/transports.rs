@@ -24,9 +24,10 @@
 //! `cargo run -p discogs-auth-bench --bin report` for criterion's table.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::Criterion;
+use discogs_auth_bench::interleave;
 use discogs_auth_core::http::{Method, Request, Response};
 use discogs_auth_core::{
     AsyncTransport, Callback, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Freshness, Identity,
@@ -248,44 +249,18 @@ fn transports(c: &mut Criterion) {
     group.finish();
 }
 
-/// Interleaved batches: `adapter` and `raw` take turns (the order flipping every round), so
-/// that both see the same machine; the ratio is the median of each round's ratio. On a shared machine the load drifts during a
-/// criterion run, and ureq (which starts a resolver thread per request) is the most exposed;
-/// this ratio is the one to read, criterion's figures give the absolute times.
-fn paired(name: &str, mut adapter: impl FnMut(), mut raw: impl FnMut()) -> (f64, f64) {
-    const ROUNDS: usize = 21;
-    const BATCH: u32 = 20;
-    let time = |flow: &mut dyn FnMut()| {
-        let start = Instant::now();
-        for _ in 0..BATCH {
-            flow();
-        }
-        start.elapsed().as_secs_f64() * 1e6 / f64::from(BATCH)
-    };
-    let (mut adapter_times, mut raw_times) = (Vec::new(), Vec::new());
-    for round in 0..ROUNDS {
-        if round % 2 == 0 {
-            adapter_times.push(time(&mut adapter));
-            raw_times.push(time(&mut raw));
-        } else {
-            raw_times.push(time(&mut raw));
-            adapter_times.push(time(&mut adapter));
-        }
-    }
-    let median = |mut values: Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
-    // The ratio of each round's two batches, measured back to back, then their median: robust
-    // to the machine changing speed between rounds.
-    let ratios = adapter_times
-        .iter()
-        .zip(&raw_times)
-        .map(|(adapter, raw)| adapter / raw)
-        .collect();
-    let (adapter, raw, ratio) = (median(adapter_times), median(raw_times), median(ratios));
-    println!("| {name} | {adapter:.0} µs | {raw:.0} µs | {ratio:.2}× |");
-    (adapter, raw)
+/// `adapter` and `raw` timed interleaved (`discogs_auth_bench::interleave`): 21 rounds of 20
+/// flows each. On a shared machine the load drifts during a criterion run, and ureq (which
+/// starts a resolver thread per request) is the most exposed; this ratio is the one to read,
+/// criterion's figures give the absolute times.
+fn paired(name: &str, adapter: impl FnMut(), raw: impl FnMut()) {
+    let result = interleave::paired(21, 20, adapter, raw);
+    println!(
+        "| {name} | {:.0} µs | {:.0} µs | {:.2}× |",
+        result.first / 1e3,
+        result.second / 1e3,
+        result.ratio
+    );
 }
 
 /// The interleaved comparison of every adapter with its raw client (see [`paired`]).

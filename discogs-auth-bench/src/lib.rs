@@ -19,6 +19,7 @@ use discogs_auth_core::Identity;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub mod alloc;
+pub mod interleave;
 pub mod report;
 
 /// The consumer key of the benchmark application (made up, Discogs-sized).
