@@ -192,44 +192,85 @@ impl Group {
     }
 }
 
-fn case1_request_token() -> Vec<Group> {
-    let callback = Callback::url(CALLBACK).unwrap();
+/// Cases 1 and 3: a request to an OAuth endpoint, which the core builds whole (`ours`), against
+/// oauth1-request's header alone and put into the same `http::Request`, and the floor's header.
+fn endpoint_case(
+    group: &str,
+    method: Method,
+    url: &'static str,
+    options: Oauth1Options,
+    ours: impl Fn(&OAuthClient, &Freshness) -> Request<Vec<u8>> + Clone + 'static,
+    floor: fn(FloorMethod, &str, u64) -> String,
+) -> Vec<Group> {
     METHODS
         .into_iter()
-        .map(|(method, floor_method, name)| {
-            let ours = client(method);
-            let callback = callback.clone();
-            let theirs = || {
-                Oauth1::new(
-                    floor_method,
-                    Oauth1Options {
-                        callback: Some(CALLBACK),
-                        ..Oauth1Options::default()
-                    },
-                )
-            };
-            let (header_only, with_http) = (theirs(), theirs());
-            let uri = Uri::from_static(REQUEST_TOKEN_URL);
+        .map(|(signature_method, floor_method, name)| {
+            let client = client(signature_method);
+            let ours = ours.clone();
+            let (header_only, with_http) = (
+                Oauth1::new(floor_method, options),
+                Oauth1::new(floor_method, options),
+            );
+            let method_name = method.as_str().to_owned();
+            let method = method.clone();
+            let uri = Uri::from_static(url);
             let mut counter = 0u64;
-            Group::new(format!("case1_request_token_{name}"))
+            Group::new(format!("{group}_{name}"))
                 .with("discogs-auth", move || {
-                    let freshness = Freshness::generate().unwrap();
-                    ours.request_token_request(black_box(&callback), &freshness)
-                        .unwrap()
+                    ours(&client, &Freshness::generate().unwrap())
                 })
                 .with("oauth1-request", move || {
-                    header_only.authorize("GET", black_box(REQUEST_TOKEN_URL), &())
+                    header_only.authorize(&method_name, black_box(url), &())
                 })
                 .with("oauth1-request+http", move || {
-                    let header = with_http.authorize("GET", black_box(REQUEST_TOKEN_URL), &());
-                    oauth1_request_as_http(Method::GET, &uri, header)
+                    let header = with_http.authorize(method.as_str(), black_box(url), &());
+                    oauth1_request_as_http(method.clone(), &uri, header)
                 })
                 .with("floor", move || {
                     counter += 1;
-                    floor_request_token_header(floor_method, &floor_nonce(counter), now())
+                    floor(floor_method, &floor_nonce(counter), now())
                 })
         })
         .collect()
+}
+
+fn case1_request_token() -> Vec<Group> {
+    let callback = Callback::url(CALLBACK).unwrap();
+    endpoint_case(
+        "case1_request_token",
+        Method::GET,
+        REQUEST_TOKEN_URL,
+        Oauth1Options {
+            callback: Some(CALLBACK),
+            ..Oauth1Options::default()
+        },
+        move |client, freshness| {
+            client
+                .request_token_request(black_box(&callback), freshness)
+                .unwrap()
+        },
+        floor_request_token_header,
+    )
+}
+
+fn case3_access_token() -> Vec<Group> {
+    let authorized = request_token().with_verifier(Verifier::new(VERIFIER).unwrap());
+    endpoint_case(
+        "case3_access_token",
+        Method::POST,
+        ACCESS_TOKEN_URL,
+        Oauth1Options {
+            token: Some((REQUEST_TOKEN, REQUEST_TOKEN_SECRET)),
+            verifier: Some(VERIFIER),
+            ..Oauth1Options::default()
+        },
+        move |client, freshness| {
+            client
+                .access_token_request(black_box(&authorized), freshness)
+                .unwrap()
+        },
+        floor_access_token_header,
+    )
 }
 
 fn case2_signed_search() -> Vec<Group> {
@@ -286,47 +327,6 @@ fn case2_signed_search() -> Vec<Group> {
                 .with("floor", move || {
                     counter += 1;
                     floor_search_header(floor_method, &floor_nonce(counter), now())
-                })
-        })
-        .collect()
-}
-
-fn case3_access_token() -> Vec<Group> {
-    let authorized = request_token().with_verifier(Verifier::new(VERIFIER).unwrap());
-    METHODS
-        .into_iter()
-        .map(|(method, floor_method, name)| {
-            let ours = client(method);
-            let authorized = authorized.clone();
-            let theirs = || {
-                Oauth1::new(
-                    floor_method,
-                    Oauth1Options {
-                        token: Some((REQUEST_TOKEN, REQUEST_TOKEN_SECRET)),
-                        verifier: Some(VERIFIER),
-                        ..Oauth1Options::default()
-                    },
-                )
-            };
-            let (header_only, with_http) = (theirs(), theirs());
-            let uri = Uri::from_static(ACCESS_TOKEN_URL);
-            let mut counter = 0u64;
-            Group::new(format!("case3_access_token_{name}"))
-                .with("discogs-auth", move || {
-                    let freshness = Freshness::generate().unwrap();
-                    ours.access_token_request(black_box(&authorized), &freshness)
-                        .unwrap()
-                })
-                .with("oauth1-request", move || {
-                    header_only.authorize("POST", black_box(ACCESS_TOKEN_URL), &())
-                })
-                .with("oauth1-request+http", move || {
-                    let header = with_http.authorize("POST", black_box(ACCESS_TOKEN_URL), &());
-                    oauth1_request_as_http(Method::POST, &uri, header)
-                })
-                .with("floor", move || {
-                    counter += 1;
-                    floor_access_token_header(floor_method, &floor_nonce(counter), now())
                 })
         })
         .collect()

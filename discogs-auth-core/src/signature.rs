@@ -534,6 +534,56 @@ mod tests {
         assert_eq!(signing_key("a&b", Some("c d")), "a%26b&c%20d");
     }
 
+    /// A prepared HMAC-SHA1 key signs with its protocol template, filled with the nonce and
+    /// timestamp given: the same signature as the one-off path over the whole list, even when
+    /// the list passed along (used only when a request parameter sorts among the protocol
+    /// ones) says otherwise.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn a_prepared_key_signs_with_its_template() {
+        let uri: Uri = "http://photos.example.net/photos?file=vacation.jpg&size=original"
+            .parse()
+            .unwrap();
+        let fixed = [
+            ("oauth_consumer_key", "dpf43f3p2l4k3l03"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_token", "nnch734d00sl2jdk"),
+        ];
+        let mut protocol = fixed.to_vec();
+        protocol.extend([("oauth_nonce", "chapoH"), ("oauth_timestamp", "137131202")]);
+        let base = |protocol_parameters| SignatureBase {
+            method: &Method::GET,
+            uri: &uri,
+            protocol_parameters,
+            form_body: None,
+            written_protocol: None,
+        };
+        let Ok(Signature::HmacSha1(one_off)) = sign(
+            SignatureMethod::HmacSha1,
+            &base(&protocol),
+            "kd94hf93k423kf44",
+            Some("pfkkdhi9sl3r4s00"),
+        ) else {
+            panic!("HMAC-SHA1 signs")
+        };
+        // RFC 5849 §1.2's signature of this request.
+        assert_eq!(&one_off, b"MdpQcU8iPSUjWoN/UDMsK2sui9I=");
+        let prepared = PreparedKey::new(
+            SignatureMethod::HmacSha1,
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            &fixed,
+        );
+        let Ok(Some(Signature::HmacSha1(templated))) = prepared.sign(
+            &base(&[("oauth_nonce", "not this one")]),
+            "chapoH",
+            "137131202",
+        ) else {
+            panic!("HMAC-SHA1 signs")
+        };
+        assert_eq!(templated, one_off);
+    }
+
     /// RFC 4648 §10's vectors, and the RFC 5849 signature, through the 20-byte encoder.
     #[cfg(feature = "hmac-sha1")]
     #[test]
