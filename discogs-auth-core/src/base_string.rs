@@ -78,13 +78,13 @@ impl ProtocolTemplate {
             }
         }
         // Both slots are in the list, so it has a first and a last name.
-        let name_at = |index: usize| parameters.get(index).map_or("", |&(name, _)| name);
+        let name = |parameter: Option<&(&'static str, _)>| parameter.map_or("", |&(name, _)| name);
         Self {
             bytes: bytes.into_boxed_slice(),
             nonce_at,
             timestamp_at,
-            first_name: name_at(0),
-            last_name: name_at(parameters.len() - 1),
+            first_name: name(parameters.first()),
+            last_name: name(parameters.last()),
         }
     }
 
@@ -204,7 +204,10 @@ impl DecodedPairs {
 /// Appends the signature base string (RFC 5849 §3.4.1) of `base` to `out`, as
 /// [`signature_base_string`] would build it from [`collect_signed_parameters`], but writing
 /// every parameter doubly encoded in place, sorted without encoding them first
-/// ([`cmp_encoded`]), and with the query and body decoded into one buffer.
+/// ([`cmp_encoded`]), and with the query and body decoded into one buffer. When `base` carries
+/// its protocol parameters written out and no query or body parameter's name sorts among
+/// theirs, they are copied in whole where they sort, and only the request's own parameters
+/// are sorted.
 ///
 /// `extra_capacity` more bytes are reserved for what the caller appends next.
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
