@@ -1,5 +1,6 @@
 //! The OAuth 1.0a dance against the stand-in, every reply read by the core's parsers.
 
+use axum::Router;
 use discogs_auth_core::http::header::{CONTENT_TYPE, LOCATION};
 use discogs_auth_core::http::{Request, StatusCode};
 use discogs_auth_core::{
@@ -24,6 +25,27 @@ fn demo_identity(standin: &StandIn) -> Identity {
         resource_url: format!("{}/users/{DEMO_USERNAME}", standin.base_url()),
         consumer_name: DEMO_APP_NAME.into(),
     }
+}
+
+/// Sends `/database/search?{query}` signed by `sign`, and checks that the stand-in accepted the
+/// signature and read the query as `expected_query`.
+async fn search_is_accepted(
+    standin: &StandIn,
+    router: &Router,
+    query: &str,
+    sign: impl FnOnce(&mut Request<Vec<u8>>) -> Result<(), RequestError>,
+    expected_query: serde_json::Value,
+) {
+    let mut search = get(&format!("{}/database/search?{query}", standin.base_url()))
+        .body(Vec::new())
+        .unwrap();
+    sign(&mut search).unwrap();
+    let reply = send(router, search).await;
+    assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
+    assert_eq!(
+        json(&reply),
+        serde_json::json!({"tier": "oauth", "via": "header", "query": expected_query})
+    );
 }
 
 fn figures(limit: u32, used: u32) -> Option<RateLimit> {
@@ -99,38 +121,26 @@ async fn happy_path_with_plaintext_and_a_callback_url() {
         "the access token has its own window"
     );
 
-    let mut search = get(&format!(
-        "{}/database/search?q=Nirvana&type=release",
-        standin.base_url()
-    ))
-    .body(Vec::new())
-    .unwrap();
-    client
-        .sign_request(&access, &mut search, &fresh(&standin))
-        .unwrap();
-    let reply = send(&router, search).await;
-    assert_eq!(reply.status(), StatusCode::OK);
-    assert_eq!(
-        json(&reply),
-        serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Nirvana", "type": "release"}})
-    );
+    search_is_accepted(
+        &standin,
+        &router,
+        "q=Nirvana&type=release",
+        |search| client.sign_request(&access, search, &fresh(&standin)),
+        serde_json::json!({"q": "Nirvana", "type": "release"}),
+    )
+    .await;
 
     // A signer made once for the token: the stand-in accepts each of its requests.
     let signer = client.signer(&access);
     for page in ["1", "2"] {
-        let mut search = get(&format!(
-            "{}/database/search?q=Nirvana&page={page}",
-            standin.base_url()
-        ))
-        .body(Vec::new())
-        .unwrap();
-        signer.sign_request(&mut search, &fresh(&standin)).unwrap();
-        let reply = send(&router, search).await;
-        assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
-        assert_eq!(
-            json(&reply),
-            serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Nirvana", "page": page}})
-        );
+        search_is_accepted(
+            &standin,
+            &router,
+            &format!("q=Nirvana&page={page}"),
+            |search| signer.sign_request(search, &fresh(&standin)),
+            serde_json::json!({"q": "Nirvana", "page": page}),
+        )
+        .await;
     }
 }
 
@@ -175,38 +185,27 @@ async fn happy_path_with_hmac_sha1_out_of_band() {
     );
 
     // With HMAC-SHA1 the query takes part in the signature: encoded characters must survive.
-    let mut search = get(&format!(
-        "{}/database/search?q=Sigur%20R%C3%B3s&per_page=5",
-        standin.base_url()
-    ))
-    .body(Vec::new())
-    .unwrap();
-    client
-        .sign_request(&access, &mut search, &fresh(&standin))
-        .unwrap();
-    let reply = send(&router, search).await;
-    assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
-    assert_eq!(
-        json(&reply),
-        serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Sigur Rós", "per_page": "5"}})
-    );
+    search_is_accepted(
+        &standin,
+        &router,
+        "q=Sigur%20R%C3%B3s&per_page=5",
+        |search| client.sign_request(&access, search, &fresh(&standin)),
+        serde_json::json!({"q": "Sigur Rós", "per_page": "5"}),
+    )
+    .await;
 
-    // The same through a signer made once for the token (its keyed HMAC state reused).
+    // The same through a signer made once for the token (its keyed HMAC state and protocol
+    // template reused).
     let signer = client.signer(&access);
     for per_page in ["5", "6"] {
-        let mut search = get(&format!(
-            "{}/database/search?q=Sigur%20R%C3%B3s&per_page={per_page}",
-            standin.base_url()
-        ))
-        .body(Vec::new())
-        .unwrap();
-        signer.sign_request(&mut search, &fresh(&standin)).unwrap();
-        let reply = send(&router, search).await;
-        assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
-        assert_eq!(
-            json(&reply),
-            serde_json::json!({"tier": "oauth", "via": "header", "query": {"q": "Sigur Rós", "per_page": per_page}})
-        );
+        search_is_accepted(
+            &standin,
+            &router,
+            &format!("q=Sigur%20R%C3%B3s&per_page={per_page}"),
+            |search| signer.sign_request(search, &fresh(&standin)),
+            serde_json::json!({"q": "Sigur Rós", "per_page": per_page}),
+        )
+        .await;
     }
 }
 
