@@ -45,13 +45,16 @@ pub(crate) struct ProtocolTemplate {
 
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
 impl ProtocolTemplate {
-    /// The template of `fixed` (the protocol parameters but `oauth_nonce` and
-    /// `oauth_timestamp`, which every request has and fills in; an `oauth_signature` is left
-    /// out, as the base string leaves it out).
-    pub(crate) fn new(fixed: &[(&'static str, &str)]) -> Self {
-        let mut parameters: Vec<(&'static str, Option<&str>)> = fixed
+    /// The template of a signer's `protocol` parameters. Their `oauth_nonce` and
+    /// `oauth_timestamp`, whatever is given for them, are the slots every request fills in
+    /// (and are always there); an `oauth_signature` is left out, as the base string leaves it
+    /// out.
+    pub(crate) fn new(protocol: &[(&'static str, &str)]) -> Self {
+        let mut parameters: Vec<(&'static str, Option<&str>)> = protocol
             .iter()
-            .filter(|(name, _)| *name != "oauth_signature")
+            .filter(|(name, _)| {
+                !matches!(*name, "oauth_signature" | "oauth_nonce" | "oauth_timestamp")
+            })
             .map(|&(name, value)| (name, Some(value)))
             .chain([("oauth_nonce", None), ("oauth_timestamp", None)])
             .collect();
@@ -358,12 +361,8 @@ mod tests {
         write_base_string(&mut one_pass, &base, 0).unwrap();
         assert_eq!(one_pass, base_string_for(&base).unwrap().as_bytes());
 
-        let template = ProtocolTemplate::new(&[
-            ("oauth_token", "kkk9d7dh3k39sjv7"),
-            ("oauth_consumer_key", "9djdj82h48djs9d2"),
-            ("oauth_signature", "ignored"),
-            ("oauth_signature_method", "HMAC-SHA1"),
-        ]);
+        // The whole list, as a signer passes it: the nonce and timestamp given become slots.
+        let template = ProtocolTemplate::new(&protocol);
         assert_eq!(
             &*template.bytes,
             b"oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D%26oauth_signature_method\

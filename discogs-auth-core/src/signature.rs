@@ -407,20 +407,20 @@ pub(crate) enum PreparedKey {
 
 impl PreparedKey {
     /// Prepares `method`'s key for these secrets, and for HMAC-SHA1 the template of the
-    /// protocol parameters `fixed` (all but `oauth_nonce` and `oauth_timestamp`).
+    /// `protocol` parameters every request carries (its nonce and timestamp are slots).
     #[cfg_attr(not(feature = "hmac-sha1"), allow(unused_variables))]
     pub(crate) fn new(
         method: SignatureMethod,
         consumer_secret: &str,
         token_secret: &str,
-        fixed: &[(&'static str, &str)],
+        protocol: &[(&'static str, &str)],
     ) -> Self {
         match method {
             SignatureMethod::Plaintext => Self::Plaintext,
             #[cfg(feature = "hmac-sha1")]
             SignatureMethod::HmacSha1 => Self::HmacSha1 {
                 keyed: keyed_hmac(signing_key(consumer_secret, Some(token_secret)).as_bytes()),
-                protocol: ProtocolTemplate::new(fixed),
+                protocol: ProtocolTemplate::new(protocol),
             },
         }
     }

@@ -38,7 +38,7 @@ pub(crate) struct ProtocolFields<'a> {
 impl<'a> ProtocolFields<'a> {
     /// The parameters a signature covers, in no particular order (the base string sorts them):
     /// the first `count` entries of the array.
-    pub(crate) fn signed(&self) -> ([(&'a str, &'a str); 7], usize) {
+    pub(crate) fn signed(&self) -> ([(&'static str, &'a str); 7], usize) {
         let mut protocol = [
             ("oauth_consumer_key", self.consumer_key),
             ("oauth_nonce", self.nonce),

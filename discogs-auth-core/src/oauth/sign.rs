@@ -102,6 +102,7 @@ impl OAuthClient {
             token: Some(access_token.token.as_str()),
             verifier: None,
         };
+        let (protocol, count) = fields.signed();
         // PLAINTEXT's signature is the same for every request, so it goes into the template.
         let fixed_signature = match self.signature_method {
             SignatureMethod::Plaintext => Some(Signature::Plaintext {
@@ -119,11 +120,7 @@ impl OAuthClient {
                 self.signature_method,
                 consumer_secret,
                 token_secret,
-                &[
-                    ("oauth_consumer_key", self.consumer.key.as_str()),
-                    ("oauth_signature_method", self.signature_method.as_str()),
-                    ("oauth_token", access_token.token.as_str()),
-                ],
+                &protocol[..count],
             ),
             template: HeaderTemplate::new(fields, fixed_signature.as_ref()),
             user_agent: self.user_agent().as_header_value().clone(),
