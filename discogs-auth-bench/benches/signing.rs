@@ -14,8 +14,13 @@
 //! the same `http::Request` (cases 1, 3) or into the existing request (case 2), so that both
 //! sides do the same job. The floor gets a counter for a nonce: it pays for no randomness.
 //!
+//! Every benchmark is one closure, timed by criterion and then, for the pairs the targets
+//! name, interleaved with its baseline (`discogs_auth_bench::interleave`); that table is
+//! printed at the end of the run and is the one the targets are judged by.
+//!
 //! `cargo bench -p discogs-auth-bench --bench signing`, then
-//! `cargo run -p discogs-auth-bench --bin report` for the table.
+//! `cargo run -p discogs-auth-bench --bin report` for criterion's tables (see `BENCHMARKS.md`
+//! for several runs).
 
 use std::hint::black_box;
 use std::time::Duration;
