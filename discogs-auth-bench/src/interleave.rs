@@ -86,10 +86,9 @@ mod tests {
             || calls.borrow_mut().push('b'),
         );
         assert_eq!(calls.into_inner(), "aabbbbaaaabb");
-        assert!(
-            result.first > 0.0 && result.second > 0.0 && result.ratio > 0.0,
-            "{result:?}"
-        );
+        // Two pushes may take less than the clock can tell apart: times are at least zero
+        // (never NaN), the ratio is not asserted.
+        assert!(result.first >= 0.0 && result.second >= 0.0, "{result:?}");
     }
 
     #[test]
