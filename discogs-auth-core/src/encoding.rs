@@ -104,6 +104,60 @@ fn push_escaped(out: &mut Vec<u8>, value: &[u8], escape: &[u8]) {
     }
 }
 
+/// Compares the start of `given` with `enc(value)` without stopping at the first difference:
+/// the bits that differ, OR-ed together (zero when they match), and the rest of `given`, or
+/// `None` when `given` is shorter than `enc(value)`.
+///
+/// This is how a PLAINTEXT signature (the encoded secrets) is checked without writing the
+/// secrets out: the time taken depends on where `value`'s reserved bytes are, as encoding it
+/// does, and on the lengths, which the header shows anyway; never on where a guess goes wrong.
+pub(crate) fn encoding_difference<'a>(value: &[u8], given: &'a [u8]) -> Option<(u64, &'a [u8])> {
+    let (mut rest, mut given) = (value, given);
+    let mut difference = 0;
+    loop {
+        let run = unreserved_run(rest);
+        let (given_run, given_after) = given.split_at_checked(run)?;
+        difference |= bytes_difference(&rest[..run], given_run);
+        given = given_after;
+        let Some((&byte, tail)) = rest[run..].split_first() else {
+            return Some((difference, given));
+        };
+        let (given_escape, given_after) = given.split_first_chunk::<3>()?;
+        let escape = [
+            b'%',
+            HEX[usize::from(byte >> 4)],
+            HEX[usize::from(byte & 0x0f)],
+        ];
+        difference |= bytes_difference(&escape, given_escape);
+        (rest, given) = (tail, given_after);
+    }
+}
+
+/// The bits in which two slices of the same length differ, OR-ed together, eight bytes a step.
+pub(crate) fn bytes_difference(a: &[u8], b: &[u8]) -> u64 {
+    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    let mut difference = 0;
+    for (x, y) in a_words.by_ref().zip(b_words.by_ref()) {
+        difference |= word(x) ^ word(y);
+    }
+    for (x, y) in a_words.remainder().iter().zip(b_words.remainder()) {
+        difference |= u64::from(x ^ y);
+    }
+    difference
+}
+
+/// Eight bytes as a little-endian word.
+fn word(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(bytes);
+    u64::from_le_bytes(word)
+}
+
+/// Whether every byte of `bytes` is unreserved (left as it is by percent-encoding).
+pub(crate) fn is_all_unreserved(bytes: &[u8]) -> bool {
+    unreserved_run(bytes) == bytes.len()
+}
+
 /// Appends `value` encoded as `application/x-www-form-urlencoded` (the WHATWG URL standard's
 /// serializer): `A-Z a-z 0-9 * - . _` as they are, a space as `+`, every other byte `%XX`. This
 /// is how Discogs Auth credentials go into a query (not the OAuth encoding above).
@@ -221,28 +275,56 @@ pub fn percent_decode(value: &str) -> Result<Cow<'_, str>, DecodeError> {
 /// search runs eight bytes per step in a `u64` (the classic "has zero byte" test on
 /// `word ^ needle`) with no call and no alignment prologue, which beats `memchr` at this size.
 pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let pattern = ONES * u64::from(needle);
+    find_in_words(
+        bytes,
+        |word| zero_bytes(word ^ pattern),
+        |byte| byte == needle,
+    )
+}
+
+/// Where `first` or `second` first occurs in `bytes`, as [`find_byte`] does for one: a quoted
+/// header value is searched for its closing quote and for a `%` in one pass.
+pub(crate) fn find_either(bytes: &[u8], first: u8, second: u8) -> Option<usize> {
+    let (first_pattern, second_pattern) = (ONES * u64::from(first), ONES * u64::from(second));
+    find_in_words(
+        bytes,
+        |word| zero_bytes(word ^ first_pattern) | zero_bytes(word ^ second_pattern),
+        |byte| byte == first || byte == second,
+    )
+}
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// A mask whose lowest set high bit marks the first zero byte of `word` (higher bits may be
+/// false positives caused by the borrow, but never the lowest one, so the lowest of several
+/// masks OR-ed together still marks the first match of any).
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(ONES) & !word & HIGHS
+}
+
+/// The first byte of `bytes` that `matches_in` marks in its little-endian word (as
+/// [`zero_bytes`] does), or in the last few bytes that `is_match` accepts.
+fn find_in_words(
+    bytes: &[u8],
+    matches_in: impl Fn(u64) -> u64,
+    is_match: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let mut words = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut words {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(word) ^ pattern;
-        // The lowest set high bit marks the first zero byte of `word` (higher bits may be false
-        // positives caused by the borrow, but never the lowest one).
-        let zero_bytes = word.wrapping_sub(ONES) & !word & HIGHS;
-        if zero_bytes != 0 {
+        let matches = matches_in(word(chunk));
+        if matches != 0 {
             // At most 7, from a 64-bit count divided by 8: the cast is exact.
-            return Some(offset + (zero_bytes.trailing_zeros() / 8) as usize);
+            return Some(offset + (matches.trailing_zeros() / 8) as usize);
         }
         offset += 8;
     }
     words
         .remainder()
         .iter()
-        .position(|&byte| byte == needle)
+        .position(|&byte| is_match(byte))
         .map(|at| offset + at)
 }
 
@@ -440,6 +522,36 @@ impl FormPairs {
 mod tests {
     use super::*;
 
+    #[test]
+    fn find_either_stops_at_whichever_comes_first() {
+        assert_eq!(find_either(b"abc%de\"", b'"', b'%'), Some(3));
+        assert_eq!(find_either(b"abcdefghij\"%", b'"', b'%'), Some(10));
+        assert_eq!(find_either(b"abcdefgh%", b'"', b'%'), Some(8));
+        assert_eq!(find_either(b"abcdefghijklmnop", b'"', b'%'), None);
+        assert_eq!(find_either(b"", b'"', b'%'), None);
+    }
+
+    #[test]
+    fn encoding_difference_is_zero_only_for_the_encoding() {
+        assert_eq!(
+            encoding_difference(b"a b", b"a%20b&rest"),
+            Some((0, &b"&rest"[..]))
+        );
+        assert_eq!(encoding_difference(b"", b"x"), Some((0, &b"x"[..])));
+        assert_ne!(
+            encoding_difference(b"a b", b"a%20c").map(|(d, _)| d),
+            Some(0)
+        );
+        assert_ne!(
+            encoding_difference(b"a b", b"a+b..").map(|(d, _)| d),
+            Some(0)
+        );
+        assert_eq!(encoding_difference(b"a b", b"a%20"), None);
+        assert_eq!(encoding_difference(b"a b", b"a%2"), None);
+        assert!(is_all_unreserved(b"AZaz09-._~"));
+        assert!(!is_all_unreserved(b"abcdefgh ijk"));
+    }
+
     /// Every byte value: only the unreserved set is left as it is, the rest is `%XX` uppercase.
     #[test]
     fn encode_set_over_all_bytes() {
@@ -596,6 +708,22 @@ mod tests {
                     find_byte(&bytes, needle),
                     bytes.iter().position(|&byte| byte == needle)
                 );
+            }
+
+            #[test]
+            fn find_either_is_position(
+                // Bytes that differ from the needles by one bit, or sit next to them, are where
+                // a word-at-a-time test would go wrong.
+                bytes in proptest::collection::vec(
+                    proptest::sample::select(vec![b'"', b'%', b'#', b'$', b'&', 0x00, 0x80, 0xa2, 0xff, b'a']),
+                    0..40,
+                ),
+            ) {
+                prop_assert_eq!(
+                    find_either(&bytes, b'"', b'%'),
+                    bytes.iter().position(|&byte| byte == b'"' || byte == b'%')
+                );
+                prop_assert_eq!(find_byte(&bytes, b'%'), bytes.iter().position(|&byte| byte == b'%'));
             }
 
             #[test]

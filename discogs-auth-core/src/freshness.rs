@@ -178,7 +178,7 @@ impl Nonce {
         if value.len() > MAX_NONCE_LEN {
             return Err(FreshnessError::NonceTooLong { len: value.len() });
         }
-        if !value.iter().copied().all(crate::encoding::is_unreserved) {
+        if !crate::encoding::is_all_unreserved(value) {
             return Err(FreshnessError::NonceCharacter);
         }
         Ok(Self::from_unreserved(value))

@@ -1,9 +1,11 @@
 //! The `Authorization: OAuth …` header (RFC 5849 §3.5.1): built by clients, parsed by providers.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
+use std::ops::Range;
 
-use crate::encoding::{DecodeError, find_byte, percent_decode, push_encoded};
+use crate::encoding::{DecodeError, find_byte, find_either, percent_decode, push_encoded};
 
 /// Parameters whose values are secret or derived from a secret (a PLAINTEXT signature is the
 /// consumer secret itself): never shown in `Debug`.
@@ -136,10 +138,17 @@ impl OAuthParameters {
 
     /// The value of `name`, decoded.
     pub fn get(&self, name: &str) -> Option<&str> {
+        self.text.get(self.value_range(name)?)
+    }
+
+    /// Where the value of `name` is in `text`. Names are compared as bytes: `text` was
+    /// written from whole `&str`s, so only the value found needs its bounds checked as text.
+    fn value_range(&self, name: &str) -> Option<Range<usize>> {
+        let (text, name) = (self.text.as_bytes(), name.as_bytes());
         let mut start = 0;
         for &(name_end, value_end) in &self.ends {
-            if self.text.get(start..name_end) == Some(name) {
-                return self.text.get(name_end..value_end);
+            if text.get(start..name_end) == Some(name) {
+                return Some(name_end..value_end);
             }
             start = value_end;
         }
@@ -215,7 +224,7 @@ impl OAuthParameters {
     /// assert_eq!(params.realm(), Some("Photos"));
     /// assert_eq!(params.get("oauth_signature"), Some("kd94hf93k423kf44&"));
     /// ```
-    pub fn parse(header: &str) -> Result<Self, OAuthHeaderError> {
+    pub fn parse<'h>(header: &'h str) -> Result<Self, OAuthHeaderError> {
         let bytes = header.as_bytes();
         let mut at = skip_whitespace(bytes, 0);
         let scheme_end = at + 5;
@@ -253,7 +262,11 @@ impl OAuthParameters {
             first = false;
 
             let name_start = at;
-            while bytes.get(at).is_some_and(|&b| is_token_byte(b)) {
+            // Names are decoded only when they hold an escape (almost never), noticed here
+            // rather than searched for again.
+            let mut name_escaped = false;
+            while let Some(&byte) = bytes.get(at).filter(|&&byte| is_token_byte(byte)) {
+                name_escaped |= byte == b'%';
                 at += 1;
             }
             if at == name_start {
@@ -266,11 +279,19 @@ impl OAuthParameters {
             }
             at = skip_whitespace(bytes, at + 1);
 
-            let raw_value;
+            let (raw_value, value_escaped);
             if bytes.get(at) == Some(&b'"') {
                 let quote = at;
-                let close = find_byte(&bytes[quote + 1..], b'"')
-                    .ok_or(OAuthHeaderError::UnterminatedQuote { at: quote })?;
+                let unterminated = || OAuthHeaderError::UnterminatedQuote { at: quote };
+                let inside = &bytes[quote + 1..];
+                // The closing quote and any `%` before it, in one pass.
+                let stop = find_either(inside, b'"', b'%').ok_or_else(unterminated)?;
+                value_escaped = inside[stop] == b'%';
+                let close = if value_escaped {
+                    stop + find_byte(&inside[stop..], b'"').ok_or_else(unterminated)?
+                } else {
+                    stop
+                };
                 raw_value = &header[quote + 1..quote + 1 + close];
                 at = quote + close + 2;
             } else {
@@ -282,18 +303,24 @@ impl OAuthParameters {
                     at += 1;
                 }
                 raw_value = &header[value_start..at];
+                value_escaped = true;
             }
 
-            let decode_error = |source| OAuthHeaderError::Decode {
-                name: raw_name.chars().take(64).collect(),
-                source,
+            let decode = |raw: &'h str, escaped: bool| {
+                if !escaped {
+                    return Ok(Cow::Borrowed(raw));
+                }
+                percent_decode(raw).map_err(|source| OAuthHeaderError::Decode {
+                    name: raw_name.chars().take(64).collect(),
+                    source,
+                })
             };
-            let name = percent_decode(raw_name).map_err(decode_error)?;
-            let value = percent_decode(raw_value).map_err(decode_error)?;
+            let name = decode(raw_name, name_escaped)?;
+            let value = decode(raw_value, value_escaped)?;
             let is_duplicate = if name == "realm" {
                 parsed.realm.is_some()
             } else if parsed.ends.len() < LINEAR_DUPLICATE_SCAN {
-                parsed.get(&name).is_some()
+                parsed.value_range(&name).is_some()
             } else {
                 let names = many_names.get_or_insert_with(|| {
                     parsed.iter().map(|(name, _)| name.to_owned()).collect()

@@ -8,10 +8,11 @@ use std::fmt;
 
 use http::header::{AUTHORIZATION, HOST};
 use http::{Method, Request, Uri};
-use subtle::{Choice, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 
 use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
+use crate::encoding::bytes_difference;
 use crate::freshness::{FreshnessError, Nonce, Timestamp};
 use crate::oauth::sign::is_form;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters};
@@ -143,40 +144,29 @@ impl SignedRequest {
             .map_err(|_| VerifyError::Header(OAuthHeaderError::NotOAuthScheme))?;
         let parameters = OAuthParameters::parse(header)?;
 
-        // The parameters checked here, found in one pass (`parse` refused duplicates).
-        const CHECKED: [&str; 6] = [
-            "oauth_consumer_key",
-            "oauth_signature",
-            "oauth_signature_method",
-            "oauth_timestamp",
-            "oauth_nonce",
-            "oauth_version",
-        ];
-        let mut found: [Option<&str>; CHECKED.len()] = [None; CHECKED.len()];
+        // The parameters checked here, found in one pass (`parse` refused duplicates); a
+        // `match` compares each name with only those of its length.
+        let (mut consumer_key, mut signature, mut signature_method) = (None, None, None);
+        let (mut timestamp, mut nonce, mut version) = (None, None, None);
         for (name, value) in parameters.iter() {
-            if let Some(slot) = CHECKED.iter().position(|checked| *checked == name) {
-                found[slot].get_or_insert(value);
-            }
+            let slot = match name {
+                "oauth_consumer_key" => &mut consumer_key,
+                "oauth_signature" => &mut signature,
+                "oauth_signature_method" => &mut signature_method,
+                "oauth_timestamp" => &mut timestamp,
+                "oauth_nonce" => &mut nonce,
+                "oauth_version" => &mut version,
+                _ => continue,
+            };
+            *slot = Some(value);
         }
-        let [
-            consumer_key,
-            signature,
-            signature_method,
-            timestamp,
-            nonce,
-            version,
-        ] = found;
         required(consumer_key, "oauth_consumer_key")?;
         required(signature, "oauth_signature")?;
         let signature_method =
             SignatureMethod::from_name(required(signature_method, "oauth_signature_method")?)
                 .ok_or(VerifyError::UnsupportedSignatureMethod)?;
         let timestamp = required(timestamp, "oauth_timestamp")?;
-        let timestamp = timestamp
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-            .then(|| timestamp.parse::<u64>().ok())
-            .flatten()
+        let timestamp = decimal_digits(timestamp)
             .and_then(|seconds| Timestamp::from_unix_seconds(seconds).ok())
             .ok_or(VerifyError::InvalidTimestamp)?;
         let nonce =
@@ -288,6 +278,17 @@ fn required<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, V
     value.ok_or(VerifyError::MissingParameter { name })
 }
 
+/// `text` as a number if it is only ASCII digits (no sign, unlike `str::parse`) and fits.
+fn decimal_digits(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |number, byte| {
+        let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
+        number.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// Compares two secrets in time that depends only on their lengths, never on where they differ.
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -295,22 +296,9 @@ pub fn secrets_equal(a: &str, b: &str) -> bool {
         // Lengths are not secret (a header shows them); `subtle` answers the same for slices.
         return false;
     }
-    // Eight bytes per constant-time comparison instead of one: `subtle` puts an optimisation
-    // barrier in each, and a signature is compared on every verified request.
-    let mut equal = Choice::from(1);
-    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in a_words.by_ref().zip(b_words.by_ref()) {
-        equal &= word(x).ct_eq(&word(y));
-    }
-    equal &= a_words.remainder().ct_eq(b_words.remainder());
-    equal.into()
-}
-
-/// Eight bytes as one number (for [`secrets_equal`]).
-fn word(bytes: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(bytes);
-    u64::from_le_bytes(word)
+    // The differing bits are gathered without a branch and only the result goes through
+    // `subtle`'s optimisation barrier: one barrier per comparison rather than one per byte.
+    bytes_difference(a, b).ct_eq(&0).into()
 }
 
 fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, VerifyError> {
@@ -360,6 +348,26 @@ mod tests {
             )
             .unwrap();
         request
+    }
+
+    #[test]
+    fn decimal_digits_takes_only_digits_that_fit() {
+        assert_eq!(decimal_digits("137131202"), Some(137_131_202));
+        assert_eq!(decimal_digits("0"), Some(0));
+        assert_eq!(decimal_digits("007"), Some(7));
+        assert_eq!(decimal_digits("18446744073709551615"), Some(u64::MAX));
+        for refused in [
+            "",
+            "+1",
+            "-1",
+            "1 ",
+            "1.0",
+            "1e3",
+            "١",
+            "18446744073709551616",
+        ] {
+            assert_eq!(decimal_digits(refused), None, "{refused:?}");
+        }
     }
 
     #[test]

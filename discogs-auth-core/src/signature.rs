@@ -9,11 +9,11 @@ use crate::base_string::SignatureBase;
 use crate::base_string::{ProtocolTemplate, write_base_string};
 #[cfg(test)]
 use crate::encoding::FormPairs;
-#[cfg(feature = "hmac-sha1")]
-use crate::encoding::encoded_len;
 use crate::encoding::{
-    FormError, encoded_twice_len, percent_encode, push_encoded, push_encoded_twice,
+    FormError, encoded_twice_len, encoding_difference, percent_encode, push_encoded_twice,
 };
+#[cfg(feature = "hmac-sha1")]
+use crate::encoding::{encoded_len, push_encoded};
 
 /// How requests are signed.
 ///
@@ -246,6 +246,7 @@ pub fn signature_base_string(
 
 /// The signing key (RFC 5849 §3.4.2, §3.4.4): `enc(consumer_secret)&enc(token_secret)`, the
 /// token secret empty when there is no token yet.
+#[cfg(feature = "hmac-sha1")]
 pub(crate) fn signing_key(consumer_secret: &str, token_secret: Option<&str>) -> String {
     let token_secret = token_secret.unwrap_or("");
     let mut key = Vec::with_capacity(3 * (consumer_secret.len() + token_secret.len()) + 1);
@@ -304,28 +305,36 @@ impl Signature<'_> {
     }
 
     /// Whether `given` (a decoded `oauth_signature`) is this signature, compared in constant
-    /// time ([`secrets_equal`](crate::secrets_equal)); an HMAC is compared in place, without
-    /// building a string.
+    /// time ([`secrets_equal`](crate::secrets_equal)), in place: neither the MAC's base64 nor
+    /// the PLAINTEXT secrets are written into a string for it.
     pub(crate) fn matches(&self, given: &str) -> bool {
         match self {
-            Self::Plaintext { .. } => crate::provider::secrets_equal(&self.to_value(), given),
+            Self::Plaintext {
+                consumer_secret,
+                token_secret,
+            } => plaintext_matches(consumer_secret, token_secret, given),
             #[cfg(feature = "hmac-sha1")]
             Self::HmacSha1(base64) => std::str::from_utf8(base64)
                 .is_ok_and(|expected| crate::provider::secrets_equal(expected, given)),
         }
     }
+}
 
-    /// The signature as the `oauth_signature` value (decoded).
-    pub(crate) fn to_value(&self) -> String {
-        match self {
-            Self::Plaintext {
-                consumer_secret,
-                token_secret,
-            } => signing_key(consumer_secret, Some(token_secret)),
-            #[cfg(feature = "hmac-sha1")]
-            Self::HmacSha1(base64) => String::from_utf8_lossy(base64).into_owned(),
-        }
-    }
+/// Whether `given` is `enc(consumer_secret)&enc(token_secret)`, compared as
+/// [`crate::provider::secrets_equal`] compares, without writing the secrets out.
+fn plaintext_matches(consumer_secret: &str, token_secret: &str, given: &str) -> bool {
+    use subtle::ConstantTimeEq as _;
+    // `None` for a `given` of another length than the signature's, told apart at once as
+    // `secrets_equal` does: lengths are not secret, the header shows them.
+    let difference = || {
+        let (consumer_difference, rest) =
+            encoding_difference(consumer_secret.as_bytes(), given.as_bytes())?;
+        let (&separator, rest) = rest.split_first()?;
+        let (token_difference, rest) = encoding_difference(token_secret.as_bytes(), rest)?;
+        rest.is_empty()
+            .then_some(consumer_difference | u64::from(separator ^ b'&') | token_difference)
+    };
+    difference().is_some_and(|difference| difference.ct_eq(&0).into())
 }
 
 /// Signs what `base` describes with `method`.
@@ -528,10 +537,46 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "hmac-sha1")]
     #[test]
     fn signing_key_encodes_both_secrets() {
         assert_eq!(signing_key("kd94hf93k423kf44", None), "kd94hf93k423kf44&");
         assert_eq!(signing_key("a&b", Some("c d")), "a%26b&c%20d");
+    }
+
+    /// A PLAINTEXT signature is checked against the secrets as the header would carry them
+    /// decoded: each secret percent-encoded, joined by one `&`, nothing more or less.
+    #[test]
+    fn plaintext_matches_only_the_encoded_secrets() {
+        let matches = |consumer, token, given| {
+            Signature::Plaintext {
+                consumer_secret: consumer,
+                token_secret: token,
+            }
+            .matches(given)
+        };
+        assert!(matches(
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            "kd94hf93k423kf44&pfkkdhi9sl3r4s00"
+        ));
+        assert!(matches("kd94hf93k423kf44", "", "kd94hf93k423kf44&"));
+        assert!(matches("a&b", "c d~é", "a%26b&c%20d~%C3%A9"));
+        for wrong in [
+            "a%26b&c%20d~%C3%A8",
+            "a%26b&c%20d~%c3%a9",
+            "a%26b%26c%20d~%C3%A9",
+            "a%26b=c%20d~%C3%A9",
+            "a%26b&c%20d~%C3%A9&",
+            "a%26b&c%20d~%C3%A",
+            "a&b&c d~é",
+            "a%26b",
+            "",
+        ] {
+            assert!(!matches("a&b", "c d~é", wrong), "{wrong:?}");
+        }
+        assert!(!matches("kd94hf93k423kf44", "", "kd94hf93k423kf44"));
+        assert!(!matches("kd94hf93k423kf44", "", "kd94hf93k423kf45&"));
     }
 
     /// A prepared HMAC-SHA1 key signs with its protocol template, filled with the nonce and
