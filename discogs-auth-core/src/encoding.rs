@@ -269,6 +269,34 @@ pub fn percent_decode(value: &str) -> Result<Cow<'_, str>, DecodeError> {
         .map_err(|_| DecodeError::NotUtf8)
 }
 
+/// Appends what [`percent_decode`] makes of `value` to `out`, with the same errors, and
+/// without a buffer of its own while the escapes stand for ASCII (as in every OAuth header
+/// Discogs or this crate writes): only a value with an escaped non-ASCII byte is decoded apart.
+/// On an error `out` is left as it was.
+pub(crate) fn push_decoded(out: &mut String, value: &str) -> Result<(), DecodeError> {
+    let start = out.len();
+    let bytes = value.as_bytes();
+    let mut copied = 0;
+    while let Some(offset) = find_byte(&bytes[copied..], b'%') {
+        let escape = copied + offset;
+        let decoded = match bytes.get(escape + 1..escape + 3) {
+            Some(&[high, low]) => hex_value(high).zip(hex_value(low)),
+            _ => None,
+        }
+        .map(|(high, low)| high << 4 | low);
+        let Some(byte) = decoded.filter(u8::is_ascii) else {
+            out.truncate(start);
+            return percent_decode(value).map(|decoded| out.push_str(&decoded));
+        };
+        // `escape` is a `%` and `copied` follows an escape (or is 0): both are boundaries.
+        out.push_str(&value[copied..escape]);
+        out.push(char::from(byte));
+        copied = escape + 3;
+    }
+    out.push_str(&value[copied..]);
+    Ok(())
+}
+
 /// Where `needle` first occurs in `bytes`.
 ///
 /// Header values are short (10 to 50 bytes) and there are many of them per request, so the
@@ -523,6 +551,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn push_decoded_appends_or_leaves_out_as_it_was() {
+        let pushed = |value| {
+            let mut out = String::from("k=");
+            push_decoded(&mut out, value).map(|()| out)
+        };
+        assert_eq!(pushed("cs%26ts").as_deref(), Ok("k=cs&ts"));
+        assert_eq!(pushed("a%2Fb%C3%A9c").as_deref(), Ok("k=a/béc"));
+        assert_eq!(pushed("plain").as_deref(), Ok("k=plain"));
+        assert_eq!(pushed("%26%2"), Err(DecodeError::BadPercentEscape));
+        assert_eq!(pushed("%26%FF"), Err(DecodeError::NotUtf8));
+        assert_eq!(pushed("%C3%A9%zz"), Err(DecodeError::BadPercentEscape));
+    }
+
+    #[test]
     fn find_either_stops_at_whichever_comes_first() {
         assert_eq!(find_either(b"abc%de\"", b'"', b'%'), Some(3));
         assert_eq!(find_either(b"abcdefghij\"%", b'"', b'%'), Some(10));
@@ -724,6 +766,24 @@ mod tests {
                     bytes.iter().position(|&byte| byte == b'"' || byte == b'%')
                 );
                 prop_assert_eq!(find_byte(&bytes, b'%'), bytes.iter().position(|&byte| byte == b'%'));
+            }
+
+            #[test]
+            fn push_decoded_appends_what_percent_decode_returns(
+                value in "([a-z+é]|%[0-9A-Fa-f]{2}|%[0-9a-z]?|%FF|%C3%A9|%26){0,8}",
+            ) {
+                let mut out = String::from("kept");
+                let result = push_decoded(&mut out, &value);
+                match percent_decode(&value) {
+                    Ok(decoded) => {
+                        prop_assert_eq!(result, Ok(()));
+                        prop_assert_eq!(out, format!("kept{decoded}"));
+                    }
+                    Err(error) => {
+                        prop_assert_eq!(result, Err(error));
+                        prop_assert_eq!(out, "kept");
+                    }
+                }
             }
 
             #[test]

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;
 
-use crate::encoding::{DecodeError, find_byte, find_either, percent_decode, push_encoded};
+use crate::encoding::{
+    DecodeError, find_byte, find_either, percent_decode, push_decoded, push_encoded,
+};
 
 /// Parameters whose values are secret or derived from a secret (a PLAINTEXT signature is the
 /// consumer secret itself): never shown in `Debug`.
@@ -224,7 +226,7 @@ impl OAuthParameters {
     /// assert_eq!(params.realm(), Some("Photos"));
     /// assert_eq!(params.get("oauth_signature"), Some("kd94hf93k423kf44&"));
     /// ```
-    pub fn parse<'h>(header: &'h str) -> Result<Self, OAuthHeaderError> {
+    pub fn parse(header: &str) -> Result<Self, OAuthHeaderError> {
         let bytes = header.as_bytes();
         let mut at = skip_whitespace(bytes, 0);
         let scheme_end = at + 5;
@@ -264,11 +266,8 @@ impl OAuthParameters {
             let name_start = at;
             // Names are decoded only when they hold an escape (almost never), noticed here
             // rather than searched for again.
-            let mut name_escaped = false;
-            while let Some(&byte) = bytes.get(at).filter(|&&byte| is_token_byte(byte)) {
-                name_escaped |= byte == b'%';
-                at += 1;
-            }
+            let (name_len, name_escaped) = token_run(&bytes[at..]);
+            at += name_len;
             if at == name_start {
                 return Err(OAuthHeaderError::ExpectedName { at });
             }
@@ -306,20 +305,36 @@ impl OAuthParameters {
                 value_escaped = true;
             }
 
-            let decode = |raw: &'h str, escaped: bool| {
-                if !escaped {
-                    return Ok(Cow::Borrowed(raw));
-                }
-                percent_decode(raw).map_err(|source| OAuthHeaderError::Decode {
-                    name: raw_name.chars().take(64).collect(),
-                    source,
-                })
+            let decode_error = |source| OAuthHeaderError::Decode {
+                name: raw_name.chars().take(64).collect(),
+                source,
             };
-            let name = decode(raw_name, name_escaped)?;
-            let value = decode(raw_value, value_escaped)?;
-            let is_duplicate = if name == "realm" {
-                parsed.realm.is_some()
-            } else if parsed.ends.len() < LINEAR_DUPLICATE_SCAN {
+            let duplicate = |name: &str| OAuthHeaderError::Duplicate {
+                name: name.chars().take(64).collect(),
+            };
+            let name = if name_escaped {
+                percent_decode(raw_name).map_err(decode_error)?
+            } else {
+                Cow::Borrowed(raw_name)
+            };
+            if name == "realm" {
+                let value = percent_decode(raw_value).map_err(decode_error)?;
+                if parsed.realm.is_some() {
+                    return Err(duplicate(&name));
+                }
+                parsed.realm = Some(value.into_owned());
+                continue;
+            }
+            // The pair is written into `text` as it is decoded and counts once `ends` has it,
+            // so the search for a duplicate below sees only the pairs before it.
+            parsed.text.push_str(&name);
+            let name_end = parsed.text.len();
+            if value_escaped {
+                push_decoded(&mut parsed.text, raw_value).map_err(decode_error)?;
+            } else {
+                parsed.text.push_str(raw_value);
+            }
+            let is_duplicate = if parsed.ends.len() < LINEAR_DUPLICATE_SCAN {
                 parsed.value_range(&name).is_some()
             } else {
                 let names = many_names.get_or_insert_with(|| {
@@ -328,15 +343,9 @@ impl OAuthParameters {
                 !names.insert(name.clone().into_owned())
             };
             if is_duplicate {
-                return Err(OAuthHeaderError::Duplicate {
-                    name: name.chars().take(64).collect(),
-                });
+                return Err(duplicate(&name));
             }
-            if name == "realm" {
-                parsed.realm = Some(value.into_owned());
-            } else {
-                parsed.push(&name, &value);
-            }
+            parsed.ends.push((name_end, parsed.text.len()));
         }
         if parsed.ends.is_empty() && parsed.realm.is_none() {
             return Err(OAuthHeaderError::NoParameters);
@@ -375,25 +384,58 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// RFC 7230 `tchar`, plus `%` for percent-encoded names.
-fn is_token_byte(byte: u8) -> bool {
-    TOKEN_BYTES[usize::from(byte)]
+/// The length of the run of name bytes (RFC 7230 `tchar`, which includes `%`) that `bytes`
+/// starts with, and whether it holds a `%`.
+///
+/// Every byte of every name passes through here: eight table lookups are combined without a
+/// branch between them, and the byte-by-byte loop only runs inside the word the name ends in.
+fn token_run(bytes: &[u8]) -> (usize, bool) {
+    let mut run = 0;
+    let mut seen = 0;
+    for word in bytes.chunks_exact(8) {
+        let (all, any) = word.iter().fold((TOKEN, 0), |(all, any), &byte| {
+            let class = NAME_BYTES[usize::from(byte)];
+            (all & class, any | class)
+        });
+        if all & TOKEN == 0 {
+            break;
+        }
+        seen |= any;
+        run += 8;
+    }
+    for &byte in &bytes[run..] {
+        let class = NAME_BYTES[usize::from(byte)];
+        if class & TOKEN == 0 {
+            break;
+        }
+        seen |= class;
+        run += 1;
+    }
+    (run, seen & ESCAPE != 0)
 }
 
-/// [`is_token_byte`] as a table, built once at compile time: every name byte is checked.
-const TOKEN_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// A name byte's class in [`NAME_BYTES`]: a `tchar`.
+const TOKEN: u8 = 1;
+/// A name byte's class in [`NAME_BYTES`]: the `%` of an escape (also a `tchar`).
+const ESCAPE: u8 = 2;
+
+/// Every byte's class as a name byte, built once at compile time.
+const NAME_BYTES: [u8; 256] = {
+    let mut table = [0; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        if (byte as u8).is_ascii_alphanumeric() {
+            table[byte] = TOKEN;
+        }
         byte += 1;
     }
     let symbols = b"!#$%&'*+-.^_`|~";
     let mut index = 0;
     while index < symbols.len() {
-        table[symbols[index] as usize] = true;
+        table[symbols[index] as usize] = TOKEN;
         index += 1;
     }
+    table[b'%' as usize] = TOKEN | ESCAPE;
     table
 };
 
@@ -524,5 +566,35 @@ mod tests {
         let shown = format!("{params:?}");
         assert!(shown.contains("public"));
         assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn token_run_ends_at_the_first_byte_outside_tchar() {
+        assert_eq!(token_run(b"oauth_signature_method=\"x\""), (22, false));
+        assert_eq!(token_run(b"a%20b ="), (5, true));
+        assert_eq!(token_run(b"abcdefgh"), (8, false));
+        assert_eq!(token_run(b"abcdefghi%"), (10, true));
+        assert_eq!(token_run(b"=x%"), (0, false));
+        assert_eq!(token_run(b""), (0, false));
+        // Not tchar: separators, controls and non-ASCII.
+        for stop in [
+            b'"', b'(', b',', b'/', b':', b';', b'=', b'@', b'[', b'{', b' ', 0x7f, 0x80,
+        ] {
+            assert_eq!(token_run(&[b'a', b'%', stop, b'b']), (2, true), "{stop:#x}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_run_is_the_bytewise_scan(bytes in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'Z', b'0', b'%', b'_', b'~', b'=', b'"', b' ', b',', 0xff]),
+            0..40,
+        )) {
+            let run = bytes
+                .iter()
+                .position(|&byte| !(byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)))
+                .unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(token_run(&bytes), (run, bytes[..run].contains(&b'%')));
+        }
     }
 }
