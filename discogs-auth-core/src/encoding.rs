@@ -765,7 +765,9 @@ mod tests {
                     find_either(&bytes, b'"', b'%'),
                     bytes.iter().position(|&byte| byte == b'"' || byte == b'%')
                 );
-                prop_assert_eq!(find_byte(&bytes, b'%'), bytes.iter().position(|&byte| byte == b'%'));
+                for needle in [b'%', 0x00] {
+                    prop_assert_eq!(find_byte(&bytes, needle), bytes.iter().position(|&byte| byte == needle));
+                }
             }
 
             #[test]

@@ -364,7 +364,10 @@ mod tests {
             "1.0",
             "1e3",
             "١",
+            "/",
+            ":",
             "18446744073709551616",
+            "99999999999999999999",
         ] {
             assert_eq!(decimal_digits(refused), None, "{refused:?}");
         }
