@@ -138,28 +138,11 @@ impl<'a> BaseUri<'a> {
             push(self.host);
         }
         if let Some(port) = self.port {
-            let mut digits = [0; 20];
             push(":");
-            push(decimal(port.into(), &mut digits));
+            push(itoa::Buffer::new().format(port));
         }
         push(self.path);
     }
-}
-
-/// `value` in decimal, written into `digits` (no allocation, no formatting machinery).
-pub(crate) fn decimal(mut value: u64, digits: &mut [u8; 20]) -> &str {
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        // `value % 10` is below 10, so the cast is exact.
-        digits[start] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&digits[start..]).unwrap_or_default()
 }
 
 /// The base string URI (RFC 5849 §3.4.1.2): lowercase scheme and host, default port omitted,

@@ -27,7 +27,7 @@ use crate::base_string::SignatureBase;
 use crate::credentials::{Consumer, CredentialError, TokenSecret, TokenValue, validate};
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
-use crate::signature::{SignatureMethod, SigningError, decimal, sign};
+use crate::signature::{SignatureMethod, SigningError, sign};
 use authorization::ProtocolFields;
 
 /// `application/x-www-form-urlencoded`: the only body type whose parameters are signed.
@@ -196,7 +196,7 @@ impl OAuthClient {
         step_parameter: Option<StepParameter<'_>>,
         freshness: &Freshness,
     ) -> Result<HeaderValue, RequestError> {
-        let mut digits = [0; 20];
+        let mut digits = itoa::Buffer::new();
         let (callback, verifier) = match step_parameter {
             Some(StepParameter::Callback(callback)) => (Some(callback), None),
             Some(StepParameter::Verifier(verifier)) => (None, Some(verifier)),
@@ -207,7 +207,7 @@ impl OAuthClient {
             consumer_key: self.consumer.key.as_str(),
             nonce: freshness.nonce.as_str(),
             signature_method: self.signature_method.as_str(),
-            timestamp: decimal(freshness.timestamp.as_unix_seconds(), &mut digits),
+            timestamp: digits.format(freshness.timestamp.as_unix_seconds()),
             token: token.map(|(token, _)| token.as_str()),
             verifier,
         };

@@ -10,7 +10,7 @@ use super::{FORM_CONTENT_TYPE, OAuthClient, RequestError};
 use crate::base_string::SignatureBase;
 use crate::credentials::{AccessToken, ConsumerKey, TokenValue};
 use crate::freshness::Freshness;
-use crate::signature::{PreparedKey, Signature, SignatureMethod, decimal};
+use crate::signature::{PreparedKey, Signature, SignatureMethod};
 
 impl OAuthClient {
     /// Signs `request` with `access_token`: sets `Authorization: OAuth …` (replacing any) and
@@ -162,9 +162,9 @@ impl RequestSigner {
         request: &mut Request<B>,
         freshness: &Freshness,
     ) -> Result<(), RequestError> {
-        let mut digits = [0; 20];
+        let mut digits = itoa::Buffer::new();
         let nonce = freshness.nonce.as_str();
-        let timestamp = decimal(freshness.timestamp.as_unix_seconds(), &mut digits);
+        let timestamp = digits.format(freshness.timestamp.as_unix_seconds());
         let fields = ProtocolFields {
             callback: None,
             consumer_key: self.consumer_key.as_str(),
