@@ -20,7 +20,8 @@
 //!
 //! `cargo bench -p discogs-auth-bench --bench signing`, then
 //! `cargo run -p discogs-auth-bench --bin report` for criterion's tables (see `BENCHMARKS.md`
-//! for several runs).
+//! for several runs). With `--calls GROUP/CONTENDER COUNT` the binary makes one benchmark's
+//! call `COUNT` times and nothing else, for `valgrind --tool=callgrind`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -181,6 +182,14 @@ impl Group {
             }),
         ));
         self
+    }
+
+    /// One contender.
+    fn call(&mut self, name: &str) -> Option<Call<'_>> {
+        self.contenders
+            .iter_mut()
+            .find(|(contender, _)| *contender == name)
+            .map(|(_, call)| &mut **call as Call<'_>)
     }
 
     /// Two contenders, both callable at once.
@@ -479,6 +488,30 @@ fn interleaved(groups: &mut [Group]) {
     }
 }
 
+/// `--calls GROUP/CONTENDER COUNT`: makes that one call `COUNT` times and nothing else, for an
+/// instruction count under `valgrind --tool=callgrind`, which a shared machine's drift does
+/// not move (see `BENCHMARKS.md`).
+fn repeat_one(groups: &mut [Group], args: &[String]) {
+    let usage =
+        "usage: --calls GROUP/CONTENDER COUNT, e.g. --calls case5_verify_plaintext/verify 6000";
+    let (Some((group_name, contender)), Some(count)) = (
+        args.first().and_then(|name| name.split_once('/')),
+        args.get(1).and_then(|count| count.parse::<u64>().ok()),
+    ) else {
+        panic!("{usage}");
+    };
+    let group = groups
+        .iter_mut()
+        .find(|group| group.name == group_name)
+        .unwrap_or_else(|| panic!("no benchmark group {group_name}; {usage}"));
+    let Some(call) = group.call(contender) else {
+        panic!("{group_name} has no {contender}; {usage}");
+    };
+    for _ in 0..count {
+        call();
+    }
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(500))
@@ -497,6 +530,11 @@ fn main() {
     .into_iter()
     .flatten()
     .collect();
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|arg| arg == "--calls") {
+        repeat_one(&mut groups, &args[at + 1..]);
+        return;
+    }
     let mut criterion = config();
     for group in &mut groups {
         let mut criterion_group = criterion.benchmark_group(&group.name);
@@ -508,7 +546,6 @@ fn main() {
     criterion.final_summary();
     // Only under `cargo bench` (which passes `--bench`), not when `cargo test` runs the
     // benchmarks once as tests, nor for `--list`.
-    let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|arg| arg == "--bench") && !args.iter().any(|arg| arg == "--list") {
         interleaved(&mut groups);
     }

@@ -194,13 +194,25 @@ impl DecodedPairs {
 
     /// The pairs as text; `Err(index)` names the first pair that is not UTF-8 (the same pair
     /// `FormPairs::parse` would stop at: every component is checked on its own, in order).
+    ///
+    /// The whole text is checked once: when it is UTF-8 (almost always), a component is UTF-8
+    /// exactly when both its ends are character boundaries of it. Only otherwise is each
+    /// component checked on its own.
     fn strs(&self) -> impl Iterator<Item = Result<(&str, &str), usize>> {
-        self.pairs.iter().enumerate().map(|(index, (name, value))| {
-            let text = |range: &Range<usize>| {
-                std::str::from_utf8(&self.text[range.clone()]).map_err(|_| index)
-            };
-            Ok((text(name)?, text(value)?))
-        })
+        let whole = std::str::from_utf8(&self.text).ok();
+        self.pairs
+            .iter()
+            .enumerate()
+            .map(move |(index, (name, value))| {
+                let text = |range: &Range<usize>| {
+                    match whole {
+                        Some(whole) => whole.get(range.clone()),
+                        None => std::str::from_utf8(&self.text[range.clone()]).ok(),
+                    }
+                    .ok_or(index)
+                };
+                Ok((text(name)?, text(value)?))
+            })
     }
 }
 
@@ -425,6 +437,49 @@ mod tests {
                 base_string(query),
                 format!("GET&https%3A%2F%2Fexample.com%2F&{parameters}"),
                 "{query}"
+            );
+        }
+    }
+
+    /// A component whose escapes split a character is refused even when the decoded query and
+    /// body, taken together, are UTF-8: the pair it belongs to says which error.
+    #[test]
+    fn split_characters_are_not_utf8_wherever_they_fall() {
+        use crate::encoding::FormError::NotUtf8;
+        let cases: [(&str, &[u8], Result<(), SigningError>); 5] = [
+            ("?%C3%A9=%C3%A9", b"", Ok(())),
+            ("?%C3=%A9", b"", Err(SigningError::MalformedQuery(NotUtf8))),
+            (
+                "?a=%C3&%A9=b",
+                b"",
+                Err(SigningError::MalformedQuery(NotUtf8)),
+            ),
+            (
+                "?a=%C3",
+                b"%A9=b",
+                Err(SigningError::MalformedQuery(NotUtf8)),
+            ),
+            (
+                "?a=b",
+                b"%C3=%A9",
+                Err(SigningError::MalformedFormBody(NotUtf8)),
+            ),
+        ];
+        for (query, body, expected) in cases {
+            let uri: Uri = format!("https://example.com/{query}").parse().unwrap();
+            let base = SignatureBase {
+                method: &Method::POST,
+                uri: &uri,
+                protocol_parameters: &[],
+                form_body: Some(body),
+                written_protocol: None,
+            };
+            let written = write_base_string(&mut Vec::new(), &base, 0);
+            assert_eq!(written, expected, "{query} {body:?}");
+            assert_eq!(
+                written,
+                base_string_for(&base).map(drop),
+                "{query} {body:?}"
             );
         }
     }

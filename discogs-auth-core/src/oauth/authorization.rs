@@ -4,7 +4,7 @@
 use http::HeaderValue;
 
 use crate::encoding::{encoded_len, push_encoded};
-use crate::signature::Signature;
+use crate::signature::{Signature, SignatureMethod};
 
 /// The bytes of every `Authorization` header that do not depend on a value: `OAuth `, the
 /// names, `="`, `"` and the `, ` separators of the five parameters every request carries.
@@ -61,6 +61,20 @@ impl<'a> ProtocolFields<'a> {
             count += 1;
         }
         (protocol, count)
+    }
+
+    /// What `method` signs of these parameters: [`Self::signed`] for HMAC-SHA1, none for
+    /// PLAINTEXT, whose signature covers no parameters (so a request signed with it does not
+    /// gather them).
+    pub(crate) fn signed_by(
+        &self,
+        method: SignatureMethod,
+    ) -> ([(&'static str, &'a str); 7], usize) {
+        match method {
+            SignatureMethod::Plaintext => ([("", ""); 7], 0),
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1 => self.signed(),
+        }
     }
 
     /// The header, its parameters in name order (callback, consumer_key, nonce, signature,

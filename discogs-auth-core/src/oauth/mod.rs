@@ -211,7 +211,7 @@ impl OAuthClient {
             token: token.map(|(token, _)| token.as_str()),
             verifier,
         };
-        let (protocol, count) = fields.signed();
+        let (protocol, count) = fields.signed_by(self.signature_method);
         let base = SignatureBase {
             method,
             uri,

@@ -174,7 +174,7 @@ impl RequestSigner {
             token: Some(self.token.as_str()),
             verifier: None,
         };
-        let (protocol, count) = fields.signed();
+        let (protocol, count) = fields.signed_by(self.signature_method);
         let form_body = is_form(request.headers()).then(|| request.body().as_ref());
         let signature = self.key.sign(
             &SignatureBase {
