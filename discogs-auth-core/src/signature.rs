@@ -558,6 +558,11 @@ mod tests {
         ] {
             assert!(!matches("a&b", "c d~é", wrong), "{wrong:?}");
         }
+        // Differences in separate parts must not cancel out: here two parts are each one bit
+        // off, the same bit (`'` is `&` with its low bit flipped).
+        for wrong in ["ac&ac", "ac'ab", "ab'ac"] {
+            assert!(!matches("ab", "ab", wrong), "{wrong:?}");
+        }
         assert!(!matches("kd94hf93k423kf44", "", "kd94hf93k423kf44"));
         assert!(!matches("kd94hf93k423kf44", "", "kd94hf93k423kf45&"));
     }
