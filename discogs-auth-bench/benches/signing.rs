@@ -21,7 +21,8 @@
 //! `cargo bench -p discogs-auth-bench --bench signing`, then
 //! `cargo run -p discogs-auth-bench --bin report` for criterion's tables (see `BENCHMARKS.md`
 //! for several runs). With `--calls GROUP/CONTENDER COUNT` the binary makes one benchmark's
-//! call `COUNT` times and nothing else, for `valgrind --tool=callgrind`.
+//! call `COUNT` times and nothing else, for `valgrind --tool=callgrind`; `--list-pairs` lists
+//! the pairs the targets name (`instructions.sh` counts both sides of each).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -441,17 +442,11 @@ fn case5_verify() -> Vec<Group> {
         .collect()
 }
 
-/// The pairs the targets are stated in, each timed interleaved (see
-/// `discogs_auth_bench::interleave`): what the report's tables compare, without the drift
-/// between criterion's benchmarks.
-fn interleaved(groups: &mut [Group]) {
-    use discogs_auth_bench::interleave::{batch_for, paired};
-    use discogs_auth_bench::report::{PARSING_GROUPS, SIGNING_GROUPS, VERIFY_GROUPS, format_time};
-    const ROUNDS: usize = 101;
-    // About 0.2 ms a batch: long next to the clock's resolution, short next to the machine's
-    // changes of pace.
-    const BATCH_NS: f64 = 200_000.0;
-    let mut pairs: Vec<(&str, &str, &str, &str)> = Vec::new();
+/// The pairs the targets are stated in, from the report's tables: (label, group, contender,
+/// baseline).
+fn target_pairs() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+    use discogs_auth_bench::report::{PARSING_GROUPS, SIGNING_GROUPS, VERIFY_GROUPS};
+    let mut pairs = Vec::new();
     for (group, function, label) in SIGNING_GROUPS {
         pairs.push((label, group, function, "oauth1-request+http"));
         pairs.push((label, group, function, "oauth1-request"));
@@ -462,6 +457,20 @@ fn interleaved(groups: &mut [Group]) {
     for (group, _, label) in VERIFY_GROUPS {
         pairs.push((label, group, "verify", "sign"));
     }
+    pairs
+}
+
+/// The pairs the targets are stated in, each timed interleaved (see
+/// `discogs_auth_bench::interleave`): what the report's tables compare, without the drift
+/// between criterion's benchmarks.
+fn interleaved(groups: &mut [Group]) {
+    use discogs_auth_bench::interleave::{batch_for, paired};
+    use discogs_auth_bench::report::format_time;
+    const ROUNDS: usize = 101;
+    // About 0.2 ms a batch: long next to the clock's resolution, short next to the machine's
+    // changes of pace.
+    const BATCH_NS: f64 = 200_000.0;
+    let pairs = target_pairs();
     println!(
         "\n| case (interleaved: {ROUNDS} rounds of ≈ 0.2 ms batches) | contender | baseline \
          | contender (median) | baseline (median) | ratio (median of the rounds') |"
@@ -533,6 +542,13 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|arg| arg == "--calls") {
         repeat_one(&mut groups, &args[at + 1..]);
+        return;
+    }
+    if args.iter().any(|arg| arg == "--list-pairs") {
+        // For `instructions.sh`: one pair a line, label, contender and baseline by tabs.
+        for (label, group, first, second) in target_pairs() {
+            println!("{label}\t{group}/{first}\t{group}/{second}");
+        }
         return;
     }
     let mut criterion = config();
