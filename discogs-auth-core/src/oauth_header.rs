@@ -302,6 +302,8 @@ impl OAuthParameters {
                     at += 1;
                 }
                 raw_value = &header[value_start..at];
+                // Not searched for a `%` on the way (unquoted values are rare): the decoder
+                // looks for one.
                 value_escaped = true;
             }
 
