@@ -41,6 +41,20 @@ pub(crate) struct ProtocolTemplate {
     /// sorts wholly before or after the template, whatever the values.
     first_name: &'static str,
     last_name: &'static str,
+    /// The base string's URI up to the path, encoded, for requests to the signer's API origin
+    /// (boxed, so that a prepared key stays small).
+    origin: Option<Box<KnownOrigin>>,
+}
+
+/// A scheme and authority exactly as a request URI spells them, and the start of the base
+/// string URI they make (`scheme://host[:port]`, normalized and encoded): a signer's requests
+/// mostly go to one API origin, whose host and port need not be parsed again for each.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+#[derive(Clone)]
+struct KnownOrigin {
+    scheme: Box<str>,
+    authority: Box<str>,
+    encoded: Box<[u8]>,
 }
 
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
@@ -88,7 +102,26 @@ impl ProtocolTemplate {
             timestamp_at,
             first_name: name(parameters.first()),
             last_name: name(parameters.last()),
+            origin: None,
         }
+    }
+
+    /// The template, also holding `api_origin`'s base string URI up to the path (none when it
+    /// is not a URI a base string can be made of).
+    pub(crate) fn with_origin(self, api_origin: Option<&Uri>) -> Self {
+        let origin = api_origin.and_then(|uri| {
+            let (scheme, authority) = (uri.scheme_str()?, uri.authority()?.as_str());
+            let mut encoded = Vec::new();
+            BaseUri::of(uri)
+                .ok()?
+                .write_origin(|piece| push_encoded(&mut encoded, piece.as_bytes()));
+            Some(Box::new(KnownOrigin {
+                scheme: scheme.into(),
+                authority: authority.into(),
+                encoded: encoded.into_boxed_slice(),
+            }))
+        });
+        Self { origin, ..self }
     }
 
     /// The template with this request's nonce and timestamp, ready to be written.
@@ -113,7 +146,7 @@ pub(crate) struct WrittenProtocol<'a> {
 }
 
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
-impl WrittenProtocol<'_> {
+impl<'a> WrittenProtocol<'a> {
     /// Whether a parameter named `name` sorts wholly before or after the template.
     fn sorts_outside(&self, name: &[u8]) -> bool {
         cmp_encoded(name, self.template.first_name.as_bytes()) == Ordering::Less
@@ -127,6 +160,15 @@ impl WrittenProtocol<'_> {
 
     fn len(&self) -> usize {
         self.template.bytes.len() + self.nonce.len() + self.timestamp.len()
+    }
+
+    /// The encoded start of `uri`'s base string URI, when `uri` has the signer's API origin
+    /// (the same scheme and authority, byte for byte, so the same normalized origin).
+    fn origin_of(&self, uri: &Uri) -> Option<&'a [u8]> {
+        let origin = self.template.origin.as_ref()?;
+        let same = uri.scheme_str() == Some(&*origin.scheme)
+            && uri.authority().map(|authority| authority.as_str()) == Some(&*origin.authority);
+        same.then_some(&*origin.encoded)
     }
 
     fn write(&self, out: &mut Vec<u8>) {
@@ -231,7 +273,16 @@ pub(crate) fn write_base_string(
     base: &SignatureBase<'_>,
     extra_capacity: usize,
 ) -> Result<(), SigningError> {
-    let base_uri = BaseUri::of(base.uri)?;
+    let known_origin = base
+        .written_protocol
+        .and_then(|written| written.origin_of(base.uri));
+    let base_uri = match known_origin {
+        Some(origin) => UriPieces::Known {
+            origin,
+            path: BaseUri::path_of(base.uri),
+        },
+        None => UriPieces::Parts(BaseUri::of(base.uri)?),
+    };
     let query = base.uri.query().unwrap_or_default().as_bytes();
     let body = base.form_body.unwrap_or_default();
     let count_pairs = |input: &[u8]| input.iter().filter(|&&byte| byte == b'&').count() + 1;
@@ -297,7 +348,7 @@ pub(crate) fn write_base_string(
 
     // The exact length, so that the buffer is allocated once and no larger than needed.
     let mut len = encoded_len(method.as_bytes()) + 2 + 3 * items.saturating_sub(1);
-    base_uri.write(|piece| len += encoded_len(piece.as_bytes()));
+    len += base_uri.encoded_len();
     len += parameters
         .iter()
         .map(|(name, value)| {
@@ -309,7 +360,7 @@ pub(crate) fn write_base_string(
     let start = out.len();
     push_encoded(out, method.as_bytes());
     out.push(b'&');
-    base_uri.write(|piece| push_encoded(out, piece.as_bytes()));
+    base_uri.push_encoded(out);
     out.push(b'&');
     let mut separator: &[u8] = b"";
     for (name, value) in before {
@@ -329,6 +380,36 @@ pub(crate) fn write_base_string(
 }
 
 /// Appends one parameter as the base string holds it: `enc(enc(name))%3Denc(enc(value))`.
+/// The base string URI of a request, as parts still to be encoded or, for a signer's API
+/// origin, with its start already encoded.
+enum UriPieces<'a> {
+    Parts(BaseUri<'a>),
+    Known { origin: &'a [u8], path: &'a str },
+}
+
+impl UriPieces<'_> {
+    fn encoded_len(&self) -> usize {
+        match self {
+            Self::Parts(uri) => {
+                let mut len = 0;
+                uri.write(|piece| len += encoded_len(piece.as_bytes()));
+                len
+            }
+            Self::Known { origin, path } => origin.len() + encoded_len(path.as_bytes()),
+        }
+    }
+
+    fn push_encoded(&self, out: &mut Vec<u8>) {
+        match self {
+            Self::Parts(uri) => uri.write(|piece| push_encoded(out, piece.as_bytes())),
+            Self::Known { origin, path } => {
+                out.extend_from_slice(origin);
+                push_encoded(out, path.as_bytes());
+            }
+        }
+    }
+}
+
 fn push_parameter(out: &mut Vec<u8>, name: &str, value: &str) {
     push_encoded_twice(out, name.as_bytes());
     out.extend_from_slice(b"%3D");
@@ -484,6 +565,80 @@ mod tests {
         }
     }
 
+    /// A signer's API origin is written from the template only for a request whose scheme and
+    /// authority are spelled exactly as the origin's; any other spelling (even of the same
+    /// normalized origin) is parsed as before. The template's origin is replaced by a marker
+    /// here to show which way was taken.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn the_api_origin_is_used_only_when_spelled_the_same() {
+        let api: Uri = "https://api.discogs.com".parse().unwrap();
+        let mut template =
+            ProtocolTemplate::new(&[("oauth_consumer_key", "k")]).with_origin(Some(&api));
+        let origin = template.origin.as_mut().unwrap();
+        assert_eq!(&*origin.encoded, b"https%3A%2F%2Fapi.discogs.com");
+        origin.encoded = b"MARK".as_slice().into();
+        let base_uri = |uri: &str| {
+            let uri: Uri = uri.parse().unwrap();
+            let base = SignatureBase {
+                method: &Method::GET,
+                uri: &uri,
+                protocol_parameters: &[],
+                form_body: None,
+                written_protocol: Some(template.fill("n", "1")),
+            };
+            let mut out = Vec::new();
+            write_base_string(&mut out, &base, 0).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            out.split('&').nth(1).unwrap().to_owned()
+        };
+        assert_eq!(
+            base_uri("https://api.discogs.com/database/search?q=x"),
+            "MARK%2Fdatabase%2Fsearch"
+        );
+        assert_eq!(base_uri("https://api.discogs.com"), "MARK%2F");
+        // `http` keeps the scheme of an `http` or `https` URI in lowercase whatever its case.
+        assert_eq!(base_uri("HTTPS://api.discogs.com/x"), "MARK%2Fx");
+        for (other, expected) in [
+            (
+                "https://API.discogs.com/x",
+                "https%3A%2F%2Fapi.discogs.com%2Fx",
+            ),
+            (
+                "https://api.discogs.com:443/x",
+                "https%3A%2F%2Fapi.discogs.com%2Fx",
+            ),
+            (
+                "https://u@api.discogs.com/x",
+                "https%3A%2F%2Fapi.discogs.com%2Fx",
+            ),
+            (
+                "http://api.discogs.com/x",
+                "http%3A%2F%2Fapi.discogs.com%2Fx",
+            ),
+            (
+                "https://api.discogs.com:8443/x",
+                "https%3A%2F%2Fapi.discogs.com%3A8443%2Fx",
+            ),
+        ] {
+            assert_eq!(base_uri(other), expected, "{other}");
+        }
+        // No origin is kept for what a base string cannot be made of.
+        let ftp: Uri = "ftp://example.com".parse().unwrap();
+        assert!(
+            ProtocolTemplate::new(&[])
+                .with_origin(Some(&ftp))
+                .origin
+                .is_none()
+        );
+        assert!(
+            ProtocolTemplate::new(&[])
+                .with_origin(None)
+                .origin
+                .is_none()
+        );
+    }
+
     /// `write_base_string` (the hot path) against the reference definition
     /// (`collect_signed_parameters` + `signature_base_string`): same string, same errors.
     mod one_pass_base_string {
@@ -495,6 +650,22 @@ mod tests {
                 "[a-zA-Z0-9._~ +&=!*|é]{0,8}",
                 "([a-z%+]|%[0-9A-Fa-f]{2}|%[Ff][Ff]){0,6}",
             ]
+        }
+
+        /// `scheme://[userinfo@]host[:port]`, spelled in the ways that normalize alike.
+        fn origin() -> impl Strategy<Value = String> {
+            (
+                prop_oneof![Just("http"), Just("https"), Just("HTTPS"), Just("ftp")],
+                prop_oneof![Just(""), Just("u@")],
+                prop_oneof![
+                    Just("example.com"),
+                    Just("EXAMPLE.com"),
+                    Just("ex.com"),
+                    Just("[::1]")
+                ],
+                prop_oneof![Just(""), Just(":80"), Just(":443"), Just(":8080")],
+            )
+                .prop_map(|(scheme, user, host, port)| format!("{scheme}://{user}{host}{port}"))
         }
 
         fn query() -> impl Strategy<Value = String> {
@@ -542,6 +713,34 @@ mod tests {
                 let fast = write_base_string(&mut fast, &base, 0)
                     .map(|()| String::from_utf8(fast).unwrap());
                 prop_assert_eq!(fast, base_string_for(&base));
+            }
+
+            /// With an API origin in the template, every request URI, of that origin or
+            /// another, gets the base string the reference definition gives.
+            #[test]
+            fn known_origin_matches_the_reference(
+                api in origin(),
+                request in origin(),
+                path in prop_oneof![Just(""), Just("/"), Just("/p"), Just("/a%20b/C")],
+            ) {
+                let Ok(api) = api.parse::<Uri>() else { return Ok(()) };
+                let Ok(uri) = format!("{request}{path}?q=1").parse::<Uri>() else { return Ok(()) };
+                let fixed = [("oauth_consumer_key", "k")];
+                let template = ProtocolTemplate::new(&fixed).with_origin(Some(&api));
+                let protocol = [("oauth_consumer_key", "k"), ("oauth_nonce", "n"), ("oauth_timestamp", "1")];
+                let mut base = SignatureBase {
+                    method: &Method::GET,
+                    uri: &uri,
+                    protocol_parameters: &protocol,
+                    form_body: None,
+                    written_protocol: None,
+                };
+                let reference = base_string_for(&base);
+                base.written_protocol = Some(template.fill("n", "1"));
+                let mut templated = Vec::new();
+                let templated = write_base_string(&mut templated, &base, 0)
+                    .map(|()| String::from_utf8(templated).unwrap());
+                prop_assert_eq!(templated, reference);
             }
 
             /// A signer's template, filled in, writes what the list of the same parameters

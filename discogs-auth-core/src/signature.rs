@@ -107,11 +107,7 @@ impl<'a> BaseUri<'a> {
             scheme,
             host,
             port: uri.port_u16().filter(|&port| port != default_port),
-            path: if uri.path().is_empty() {
-                "/"
-            } else {
-                uri.path()
-            },
+            path: Self::path_of(uri),
         })
     }
 
@@ -130,6 +126,12 @@ impl<'a> BaseUri<'a> {
     /// default), so that it can be written out plain or percent-encoded without an
     /// intermediate string.
     pub(crate) fn write(&self, mut push: impl FnMut(&str)) {
+        self.write_origin(&mut push);
+        push(self.path);
+    }
+
+    /// [`Self::write`] up to the path: `scheme://host[:port]`.
+    pub(crate) fn write_origin(&self, mut push: impl FnMut(&str)) {
         push(self.scheme);
         push("://");
         if self.host.bytes().any(|byte| byte.is_ascii_uppercase()) {
@@ -141,7 +143,15 @@ impl<'a> BaseUri<'a> {
             push(":");
             push(itoa::Buffer::new().format(port));
         }
-        push(self.path);
+    }
+
+    /// The path a base string URI ends with: the URI's, or `/` when it has none.
+    pub(crate) fn path_of(uri: &Uri) -> &str {
+        if uri.path().is_empty() {
+            "/"
+        } else {
+            uri.path()
+        }
     }
 }
 
@@ -399,20 +409,22 @@ pub(crate) enum PreparedKey {
 
 impl PreparedKey {
     /// Prepares `method`'s key for these secrets, and for HMAC-SHA1 the template of the
-    /// `protocol` parameters every request carries (its nonce and timestamp are slots).
+    /// `protocol` parameters every request carries (its nonce and timestamp are slots) and the
+    /// base string's start for requests to `api_origin`'s scheme and authority.
     #[cfg_attr(not(feature = "hmac-sha1"), allow(unused_variables))]
     pub(crate) fn new(
         method: SignatureMethod,
         consumer_secret: &str,
         token_secret: &str,
         protocol: &[(&'static str, &str)],
+        api_origin: Option<&Uri>,
     ) -> Self {
         match method {
             SignatureMethod::Plaintext => Self::Plaintext,
             #[cfg(feature = "hmac-sha1")]
             SignatureMethod::HmacSha1 => Self::HmacSha1 {
                 keyed: keyed_hmac(signing_key(consumer_secret, Some(token_secret)).as_bytes()),
-                protocol: ProtocolTemplate::new(protocol),
+                protocol: ProtocolTemplate::new(protocol).with_origin(api_origin),
             },
         }
     }
@@ -606,6 +618,7 @@ mod tests {
             "kd94hf93k423kf44",
             "pfkkdhi9sl3r4s00",
             &fixed,
+            None,
         );
         let Ok(Some(Signature::HmacSha1(templated))) = prepared.sign(
             &base(&[("oauth_nonce", "not this one")]),

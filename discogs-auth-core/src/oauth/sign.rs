@@ -121,6 +121,7 @@ impl OAuthClient {
                 consumer_secret,
                 token_secret,
                 &protocol[..count],
+                self.endpoints().api_base().parse().ok().as_ref(),
             ),
             template: HeaderTemplate::new(fields, fixed_signature.as_ref()),
             user_agent: self.user_agent().as_header_value().clone(),
