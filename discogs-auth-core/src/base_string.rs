@@ -22,7 +22,8 @@ pub(crate) struct SignatureBase<'a> {
     pub protocol_parameters: &'a [(&'a str, &'a str)],
     pub form_body: Option<&'a [u8]>,
     /// The same protocol parameters already written out, when a signer prepared them: used
-    /// whenever no query or body parameter sorts among them.
+    /// whenever no query or body parameter sorts among them; with them, the start of the base
+    /// string URI for the signer's API origin, used whenever the request has that origin.
     pub written_protocol: Option<WrittenProtocol<'a>>,
 }
 
