@@ -269,6 +269,18 @@ pub fn percent_decode(value: &str) -> Result<Cow<'_, str>, DecodeError> {
         .map_err(|_| DecodeError::NotUtf8)
 }
 
+/// `text` as a number if it is only ASCII digits (no sign or spaces, unlike `str::parse`) and
+/// fits: how timestamps and rate-limit counts are read.
+pub(crate) fn decimal_digits(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |number, byte| {
+        let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
+        number.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// Appends what [`percent_decode`] makes of `value` to `out`, with the same errors, and
 /// without a buffer of its own while the escapes stand for ASCII (as in every OAuth header
 /// Discogs or this crate writes): only a value with an escaped non-ASCII byte is decoded apart.
@@ -549,6 +561,29 @@ impl FormPairs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_digits_takes_only_digits_that_fit() {
+        assert_eq!(decimal_digits("137131202"), Some(137_131_202));
+        assert_eq!(decimal_digits("0"), Some(0));
+        assert_eq!(decimal_digits("007"), Some(7));
+        assert_eq!(decimal_digits("18446744073709551615"), Some(u64::MAX));
+        for refused in [
+            "",
+            "+1",
+            "-1",
+            "1 ",
+            "1.0",
+            "1e3",
+            "١",
+            "/",
+            ":",
+            "18446744073709551616",
+            "99999999999999999999",
+        ] {
+            assert_eq!(decimal_digits(refused), None, "{refused:?}");
+        }
+    }
 
     #[test]
     fn push_decoded_appends_or_leaves_out_as_it_was() {

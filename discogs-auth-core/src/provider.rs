@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 
 use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
-use crate::encoding::bytes_difference;
+use crate::encoding::{bytes_difference, decimal_digits};
 use crate::freshness::{FreshnessError, Nonce, Timestamp};
 use crate::oauth::sign::is_form;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters};
@@ -278,17 +278,6 @@ fn required<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, V
     value.ok_or(VerifyError::MissingParameter { name })
 }
 
-/// `text` as a number if it is only ASCII digits (no sign, unlike `str::parse`) and fits.
-fn decimal_digits(text: &str) -> Option<u64> {
-    if text.is_empty() {
-        return None;
-    }
-    text.bytes().try_fold(0u64, |number, byte| {
-        let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
-        number.checked_mul(10)?.checked_add(u64::from(digit))
-    })
-}
-
 /// Compares two secrets in time that depends only on their lengths, never on where they differ.
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -348,29 +337,6 @@ mod tests {
             )
             .unwrap();
         request
-    }
-
-    #[test]
-    fn decimal_digits_takes_only_digits_that_fit() {
-        assert_eq!(decimal_digits("137131202"), Some(137_131_202));
-        assert_eq!(decimal_digits("0"), Some(0));
-        assert_eq!(decimal_digits("007"), Some(7));
-        assert_eq!(decimal_digits("18446744073709551615"), Some(u64::MAX));
-        for refused in [
-            "",
-            "+1",
-            "-1",
-            "1 ",
-            "1.0",
-            "1e3",
-            "١",
-            "/",
-            ":",
-            "18446744073709551616",
-            "99999999999999999999",
-        ] {
-            assert_eq!(decimal_digits(refused), None, "{refused:?}");
-        }
     }
 
     #[test]

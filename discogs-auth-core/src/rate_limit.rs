@@ -4,6 +4,8 @@ use std::fmt;
 
 use http::HeaderMap;
 
+use crate::encoding::decimal_digits;
+
 /// `X-Discogs-Ratelimit`: requests allowed per minute (moving window).
 pub const LIMIT_HEADER: &str = "x-discogs-ratelimit";
 /// `X-Discogs-Ratelimit-Used`: requests made in the current window.
@@ -104,8 +106,8 @@ fn read_number(headers: &HeaderMap, header: &'static str) -> Result<u32, RateLim
         .to_str()
         .ok()
         .map(str::trim)
-        .filter(|text| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|text| text.parse().ok())
+        .and_then(decimal_digits)
+        .and_then(|number| u32::try_from(number).ok())
         .ok_or(RateLimitError::Malformed { header })
 }
 
