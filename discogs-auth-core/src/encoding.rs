@@ -14,7 +14,7 @@ pub const OAUTH_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Whether `byte` is left as it is by [`percent_encode`].
-pub(crate) const fn is_unreserved(byte: u8) -> bool {
+const fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
@@ -36,24 +36,40 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// The length of the run of unreserved bytes `bytes` starts with.
 ///
 /// Headers and base strings are mostly unreserved text, so this is where encoding spends its
-/// time: eight table lookups are combined without a branch between them, and the byte-by-byte
-/// search only runs inside the word that holds a reserved byte.
+/// time.
 fn unreserved_run(bytes: &[u8]) -> usize {
+    accepted_run(bytes, |byte| (UNRESERVED[usize::from(byte)], 0)).0
+}
+
+/// The length of the run of bytes that `class` accepts at the start of `bytes`, and the marks
+/// `class` gives those bytes, OR-ed together.
+///
+/// Eight lookups are combined without a branch between them, and the byte-by-byte search only
+/// runs inside the word where the run ends: every byte of every header, base string and
+/// parsed parameter name passes through here.
+pub(crate) fn accepted_run(bytes: &[u8], class: impl Fn(u8) -> (bool, u8)) -> (usize, u8) {
     let mut run = 0;
+    let mut marks = 0;
     for word in bytes.chunks_exact(8) {
-        let all_unreserved = word
-            .iter()
-            .fold(true, |all, &byte| all & UNRESERVED[usize::from(byte)]);
-        if !all_unreserved {
+        let (all, any) = word.iter().fold((true, 0), |(all, any), &byte| {
+            let (accepted, mark) = class(byte);
+            (all & accepted, any | mark)
+        });
+        if !all {
             break;
         }
+        marks |= any;
         run += 8;
     }
-    let rest = &bytes[run..];
-    run + rest
-        .iter()
-        .position(|&byte| !UNRESERVED[usize::from(byte)])
-        .unwrap_or(rest.len())
+    for &byte in &bytes[run..] {
+        let (accepted, mark) = class(byte);
+        if !accepted {
+            break;
+        }
+        marks |= mark;
+        run += 1;
+    }
+    (run, marks)
 }
 
 /// How many bytes of `value` percent-encoding escapes: `enc(value)` is `2 * n` bytes longer,

@@ -6,7 +6,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::encoding::{
-    DecodeError, find_byte, find_either, percent_decode, push_decoded, push_encoded,
+    DecodeError, accepted_run, find_byte, find_either, percent_decode, push_decoded, push_encoded,
 };
 
 /// Parameters whose values are secret or derived from a secret (a PLAINTEXT signature is the
@@ -388,32 +388,12 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
 
 /// The length of the run of name bytes (RFC 7230 `tchar`, which includes `%`) that `bytes`
 /// starts with, and whether it holds a `%`.
-///
-/// Every byte of every name passes through here: eight table lookups are combined without a
-/// branch between them, and the byte-by-byte loop only runs inside the word the name ends in.
 fn token_run(bytes: &[u8]) -> (usize, bool) {
-    let mut run = 0;
-    let mut seen = 0;
-    for word in bytes.chunks_exact(8) {
-        let (all, any) = word.iter().fold((TOKEN, 0), |(all, any), &byte| {
-            let class = NAME_BYTES[usize::from(byte)];
-            (all & class, any | class)
-        });
-        if all & TOKEN == 0 {
-            break;
-        }
-        seen |= any;
-        run += 8;
-    }
-    for &byte in &bytes[run..] {
+    let (run, classes) = accepted_run(bytes, |byte| {
         let class = NAME_BYTES[usize::from(byte)];
-        if class & TOKEN == 0 {
-            break;
-        }
-        seen |= class;
-        run += 1;
-    }
-    (run, seen & ESCAPE != 0)
+        (class & TOKEN != 0, class)
+    });
+    (run, classes & ESCAPE != 0)
 }
 
 /// A name byte's class in [`NAME_BYTES`]: a `tchar`.
