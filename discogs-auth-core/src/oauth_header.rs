@@ -26,9 +26,62 @@ pub struct OAuthParameters {
     /// than two per parameter (a provider parses one header per request).
     text: String,
     /// Where each parameter's name and value end in `text`, in header order; a name starts
-    /// where the previous value ends. Equal lists of pairs give equal `text` and `ends`, so
-    /// the derived equality is that of the pairs.
+    /// where the previous value ends. Equal lists of pairs give equal `text`, `ends` and
+    /// `slots`, so the derived equality is that of the pairs.
     ends: Vec<(usize, usize)>,
+    /// For each [`Protocol`] parameter, one more than its index in `ends` (0: absent): a
+    /// provider reads these by name for every request, and a duplicate among them is found
+    /// without comparing names.
+    slots: [usize; Protocol::COUNT],
+}
+
+/// The protocol parameters (RFC 5849 §2 and §3.1) that are read by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    ConsumerKey,
+    Token,
+    SignatureMethod,
+    Signature,
+    Timestamp,
+    Nonce,
+    Version,
+    Callback,
+    Verifier,
+}
+
+impl Protocol {
+    const COUNT: usize = 9;
+
+    /// The parameter's name.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::ConsumerKey => "oauth_consumer_key",
+            Self::Token => "oauth_token",
+            Self::SignatureMethod => "oauth_signature_method",
+            Self::Signature => "oauth_signature",
+            Self::Timestamp => "oauth_timestamp",
+            Self::Nonce => "oauth_nonce",
+            Self::Version => "oauth_version",
+            Self::Callback => "oauth_callback",
+            Self::Verifier => "oauth_verifier",
+        }
+    }
+
+    /// The parameter `name` names, if it is one of these.
+    fn from_name(name: &[u8]) -> Option<Self> {
+        Some(match name {
+            b"oauth_consumer_key" => Self::ConsumerKey,
+            b"oauth_token" => Self::Token,
+            b"oauth_signature_method" => Self::SignatureMethod,
+            b"oauth_signature" => Self::Signature,
+            b"oauth_timestamp" => Self::Timestamp,
+            b"oauth_nonce" => Self::Nonce,
+            b"oauth_version" => Self::Version,
+            b"oauth_callback" => Self::Callback,
+            b"oauth_verifier" => Self::Verifier,
+            _ => return None,
+        })
+    }
 }
 
 /// An `Authorization: OAuth` header could not be parsed.
@@ -130,17 +183,34 @@ impl OAuthParameters {
         built
     }
 
-    /// Appends a parameter (decoded).
+    /// Appends a parameter (decoded). Of two parameters with the same name, [`Self::get`]
+    /// finds the first.
     fn push(&mut self, name: &str, value: &str) {
         self.text.push_str(name);
         let name_end = self.text.len();
         self.text.push_str(value);
         self.ends.push((name_end, self.text.len()));
+        if let Some(protocol) = Protocol::from_name(name.as_bytes()) {
+            let slot = &mut self.slots[protocol as usize];
+            if *slot == 0 {
+                *slot = self.ends.len();
+            }
+        }
     }
 
     /// The value of `name`, decoded.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.text.get(self.value_range(name)?)
+        match Protocol::from_name(name.as_bytes()) {
+            Some(protocol) => self.protocol(protocol),
+            None => self.text.get(self.value_range(name)?),
+        }
+    }
+
+    /// The value of a protocol parameter, decoded, found without a search.
+    pub(crate) fn protocol(&self, protocol: Protocol) -> Option<&str> {
+        let index = self.slots[protocol as usize].checked_sub(1)?;
+        let &(name_end, value_end) = self.ends.get(index)?;
+        self.text.get(name_end..value_end)
     }
 
     /// Where the value of `name` is in `text`. Names are compared as bytes: `text` was
@@ -245,6 +315,7 @@ impl OAuthParameters {
             realm: None,
             text: String::with_capacity(header.len()),
             ends: Vec::with_capacity(8),
+            slots: [0; Protocol::COUNT],
         };
         let mut first = true;
         loop {
@@ -266,7 +337,13 @@ impl OAuthParameters {
             let name_start = at;
             // Names are decoded only when they hold an escape (almost never), noticed here
             // rather than searched for again.
-            let (name_len, name_escaped) = token_run(&bytes[at..]);
+            let (name_len, name_escaped, plain_protocol) = match plain_protocol_name(&bytes[at..]) {
+                Some((protocol, len)) => (len, false, Some(protocol)),
+                None => {
+                    let (len, escaped) = token_run(&bytes[at..]);
+                    (len, escaped, None)
+                }
+            };
             at += name_len;
             if at == name_start {
                 return Err(OAuthHeaderError::ExpectedName { at });
@@ -336,7 +413,11 @@ impl OAuthParameters {
             } else {
                 parsed.text.push_str(raw_value);
             }
-            let is_duplicate = if parsed.ends.len() < LINEAR_DUPLICATE_SCAN {
+            // Only names that are not protocol parameters' are compared with one another.
+            let protocol = plain_protocol.or_else(|| Protocol::from_name(name.as_bytes()));
+            let is_duplicate = if let Some(protocol) = protocol {
+                parsed.slots[protocol as usize] != 0
+            } else if parsed.ends.len() < LINEAR_DUPLICATE_SCAN {
                 parsed.value_range(&name).is_some()
             } else {
                 let names = many_names.get_or_insert_with(|| {
@@ -348,6 +429,9 @@ impl OAuthParameters {
                 return Err(duplicate(&name));
             }
             parsed.ends.push((name_end, parsed.text.len()));
+            if let Some(protocol) = protocol {
+                parsed.slots[protocol as usize] = parsed.ends.len();
+            }
         }
         if parsed.ends.is_empty() && parsed.realm.is_none() {
             return Err(OAuthHeaderError::NoParameters);
@@ -384,6 +468,16 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
         at += 1;
     }
     at
+}
+
+/// The protocol parameter whose name `bytes` starts with, spelled without escapes and followed
+/// by `=` (whitespace between allowed), and the name's length: how nearly every name in a
+/// header is recognised, with one search for the `=` instead of a byte-by-byte scan. Anything
+/// else is left to [`token_run`], which would find the same name here.
+fn plain_protocol_name(bytes: &[u8]) -> Option<(Protocol, usize)> {
+    let equals = find_byte(bytes, b'=')?;
+    let len = bytes[..equals].iter().rposition(|&b| !is_whitespace(b))? + 1;
+    Some((Protocol::from_name(&bytes[..len])?, len))
 }
 
 /// The length of the run of name bytes (RFC 7230 `tchar`, which includes `%`) that `bytes`
@@ -536,6 +630,85 @@ mod tests {
     }
 
     #[test]
+    fn protocol_names_are_recognised_only_when_plain_and_whole() {
+        use Protocol::*;
+        assert_eq!(plain_protocol_name(b"oauth_token=\"t\""), Some((Token, 11)));
+        assert_eq!(plain_protocol_name(b"oauth_token \t= t"), Some((Token, 11)));
+        assert_eq!(
+            plain_protocol_name(b"oauth_signature_method=\"PLAINTEXT\""),
+            Some((SignatureMethod, 22))
+        );
+        assert_eq!(
+            plain_protocol_name(b"oauth_signature=\"a=b\""),
+            Some((Signature, 15))
+        );
+        // Left to the byte-by-byte scan: escapes, longer or shorter names, other parameters,
+        // no `=`, and text between the name and the `=`.
+        for header in [
+            &b"oauth%5Ftoken=t"[..],
+            b"oauth_tokens=t",
+            b"oauth_toke=t",
+            b"realm=r",
+            b"oauth_token",
+            b"oauth_token x=t",
+            b"oauth_token\"=t",
+            b" oauth_token=t",
+        ] {
+            assert_eq!(plain_protocol_name(header), None, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn protocol_parameters_are_read_by_slot_and_refused_twice() {
+        let parsed = OAuthParameters::parse(
+            "OAuth a=1, oauth_token=\"t\", oauth%5Fnonce=\"n\", oauth_signature=\"s%26\"",
+        )
+        .unwrap();
+        assert_eq!(parsed.protocol(Protocol::Token), Some("t"));
+        assert_eq!(parsed.protocol(Protocol::Nonce), Some("n"));
+        assert_eq!(parsed.protocol(Protocol::Signature), Some("s&"));
+        assert_eq!(parsed.get("oauth_signature"), Some("s&"));
+        assert_eq!(parsed.protocol(Protocol::Verifier), None);
+        assert_eq!(parsed.get("a"), Some("1"));
+        for header in [
+            "OAuth oauth_token=\"t\", oauth_token=\"u\"",
+            "OAuth oauth_token=\"t\", oauth%5Ftoken=\"u\"",
+            "OAuth oauth%5Ftoken=\"t\", oauth_token =u",
+        ] {
+            assert_eq!(
+                OAuthParameters::parse(header),
+                Err(OAuthHeaderError::Duplicate {
+                    name: "oauth_token".into()
+                }),
+                "{header}"
+            );
+        }
+        // Built with a name twice, the first is the one read, as a search would find it.
+        let built = OAuthParameters::new(None, [("oauth_token", "first"), ("oauth_token", "2")]);
+        assert_eq!(built.get("oauth_token"), Some("first"));
+        // Every name has its slot.
+        for protocol in [
+            Protocol::ConsumerKey,
+            Protocol::Token,
+            Protocol::SignatureMethod,
+            Protocol::Signature,
+            Protocol::Timestamp,
+            Protocol::Nonce,
+            Protocol::Version,
+            Protocol::Callback,
+            Protocol::Verifier,
+        ] {
+            let header = format!("OAuth x=1, {}=\"v\"", protocol.name());
+            let parsed = OAuthParameters::parse(&header).unwrap();
+            assert_eq!(parsed.protocol(protocol), Some("v"), "{header}");
+            assert_eq!(
+                Protocol::from_name(protocol.name().as_bytes()),
+                Some(protocol)
+            );
+        }
+    }
+
+    #[test]
     fn debug_hides_signature_and_verifier() {
         let params = OAuthParameters::new(
             None,
@@ -567,6 +740,61 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Names recognised as protocol parameters and names scanned and decoded byte by
+        /// byte give the same parameters and the same errors: every name is written once
+        /// plainly and once with its first letter escaped, which only the scan reads.
+        #[test]
+        fn protocol_names_parse_as_their_escaped_spelling(
+            names in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "oauth_consumer_key", "oauth_token", "oauth_signature_method",
+                    "oauth_signature", "oauth_timestamp", "oauth_nonce", "oauth_version",
+                    "oauth_callback", "oauth_verifier", "oauth_tokens", "oauth_", "other",
+                ]),
+                1..8,
+            ),
+            values in proptest::collection::vec("[a-z=%&\" ]{0,6}", 8),
+            spacing in proptest::collection::vec(proptest::sample::select(vec!["", " ", "\t"]), 8),
+        ) {
+            let header = |escape_first: bool| {
+                let pairs: Vec<String> = names
+                    .iter()
+                    .zip(&values)
+                    .zip(&spacing)
+                    .map(|((name, value), space)| {
+                        let name = if escape_first {
+                            format!("%{:02X}{}", name.as_bytes()[0], &name[1..])
+                        } else {
+                            (*name).to_owned()
+                        };
+                        format!("{name}{space}=\"{}\"", value.replace('"', "%22"))
+                    })
+                    .collect();
+                format!("OAuth {}", pairs.join(", "))
+            };
+            let (plain, escaped) = (header(false), header(true));
+            let (plain, escaped) = (OAuthParameters::parse(&plain), OAuthParameters::parse(&escaped));
+            match (&plain, &escaped) {
+                (Ok(plain), Ok(escaped)) => {
+                    proptest::prop_assert_eq!(plain, escaped);
+                    for name in &names {
+                        proptest::prop_assert_eq!(
+                            plain.get(name),
+                            plain.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+                        );
+                    }
+                }
+                (Err(plain), Err(escaped)) => {
+                    // Offsets differ by the escapes' length; the kind of error does not.
+                    proptest::prop_assert_eq!(
+                        std::mem::discriminant(plain),
+                        std::mem::discriminant(escaped)
+                    );
+                }
+                _ => proptest::prop_assert!(false, "{:?} against {:?}", plain, escaped),
+            }
+        }
+
         #[test]
         fn token_run_is_the_bytewise_scan(bytes in proptest::collection::vec(
             proptest::sample::select(vec![b'a', b'Z', b'0', b'%', b'_', b'~', b'=', b'"', b' ', b',', 0xff]),

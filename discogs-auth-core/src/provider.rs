@@ -15,7 +15,7 @@ use crate::credentials::{ConsumerSecret, TokenSecret};
 use crate::encoding::{bytes_difference, decimal_digits};
 use crate::freshness::{FreshnessError, Nonce, Timestamp};
 use crate::oauth::sign::is_form;
-use crate::oauth_header::{OAuthHeaderError, OAuthParameters};
+use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol};
 use crate::signature::{SignatureMethod, SigningError, sign};
 
 /// A signed request could not be read or its signature does not verify.
@@ -144,34 +144,25 @@ impl SignedRequest {
             .map_err(|_| VerifyError::Header(OAuthHeaderError::NotOAuthScheme))?;
         let parameters = OAuthParameters::parse(header)?;
 
-        // The parameters checked here, found in one pass (`parse` refused duplicates); a
-        // `match` compares each name with only those of its length.
-        let (mut consumer_key, mut signature, mut signature_method) = (None, None, None);
-        let (mut timestamp, mut nonce, mut version) = (None, None, None);
-        for (name, value) in parameters.iter() {
-            let slot = match name {
-                "oauth_consumer_key" => &mut consumer_key,
-                "oauth_signature" => &mut signature,
-                "oauth_signature_method" => &mut signature_method,
-                "oauth_timestamp" => &mut timestamp,
-                "oauth_nonce" => &mut nonce,
-                "oauth_version" => &mut version,
-                _ => continue,
-            };
-            *slot = Some(value);
-        }
-        required(consumer_key, "oauth_consumer_key")?;
-        required(signature, "oauth_signature")?;
-        let signature_method =
-            SignatureMethod::from_name(required(signature_method, "oauth_signature_method")?)
-                .ok_or(VerifyError::UnsupportedSignatureMethod)?;
-        let timestamp = required(timestamp, "oauth_timestamp")?;
-        let timestamp = decimal_digits(timestamp)
+        let required = |protocol: Protocol| {
+            parameters
+                .protocol(protocol)
+                .ok_or(VerifyError::MissingParameter {
+                    name: protocol.name(),
+                })
+        };
+        required(Protocol::ConsumerKey)?;
+        required(Protocol::Signature)?;
+        let signature_method = SignatureMethod::from_name(required(Protocol::SignatureMethod)?)
+            .ok_or(VerifyError::UnsupportedSignatureMethod)?;
+        let timestamp = decimal_digits(required(Protocol::Timestamp)?)
             .and_then(|seconds| Timestamp::from_unix_seconds(seconds).ok())
             .ok_or(VerifyError::InvalidTimestamp)?;
-        let nonce =
-            Nonce::new(required(nonce, "oauth_nonce")?).map_err(VerifyError::InvalidNonce)?;
-        if version.is_some_and(|v| v != "1.0") {
+        let nonce = Nonce::new(required(Protocol::Nonce)?).map_err(VerifyError::InvalidNonce)?;
+        if parameters
+            .protocol(Protocol::Version)
+            .is_some_and(|v| v != "1.0")
+        {
             return Err(VerifyError::UnsupportedVersion);
         }
 
@@ -191,24 +182,24 @@ impl SignedRequest {
     /// `oauth_consumer_key`: look up the consumer secret with it.
     pub fn consumer_key(&self) -> &str {
         self.parameters
-            .get("oauth_consumer_key")
+            .protocol(Protocol::ConsumerKey)
             .unwrap_or_default()
     }
 
     /// `oauth_token`, if the request carries one: look up its secret with it.
     pub fn token(&self) -> Option<&str> {
-        self.parameters.get("oauth_token")
+        self.parameters.protocol(Protocol::Token)
     }
 
     /// `oauth_callback` (request-token step).
     pub fn callback(&self) -> Option<&str> {
-        self.parameters.get("oauth_callback")
+        self.parameters.protocol(Protocol::Callback)
     }
 
     /// `oauth_verifier` (access-token step). Compare it in constant time with
     /// [`secrets_equal`].
     pub fn verifier(&self) -> Option<&str> {
-        self.parameters.get("oauth_verifier")
+        self.parameters.protocol(Protocol::Verifier)
     }
 
     /// `oauth_timestamp`.
@@ -264,18 +255,16 @@ impl SignedRequest {
             consumer_secret.expose_secret(),
             token_secret.map(TokenSecret::expose_secret),
         )?;
-        let given = self.parameters.get("oauth_signature").unwrap_or_default();
+        let given = self
+            .parameters
+            .protocol(Protocol::Signature)
+            .unwrap_or_default();
         if expected.matches(given) {
             Ok(())
         } else {
             Err(VerifyError::SignatureMismatch)
         }
     }
-}
-
-/// A parameter the request cannot be verified without.
-fn required<'a>(value: Option<&'a str>, name: &'static str) -> Result<&'a str, VerifyError> {
-    value.ok_or(VerifyError::MissingParameter { name })
 }
 
 /// Compares two secrets in time that depends only on their lengths, never on where they differ.
