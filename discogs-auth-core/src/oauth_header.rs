@@ -69,18 +69,25 @@ impl Protocol {
 
     /// The parameter `name` names, if it is one of these.
     fn from_name(name: &[u8]) -> Option<Self> {
-        Some(match name {
-            b"oauth_consumer_key" => Self::ConsumerKey,
-            b"oauth_token" => Self::Token,
-            b"oauth_signature_method" => Self::SignatureMethod,
-            b"oauth_signature" => Self::Signature,
-            b"oauth_timestamp" => Self::Timestamp,
-            b"oauth_nonce" => Self::Nonce,
-            b"oauth_version" => Self::Version,
-            b"oauth_callback" => Self::Callback,
-            b"oauth_verifier" => Self::Verifier,
+        Self::named_at_start(name).filter(|protocol| protocol.name().len() == name.len())
+    }
+
+    /// The parameter whose name `bytes` starts with, the longer where two would (every name
+    /// in a header goes through here).
+    fn named_at_start(bytes: &[u8]) -> Option<Self> {
+        let starts_with = |protocol: Self| bytes.starts_with(protocol.name().as_bytes());
+        // The letter after `oauth_` leaves one or two candidates to compare.
+        let candidates = match bytes.get(6)? {
+            b'c' => [Self::ConsumerKey, Self::Callback],
+            b's' => [Self::SignatureMethod, Self::Signature],
+            b't' => [Self::Token, Self::Timestamp],
+            b'n' => [Self::Nonce; 2],
+            b'v' => [Self::Version, Self::Verifier],
             _ => return None,
-        })
+        };
+        candidates
+            .into_iter()
+            .find(|&protocol| starts_with(protocol))
     }
 }
 
@@ -470,14 +477,17 @@ fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The protocol parameter whose name `bytes` starts with, spelled without escapes and followed
-/// by `=` (whitespace between allowed), and the name's length: how nearly every name in a
-/// header is recognised, with one search for the `=` instead of a byte-by-byte scan. Anything
-/// else is left to [`token_run`], which would find the same name here.
+/// The protocol parameter whose name `bytes` starts with, spelled without escapes and not
+/// followed by another name byte, and the name's length: what [`token_run`] would find there,
+/// recognised by comparing with one or two names instead of classifying each byte (nearly
+/// every name in a header is one of these).
 fn plain_protocol_name(bytes: &[u8]) -> Option<(Protocol, usize)> {
-    let equals = find_byte(bytes, b'=')?;
-    let len = bytes[..equals].iter().rposition(|&b| !is_whitespace(b))? + 1;
-    Some((Protocol::from_name(&bytes[..len])?, len))
+    let protocol = Protocol::named_at_start(bytes)?;
+    let len = protocol.name().len();
+    let ends_there = bytes
+        .get(len)
+        .is_none_or(|&byte| NAME_BYTES[usize::from(byte)] == 0);
+    ends_there.then_some((protocol, len))
 }
 
 /// The length of the run of name bytes (RFC 7230 `tchar`, which includes `%`) that `bytes`
@@ -633,7 +643,6 @@ mod tests {
     fn protocol_names_are_recognised_only_when_plain_and_whole() {
         use Protocol::*;
         assert_eq!(plain_protocol_name(b"oauth_token=\"t\""), Some((Token, 11)));
-        assert_eq!(plain_protocol_name(b"oauth_token \t= t"), Some((Token, 11)));
         assert_eq!(
             plain_protocol_name(b"oauth_signature_method=\"PLAINTEXT\""),
             Some((SignatureMethod, 22))
@@ -642,16 +651,47 @@ mod tests {
             plain_protocol_name(b"oauth_signature=\"a=b\""),
             Some((Signature, 15))
         );
-        // Left to the byte-by-byte scan: escapes, longer or shorter names, other parameters,
-        // no `=`, and text between the name and the `=`.
+        assert_eq!(
+            plain_protocol_name(b"oauth_consumer_key=k"),
+            Some((ConsumerKey, 18))
+        );
+        assert_eq!(
+            plain_protocol_name(b"oauth_callback=c"),
+            Some((Callback, 14))
+        );
+        assert_eq!(
+            plain_protocol_name(b"oauth_timestamp=1"),
+            Some((Timestamp, 15))
+        );
+        assert_eq!(plain_protocol_name(b"oauth_nonce=n"), Some((Nonce, 11)));
+        assert_eq!(
+            plain_protocol_name(b"oauth_version=1.0"),
+            Some((Version, 13))
+        );
+        assert_eq!(
+            plain_protocol_name(b"oauth_verifier=v"),
+            Some((Verifier, 14))
+        );
+        // Whatever follows the name, as long as it cannot continue it: the caller reads on.
+        for header in [
+            &b"oauth_token"[..],
+            b"oauth_token \t= t",
+            b"oauth_token\"=t",
+            b"oauth_token,",
+        ] {
+            assert_eq!(plain_protocol_name(header), Some((Token, 11)), "{header:?}");
+        }
+        // Left to the byte-by-byte scan: escapes, longer or shorter names, other parameters.
         for header in [
             &b"oauth%5Ftoken=t"[..],
             b"oauth_tokens=t",
+            b"oauth_token%41=t",
             b"oauth_toke=t",
+            b"oauth_signature_methods=m",
+            b"oauth_signatur\xD0\xB5=s",
+            b"OAUTH_TOKEN=t",
             b"realm=r",
-            b"oauth_token",
-            b"oauth_token x=t",
-            b"oauth_token\"=t",
+            b"oauth_",
             b" oauth_token=t",
         ] {
             assert_eq!(plain_protocol_name(header), None, "{header:?}");
@@ -750,6 +790,7 @@ mod tests {
                     "oauth_consumer_key", "oauth_token", "oauth_signature_method",
                     "oauth_signature", "oauth_timestamp", "oauth_nonce", "oauth_version",
                     "oauth_callback", "oauth_verifier", "oauth_tokens", "oauth_", "other",
+                    "oauth_signature_methods", "oauth_signaturex", "oauth_nonc", "oauth_c",
                 ]),
                 1..8,
             ),
