@@ -288,12 +288,18 @@ pub fn percent_decode(value: &str) -> Result<Cow<'_, str>, DecodeError> {
 /// `text` as a number if it is only ASCII digits (no sign or spaces, unlike `str::parse`) and
 /// fits: how timestamps and rate-limit counts are read.
 pub(crate) fn decimal_digits(text: &str) -> Option<u64> {
-    if text.is_empty() {
+    let digits = text.as_bytes();
+    if digits.is_empty() {
         return None;
     }
-    text.bytes().try_fold(0u64, |number, byte| {
-        let digit = byte.checked_sub(b'0').filter(|digit| *digit < 10)?;
-        number.checked_mul(10)?.checked_add(u64::from(digit))
+    let digit = |byte: u8| Some(u64::from(byte.wrapping_sub(b'0'))).filter(|digit| *digit < 10);
+    // Nineteen digits always fit in a `u64`: only longer numbers need checked arithmetic.
+    let (head, tail) = digits.split_at(digits.len().min(19));
+    let head = head
+        .iter()
+        .try_fold(0, |number: u64, &byte| Some(number * 10 + digit(byte)?))?;
+    tail.iter().try_fold(head, |number, &byte| {
+        number.checked_mul(10)?.checked_add(digit(byte)?)
     })
 }
 
@@ -584,7 +590,14 @@ mod tests {
         assert_eq!(decimal_digits("0"), Some(0));
         assert_eq!(decimal_digits("007"), Some(7));
         assert_eq!(decimal_digits("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(
+            decimal_digits("9999999999999999999"),
+            Some(9_999_999_999_999_999_999)
+        );
+        assert_eq!(decimal_digits("00000000000000000000000042"), Some(42));
         for refused in [
+            "1844674407370955161x",
+            "123456789012345678x",
             "",
             "+1",
             "-1",
@@ -793,6 +806,14 @@ mod tests {
             fn cmp_encoded_is_the_order_of_the_encodings(a in text(), b in text()) {
                 let expected = percent_encode(&a).cmp(&percent_encode(&b));
                 prop_assert_eq!(cmp_encoded(a.as_bytes(), b.as_bytes()), expected);
+            }
+
+            /// On digits alone, `str::parse` is the definition (it also takes a `+`).
+            #[test]
+            fn decimal_digits_is_parse_on_digits(digits in "[0-9]{1,24}", other in "[^0-9]?") {
+                prop_assert_eq!(decimal_digits(&digits), digits.parse::<u64>().ok());
+                let mixed = format!("{digits}{other}");
+                prop_assert_eq!(decimal_digits(&mixed), mixed.parse::<u64>().ok().filter(|_| other.is_empty()));
             }
 
             #[test]
