@@ -75,19 +75,20 @@ impl Protocol {
     /// The parameter whose name `bytes` starts with, the longer where two would (every name
     /// in a header goes through here).
     fn named_at_start(bytes: &[u8]) -> Option<Self> {
-        let starts_with = |protocol: Self| bytes.starts_with(protocol.name().as_bytes());
-        // The letter after `oauth_` leaves one or two candidates to compare.
-        let candidates = match bytes.get(6)? {
-            b'c' => [Self::ConsumerKey, Self::Callback],
-            b's' => [Self::SignatureMethod, Self::Signature],
-            b't' => [Self::Token, Self::Timestamp],
-            b'n' => [Self::Nonce; 2],
-            b'v' => [Self::Version, Self::Verifier],
-            _ => return None,
+        let starts_with = |protocol: Self| {
+            bytes
+                .starts_with(protocol.name().as_bytes())
+                .then_some(protocol)
         };
-        candidates
-            .into_iter()
-            .find(|&protocol| starts_with(protocol))
+        // The letter after `oauth_` leaves one or two names to compare with, each a constant.
+        match bytes.get(6)? {
+            b'c' => starts_with(Self::ConsumerKey).or_else(|| starts_with(Self::Callback)),
+            b's' => starts_with(Self::SignatureMethod).or_else(|| starts_with(Self::Signature)),
+            b't' => starts_with(Self::Token).or_else(|| starts_with(Self::Timestamp)),
+            b'n' => starts_with(Self::Nonce),
+            b'v' => starts_with(Self::Version).or_else(|| starts_with(Self::Verifier)),
+            _ => None,
+        }
     }
 }
 
