@@ -14,7 +14,7 @@ use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
 use crate::encoding::{bytes_difference, decimal_digits};
 use crate::freshness::{FreshnessError, Nonce, Timestamp};
-use crate::oauth::sign::is_form;
+use crate::oauth::sign::signed_form_body;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol};
 use crate::signature::{SignatureMethod, SigningError, sign};
 
@@ -167,7 +167,7 @@ impl SignedRequest {
         }
 
         let uri = absolute_uri(request, origin)?;
-        let form_body = is_form(request.headers()).then(|| request.body().as_ref().to_vec());
+        let form_body = signed_form_body(request).map(<[u8]>::to_vec);
         Ok(Self {
             parameters,
             signature_method,

@@ -46,7 +46,7 @@ impl OAuthClient {
         request: &mut Request<B>,
         freshness: &Freshness,
     ) -> Result<(), RequestError> {
-        let form_body = is_form(request.headers()).then(|| request.body().as_ref());
+        let form_body = signed_form_body(request);
         let authorization = self.authorization(
             request.method(),
             request.uri(),
@@ -176,7 +176,7 @@ impl RequestSigner {
             verifier: None,
         };
         let (protocol, count) = fields.signed_by(self.signature_method);
-        let form_body = is_form(request.headers()).then(|| request.body().as_ref());
+        let form_body = signed_form_body(request);
         let signature = self.key.sign(
             &SignatureBase {
                 method: request.method(),
@@ -208,9 +208,17 @@ fn set_headers(headers: &mut HeaderMap, authorization: HeaderValue, user_agent: 
     }
 }
 
+/// The body, when its parameters take part in the signature (RFC 5849 §3.4.1.3.1): it is
+/// `application/x-www-form-urlencoded`. An empty body has no parameters whatever its type, so
+/// a `GET`'s headers are not searched for one.
+pub(crate) fn signed_form_body<B: AsRef<[u8]>>(request: &Request<B>) -> Option<&[u8]> {
+    let body = request.body().as_ref();
+    (!body.is_empty() && is_form(request.headers())).then_some(body)
+}
+
 /// Whether the body is `application/x-www-form-urlencoded` (parameters such as `charset` and
 /// the case of the type are ignored).
-pub(crate) fn is_form(headers: &HeaderMap) -> bool {
+fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -324,6 +332,39 @@ mod tests {
         let form_b = signed("Application/X-WWW-Form-Urlencoded", b"price=11");
         assert_ne!(form_a, form_b, "a form body must be signed");
         assert_ne!(form_a, json_a);
+        // An empty form has no parameters: signed as a request without a body type.
+        assert_eq!(signed(FORM_CONTENT_TYPE, b""), json_a);
+        assert_eq!(signed(FORM_CONTENT_TYPE, b"&"), json_a);
+    }
+
+    #[test]
+    fn the_signed_form_body_is_a_non_empty_form() {
+        let request = |content_type: Option<&str>, body: &'static [u8]| {
+            let mut request = Request::post("https://api.discogs.com/x");
+            if let Some(content_type) = content_type {
+                request = request.header(CONTENT_TYPE, content_type);
+            }
+            request.body(body).unwrap()
+        };
+        let form = Some(FORM_CONTENT_TYPE);
+        assert_eq!(signed_form_body(&request(form, b"a=1")), Some(&b"a=1"[..]));
+        assert_eq!(
+            signed_form_body(&request(
+                Some("application/x-www-form-urlencoded ; charset=utf-8"),
+                b"a"
+            )),
+            Some(&b"a"[..])
+        );
+        assert_eq!(signed_form_body(&request(form, b"")), None);
+        assert_eq!(signed_form_body(&request(None, b"a=1")), None);
+        assert_eq!(
+            signed_form_body(&request(Some("application/json"), b"a=1")),
+            None
+        );
+        assert_eq!(
+            signed_form_body(&request(Some("application/x-www-form-urlencodedx"), b"a=1")),
+            None
+        );
     }
 
     #[test]
