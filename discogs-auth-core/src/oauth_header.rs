@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
-use std::ops::Range;
 
 use crate::encoding::{
     DecodeError, accepted_run, find_byte, find_either, percent_decode, push_decoded, push_encoded,
@@ -19,21 +18,38 @@ const REDACTED_PARAMETERS: [&str; 3] = ["oauth_signature", "oauth_verifier", "oa
 const LINEAR_DUPLICATE_SCAN: usize = 16;
 
 /// The decoded parameters of an `Authorization: OAuth` header, in header order.
-#[derive(Clone, PartialEq, Eq, Default)]
+///
+/// Two are equal when their realms and their lists of pairs are, however the headers spelled
+/// them.
+#[derive(Clone, Default)]
 pub struct OAuthParameters {
     realm: Option<String>,
-    /// Every name and value, decoded, back to back: one allocation for a whole header rather
-    /// than two per parameter (a provider parses one header per request).
+    /// A parsed header as it came, followed by the names and values that had to be decoded
+    /// (or, when built, every name and value back to back): one allocation for a whole header,
+    /// and the names and values without an escape, nearly all, are not copied one by one.
     text: String,
-    /// Where each parameter's name and value end in `text`, in header order; a name starts
-    /// where the previous value ends. Equal lists of pairs give equal `text`, `ends` and
-    /// `slots`, so the derived equality is that of the pairs.
-    ends: Vec<(usize, usize)>,
-    /// For each [`Protocol`] parameter, one more than its index in `ends` (0: absent): a
+    /// Where each parameter's name and value are in `text`, in header order.
+    pairs: Vec<(Span, Span)>,
+    /// For each [`Protocol`] parameter, one more than its index in `pairs` (0: absent): a
     /// provider reads these by name for every request, and a duplicate among them is found
     /// without comparing names.
     slots: [usize; Protocol::COUNT],
 }
+
+/// Where a name or a value is in [`OAuthParameters`]' text: always around whole `&str`s.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl PartialEq for OAuthParameters {
+    fn eq(&self, other: &Self) -> bool {
+        self.realm == other.realm && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for OAuthParameters {}
 
 /// The protocol parameters (RFC 5849 §2 and §3.1) that are read by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,50 +210,66 @@ impl OAuthParameters {
     /// Appends a parameter (decoded). Of two parameters with the same name, [`Self::get`]
     /// finds the first.
     fn push(&mut self, name: &str, value: &str) {
-        self.text.push_str(name);
-        let name_end = self.text.len();
-        self.text.push_str(value);
-        self.ends.push((name_end, self.text.len()));
-        if let Some(protocol) = Protocol::from_name(name.as_bytes()) {
+        let (name_span, value_span) = (self.append(name), self.append(value));
+        self.record(name_span, value_span, Protocol::from_name(name.as_bytes()));
+    }
+
+    /// Appends `piece` to `text`.
+    fn append(&mut self, piece: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(piece);
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    /// Adds a pair whose name and value are in `text`; a protocol parameter keeps the slot of
+    /// its first pair.
+    fn record(&mut self, name: Span, value: Span, protocol: Option<Protocol>) {
+        self.pairs.push((name, value));
+        if let Some(protocol) = protocol {
             let slot = &mut self.slots[protocol as usize];
             if *slot == 0 {
-                *slot = self.ends.len();
+                *slot = self.pairs.len();
             }
         }
+    }
+
+    /// The text `span` is around (never empty-handed in practice: spans are recorded around
+    /// whole `&str`s).
+    fn at(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or_default()
     }
 
     /// The value of `name`, decoded.
     pub fn get(&self, name: &str) -> Option<&str> {
         match Protocol::from_name(name.as_bytes()) {
             Some(protocol) => self.protocol(protocol),
-            None => self.text.get(self.value_range(name)?),
+            None => Some(self.at(self.value_span(name)?)),
         }
     }
 
     /// The value of a protocol parameter, decoded, found without a search.
     pub(crate) fn protocol(&self, protocol: Protocol) -> Option<&str> {
         let index = self.slots[protocol as usize].checked_sub(1)?;
-        let &(name_end, value_end) = self.ends.get(index)?;
-        self.text.get(name_end..value_end)
+        let &(_, value) = self.pairs.get(index)?;
+        Some(self.at(value))
     }
 
-    /// Where the value of `name` is in `text`. Names are compared as bytes: `text` was
-    /// written from whole `&str`s, so only the value found needs its bounds checked as text.
-    fn value_range(&self, name: &str) -> Option<Range<usize>> {
+    /// Where the value of `name` is in `text`. Names are compared as bytes: only the value
+    /// found needs its bounds checked as text.
+    fn value_span(&self, name: &str) -> Option<Span> {
         let (text, name) = (self.text.as_bytes(), name.as_bytes());
-        let mut start = 0;
-        for &(name_end, value_end) in &self.ends {
-            if text.get(start..name_end) == Some(name) {
-                return Some(name_end..value_end);
-            }
-            start = value_end;
-        }
-        None
+        self.pairs
+            .iter()
+            .find(|(name_span, _)| text.get(name_span.start..name_span.end) == Some(name))
+            .map(|&(_, value)| value)
     }
 
     /// How many parameters there are besides `realm`.
     pub(crate) fn count(&self) -> usize {
-        self.ends.len()
+        self.pairs.len()
     }
 
     /// The `realm`, if one was given.
@@ -247,15 +279,9 @@ impl OAuthParameters {
 
     /// All parameters but `realm`, decoded, in header order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.ends.iter().scan(0, |start, &(name_end, value_end)| {
-            // The ends were recorded after whole `&str`s were pushed: always boundaries.
-            let pair = (
-                self.text.get(*start..name_end).unwrap_or_default(),
-                self.text.get(name_end..value_end).unwrap_or_default(),
-            );
-            *start = value_end;
-            Some(pair)
-        })
+        self.pairs
+            .iter()
+            .map(|&(name, value)| (self.at(name), self.at(value)))
     }
 
     /// The header value: `OAuth realm="…", name="value", …` with every name and value
@@ -317,14 +343,16 @@ impl OAuthParameters {
         }
         at = scheme_end;
 
-        // Decoding never lengthens text; eight parameters cover every OAuth request.
+        // What is decoded is never longer than the header it comes from, so `text` never
+        // grows; eight parameters cover every OAuth request.
         let mut many_names: Option<HashSet<String>> = None;
         let mut parsed = Self {
             realm: None,
-            text: String::with_capacity(header.len()),
-            ends: Vec::with_capacity(8),
+            text: String::with_capacity(2 * header.len()),
+            pairs: Vec::with_capacity(8),
             slots: [0; Protocol::COUNT],
         };
+        parsed.text.push_str(header);
         let mut first = true;
         loop {
             let before_separator = at;
@@ -363,7 +391,7 @@ impl OAuthParameters {
             }
             at = skip_whitespace(bytes, at + 1);
 
-            let (raw_value, value_escaped);
+            let (value_start, value_end, value_escaped);
             if bytes.get(at) == Some(&b'"') {
                 let quote = at;
                 let unterminated = || OAuthHeaderError::UnterminatedQuote { at: quote };
@@ -376,21 +404,23 @@ impl OAuthParameters {
                 } else {
                     stop
                 };
-                raw_value = &header[quote + 1..quote + 1 + close];
-                at = quote + close + 2;
+                value_start = quote + 1;
+                value_end = value_start + close;
+                at = value_end + 1;
             } else {
-                let value_start = at;
+                value_start = at;
                 while bytes
                     .get(at)
                     .is_some_and(|&b| b != b',' && !is_whitespace(b))
                 {
                     at += 1;
                 }
-                raw_value = &header[value_start..at];
+                value_end = at;
                 // Not searched for a `%` on the way (unquoted values are rare): the decoder
                 // looks for one.
                 value_escaped = true;
             }
+            let raw_value = &header[value_start..value_end];
 
             let decode_error = |source| OAuthHeaderError::Decode {
                 name: raw_name.chars().take(64).collect(),
@@ -412,21 +442,36 @@ impl OAuthParameters {
                 parsed.realm = Some(value.into_owned());
                 continue;
             }
-            // The pair is written into `text` as it is decoded and counts once `ends` has it,
-            // so the search for a duplicate below sees only the pairs before it.
-            parsed.text.push_str(&name);
-            let name_end = parsed.text.len();
-            if value_escaped {
-                push_decoded(&mut parsed.text, raw_value).map_err(decode_error)?;
+            // The header is already in `text`: only what is decoded is added to it. The pair
+            // counts once it is recorded, so the search for a duplicate below sees only the
+            // pairs before it.
+            let name_span = if name_escaped {
+                parsed.append(&name)
             } else {
-                parsed.text.push_str(raw_value);
-            }
+                Span {
+                    start: name_start,
+                    end: name_start + name_len,
+                }
+            };
+            let value_span = if value_escaped {
+                let start = parsed.text.len();
+                push_decoded(&mut parsed.text, raw_value).map_err(decode_error)?;
+                Span {
+                    start,
+                    end: parsed.text.len(),
+                }
+            } else {
+                Span {
+                    start: value_start,
+                    end: value_end,
+                }
+            };
             // Only names that are not protocol parameters' are compared with one another.
             let protocol = plain_protocol.or_else(|| Protocol::from_name(name.as_bytes()));
             let is_duplicate = if let Some(protocol) = protocol {
                 parsed.slots[protocol as usize] != 0
-            } else if parsed.ends.len() < LINEAR_DUPLICATE_SCAN {
-                parsed.value_range(&name).is_some()
+            } else if parsed.pairs.len() < LINEAR_DUPLICATE_SCAN {
+                parsed.value_span(&name).is_some()
             } else {
                 let names = many_names.get_or_insert_with(|| {
                     parsed.iter().map(|(name, _)| name.to_owned()).collect()
@@ -436,12 +481,9 @@ impl OAuthParameters {
             if is_duplicate {
                 return Err(duplicate(&name));
             }
-            parsed.ends.push((name_end, parsed.text.len()));
-            if let Some(protocol) = protocol {
-                parsed.slots[protocol as usize] = parsed.ends.len();
-            }
+            parsed.record(name_span, value_span, protocol);
         }
-        if parsed.ends.is_empty() && parsed.realm.is_none() {
+        if parsed.pairs.is_empty() && parsed.realm.is_none() {
             return Err(OAuthHeaderError::NoParameters);
         }
         Ok(parsed)
