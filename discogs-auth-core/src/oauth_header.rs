@@ -384,7 +384,7 @@ impl OAuthParameters {
             if at == name_start {
                 return Err(OAuthHeaderError::ExpectedName { at });
             }
-            let raw_name = &header[name_start..at];
+            let name_end = at;
             at = skip_whitespace(bytes, at);
             if bytes.get(at) != Some(&b'=') {
                 return Err(OAuthHeaderError::ExpectedEquals { at });
@@ -420,22 +420,26 @@ impl OAuthParameters {
                 // looks for one.
                 value_escaped = true;
             }
-            let raw_value = &header[value_start..value_end];
+            // Cut out of the header only when needed: a protocol name is known already, and a
+            // value without escapes is not copied.
+            let raw_name = || &header[name_start..name_end];
+            let raw_value = || &header[value_start..value_end];
 
             let decode_error = |source| OAuthHeaderError::Decode {
-                name: raw_name.chars().take(64).collect(),
+                name: raw_name().chars().take(64).collect(),
                 source,
             };
             let duplicate = |name: &str| OAuthHeaderError::Duplicate {
                 name: name.chars().take(64).collect(),
             };
-            let name = if name_escaped {
-                percent_decode(raw_name).map_err(decode_error)?
-            } else {
-                Cow::Borrowed(raw_name)
+            let name: Cow<'_, str> = match plain_protocol {
+                Some(protocol) => Cow::Borrowed(protocol.name()),
+                None if name_escaped => percent_decode(raw_name()).map_err(decode_error)?,
+                None => Cow::Borrowed(raw_name()),
             };
-            if name == "realm" {
-                let value = percent_decode(raw_value).map_err(decode_error)?;
+            // A protocol parameter's name is never `realm`.
+            if plain_protocol.is_none() && name == "realm" {
+                let value = percent_decode(raw_value()).map_err(decode_error)?;
                 if parsed.realm.is_some() {
                     return Err(duplicate(&name));
                 }
@@ -450,12 +454,12 @@ impl OAuthParameters {
             } else {
                 Span {
                     start: name_start,
-                    end: name_start + name_len,
+                    end: name_end,
                 }
             };
             let value_span = if value_escaped {
                 let start = parsed.text.len();
-                push_decoded(&mut parsed.text, raw_value).map_err(decode_error)?;
+                push_decoded(&mut parsed.text, raw_value()).map_err(decode_error)?;
                 Span {
                     start,
                     end: parsed.text.len(),
