@@ -1,7 +1,9 @@
 //! Credentials: validated on construction, secrets redacted in `Debug` and never `Display`ed.
 
+use std::borrow::Cow;
 use std::fmt;
 
+use crate::encoding::percent_encode;
 use crate::freshness::Timestamp;
 
 /// How long Discogs honours a request token (and its verifier) after issuing it.
@@ -73,19 +75,34 @@ pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), Credentia
 /// Read it with [`Secret::expose_secret`], which exists so that every place a secret is used is
 /// easy to find.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret {
+    value: String,
+    /// `value` percent-encoded (RFC 5849 §3.6) where that differs from it. Signing keys and
+    /// PLAINTEXT signatures are made of encoded secrets, so a secret is encoded once rather
+    /// than for every signature and every verification.
+    encoded: Option<Box<str>>,
+}
 
 impl Secret {
     /// Validates `value` as the credential field `field`.
     pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, CredentialError> {
         let value = value.into();
         validate(field, &value)?;
-        Ok(Self(value))
+        let encoded = match percent_encode(&value) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(encoded) => Some(encoded.into_boxed_str()),
+        };
+        Ok(Self { value, encoded })
     }
 
     /// The secret itself. Use it only as an input to a signature or a header.
     pub fn expose_secret(&self) -> &str {
-        &self.0
+        &self.value
+    }
+
+    /// `enc(secret)`: what signing keys and PLAINTEXT signatures are made of.
+    pub(crate) fn encoded(&self) -> &str {
+        self.encoded.as_deref().unwrap_or(&self.value)
     }
 }
 
@@ -181,7 +198,7 @@ macro_rules! secret_credential {
 
         impl From<$name> for String {
             fn from(value: $name) -> String {
-                value.0 .0
+                value.0.value
             }
         }
     };
@@ -218,6 +235,20 @@ secret_credential!(
     Verifier,
     "oauth_verifier"
 );
+
+impl ConsumerSecret {
+    /// `enc(consumer_secret)`, the first half of every signing key.
+    pub(crate) fn encoded(&self) -> &str {
+        self.0.encoded()
+    }
+}
+
+impl TokenSecret {
+    /// `enc(token_secret)`, the second half of a signing key.
+    pub(crate) fn encoded(&self) -> &str {
+        self.0.encoded()
+    }
+}
 
 /// An application's consumer key and secret.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -325,6 +356,20 @@ impl AccessToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each secret keeps `enc(secret)` for signing keys and PLAINTEXT signatures, and a copy
+    /// only when encoding changes it.
+    #[test]
+    fn secrets_keep_their_encoding() {
+        let plain = ConsumerSecret::new("kd94hf93k423kf44").unwrap();
+        assert_eq!(plain.encoded(), "kd94hf93k423kf44");
+        assert!(std::ptr::eq(plain.encoded(), plain.expose_secret()));
+        let reserved = TokenSecret::new("a&b c~é+").unwrap();
+        assert_eq!(reserved.encoded(), "a%26b%20c~%C3%A9%2B");
+        assert_eq!(reserved.expose_secret(), "a&b c~é+");
+        assert_eq!(format!("{reserved:?}"), "TokenSecret([redacted])");
+        assert_eq!(reserved, TokenSecret::new("a&b c~é+").unwrap());
+    }
 
     #[test]
     fn empty_value_names_the_field() {

@@ -120,35 +120,6 @@ fn push_escaped(out: &mut Vec<u8>, value: &[u8], escape: &[u8]) {
     }
 }
 
-/// Compares the start of `given` with `enc(value)` without stopping at the first difference:
-/// the bits that differ, OR-ed together (zero when they match), and the rest of `given`, or
-/// `None` when `given` is shorter than `enc(value)`.
-///
-/// This is how a PLAINTEXT signature (the encoded secrets) is checked without writing the
-/// secrets out: the time taken depends on where `value`'s reserved bytes are, as encoding it
-/// does, and on the lengths, which the header shows anyway; never on where a guess goes wrong.
-pub(crate) fn encoding_difference<'a>(value: &[u8], given: &'a [u8]) -> Option<(u64, &'a [u8])> {
-    let (mut rest, mut given) = (value, given);
-    let mut difference = 0;
-    loop {
-        let run = unreserved_run(rest);
-        let (given_run, given_after) = given.split_at_checked(run)?;
-        difference |= bytes_difference(&rest[..run], given_run);
-        given = given_after;
-        let Some((&byte, tail)) = rest[run..].split_first() else {
-            return Some((difference, given));
-        };
-        let (given_escape, given_after) = given.split_first_chunk::<3>()?;
-        let escape = [
-            b'%',
-            HEX[usize::from(byte >> 4)],
-            HEX[usize::from(byte & 0x0f)],
-        ];
-        difference |= bytes_difference(&escape, given_escape);
-        (rest, given) = (tail, given_after);
-    }
-}
-
 /// The bits in which two slices of the same length differ, OR-ed together, eight bytes a step.
 pub(crate) fn bytes_difference(a: &[u8], b: &[u8]) -> u64 {
     let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
@@ -637,28 +608,6 @@ mod tests {
         assert_eq!(find_either(b"", b'"', b'%'), None);
     }
 
-    #[test]
-    fn encoding_difference_is_zero_only_for_the_encoding() {
-        assert_eq!(
-            encoding_difference(b"a b", b"a%20b&rest"),
-            Some((0, &b"&rest"[..]))
-        );
-        assert_eq!(encoding_difference(b"", b"x"), Some((0, &b"x"[..])));
-        assert_ne!(
-            encoding_difference(b"a b", b"a%20c").map(|(d, _)| d),
-            Some(0)
-        );
-        assert_ne!(
-            encoding_difference(b"a b", b"a+b..").map(|(d, _)| d),
-            Some(0)
-        );
-        assert_eq!(encoding_difference(b"a b", b"a%20"), None);
-        assert_eq!(encoding_difference(b"a b", b"a%2"), None);
-        assert!(is_all_unreserved(b"AZaz09-._~"));
-        assert!(!is_all_unreserved(b"abcdefgh ijk"));
-    }
-
-    /// Every byte value: only the unreserved set is left as it is, the rest is `%XX` uppercase.
     #[test]
     fn encode_set_over_all_bytes() {
         for byte in 0u8..=255 {

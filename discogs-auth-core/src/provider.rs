@@ -249,12 +249,7 @@ impl SignedRequest {
             form_body: self.form_body.as_deref(),
             written_protocol: None,
         };
-        let expected = sign(
-            self.signature_method,
-            &base,
-            consumer_secret.expose_secret(),
-            token_secret.map(TokenSecret::expose_secret),
-        )?;
+        let expected = sign(self.signature_method, &base, consumer_secret, token_secret)?;
         let given = self
             .parameters
             .protocol(Protocol::Signature)

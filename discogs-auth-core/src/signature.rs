@@ -7,13 +7,10 @@ use http::{Method, Uri};
 use crate::base_string::SignatureBase;
 #[cfg(feature = "hmac-sha1")]
 use crate::base_string::{ProtocolTemplate, write_base_string};
+use crate::credentials::{ConsumerSecret, TokenSecret};
 #[cfg(test)]
 use crate::encoding::FormPairs;
-use crate::encoding::{
-    FormError, encoded_twice_len, encoding_difference, percent_encode, push_encoded_twice,
-};
-#[cfg(feature = "hmac-sha1")]
-use crate::encoding::{encoded_len, push_encoded};
+use crate::encoding::{FormError, bytes_difference, encoded_len, percent_encode, push_encoded};
 
 /// How requests are signed.
 ///
@@ -240,23 +237,22 @@ pub fn signature_base_string(
 /// The signing key (RFC 5849 §3.4.2, §3.4.4): `enc(consumer_secret)&enc(token_secret)`, the
 /// token secret empty when there is no token yet.
 #[cfg(feature = "hmac-sha1")]
-pub(crate) fn signing_key(consumer_secret: &str, token_secret: Option<&str>) -> String {
-    let token_secret = token_secret.unwrap_or("");
-    let mut key = Vec::with_capacity(3 * (consumer_secret.len() + token_secret.len()) + 1);
-    push_encoded(&mut key, consumer_secret.as_bytes());
-    key.push(b'&');
-    push_encoded(&mut key, token_secret.as_bytes());
-    // Percent-encoding leaves only ASCII, so this never falls back.
-    String::from_utf8(key).unwrap_or_default()
+pub(crate) fn signing_key(
+    consumer_secret: &ConsumerSecret,
+    token_secret: Option<&TokenSecret>,
+) -> String {
+    let token_secret = token_secret.map_or("", TokenSecret::encoded);
+    [consumer_secret.encoded(), "&", token_secret].concat()
 }
 
 /// A computed `oauth_signature`, kept in the form that is cheapest to write out: the header
 /// builder encodes it straight into the header, verification compares it in place.
 pub(crate) enum Signature<'a> {
-    /// PLAINTEXT: the signing key itself, `enc(consumer_secret)&enc(token_secret)`.
+    /// PLAINTEXT: the signing key itself, `enc(consumer_secret)&enc(token_secret)`, the
+    /// token secret empty when there is no token yet.
     Plaintext {
-        consumer_secret: &'a str,
-        token_secret: &'a str,
+        consumer_secret: &'a ConsumerSecret,
+        token_secret: Option<&'a TokenSecret>,
     },
     /// HMAC-SHA1: the base64 of the 20-byte MAC, always 28 ASCII characters.
     #[cfg(feature = "hmac-sha1")]
@@ -271,9 +267,8 @@ impl Signature<'_> {
                 consumer_secret,
                 token_secret,
             } => {
-                encoded_twice_len(consumer_secret.as_bytes())
-                    + "%26".len()
-                    + encoded_twice_len(token_secret.as_bytes())
+                let (consumer, token) = encoded_secrets(consumer_secret, *token_secret);
+                encoded_len(consumer.as_bytes()) + "%26".len() + encoded_len(token.as_bytes())
             }
             #[cfg(feature = "hmac-sha1")]
             Self::HmacSha1(base64) => encoded_len(base64),
@@ -288,9 +283,10 @@ impl Signature<'_> {
                 consumer_secret,
                 token_secret,
             } => {
-                push_encoded_twice(out, consumer_secret.as_bytes());
+                let (consumer, token) = encoded_secrets(consumer_secret, *token_secret);
+                push_encoded(out, consumer.as_bytes());
                 out.extend_from_slice(b"%26");
-                push_encoded_twice(out, token_secret.as_bytes());
+                push_encoded(out, token.as_bytes());
             }
             #[cfg(feature = "hmac-sha1")]
             Self::HmacSha1(base64) => push_encoded(out, base64),
@@ -305,7 +301,10 @@ impl Signature<'_> {
             Self::Plaintext {
                 consumer_secret,
                 token_secret,
-            } => plaintext_matches(consumer_secret, token_secret, given),
+            } => {
+                let (consumer, token) = encoded_secrets(consumer_secret, *token_secret);
+                plaintext_matches(consumer, token, given)
+            }
             #[cfg(feature = "hmac-sha1")]
             Self::HmacSha1(base64) => std::str::from_utf8(base64)
                 .is_ok_and(|expected| crate::provider::secrets_equal(expected, given)),
@@ -313,59 +312,64 @@ impl Signature<'_> {
     }
 }
 
-/// Whether `given` is `enc(consumer_secret)&enc(token_secret)`, compared as
-/// [`crate::provider::secrets_equal`] compares, without writing the secrets out.
-fn plaintext_matches(consumer_secret: &str, token_secret: &str, given: &str) -> bool {
+/// `enc(consumer_secret)` and `enc(token_secret)`, the latter empty without a token.
+fn encoded_secrets<'a>(
+    consumer_secret: &'a ConsumerSecret,
+    token_secret: Option<&'a TokenSecret>,
+) -> (&'a str, &'a str) {
+    (
+        consumer_secret.encoded(),
+        token_secret.map_or("", TokenSecret::encoded),
+    )
+}
+
+/// Whether `given` is `encoded_consumer&encoded_token`, compared as
+/// [`crate::provider::secrets_equal`] compares, without writing the signature out.
+fn plaintext_matches(encoded_consumer: &str, encoded_token: &str, given: &str) -> bool {
     use subtle::ConstantTimeEq as _;
-    // `None` for a `given` of another length than the signature's, told apart at once as
-    // `secrets_equal` does: lengths are not secret, the header shows them.
-    let difference = || {
-        let (consumer_difference, rest) =
-            encoding_difference(consumer_secret.as_bytes(), given.as_bytes())?;
-        let (&separator, rest) = rest.split_first()?;
-        let (token_difference, rest) = encoding_difference(token_secret.as_bytes(), rest)?;
-        rest.is_empty()
-            .then_some(consumer_difference | u64::from(separator ^ b'&') | token_difference)
+    let (consumer, token) = (encoded_consumer.as_bytes(), encoded_token.as_bytes());
+    // Another length is told apart at once, as `secrets_equal` does: lengths are not secret,
+    // the header shows them.
+    if given.len() != consumer.len() + 1 + token.len() {
+        return false;
+    }
+    let (given_consumer, rest) = given.as_bytes().split_at(consumer.len());
+    let Some((&separator, given_token)) = rest.split_first() else {
+        return false;
     };
-    difference().is_some_and(|difference| difference.ct_eq(&0).into())
+    let difference = bytes_difference(consumer, given_consumer)
+        | u64::from(separator ^ b'&')
+        | bytes_difference(token, given_token);
+    difference.ct_eq(&0).into()
 }
 
 /// Signs what `base` describes with `method`.
 pub(crate) fn sign<'a>(
     method: SignatureMethod,
     base: &SignatureBase<'_>,
-    consumer_secret: &'a str,
-    token_secret: Option<&'a str>,
+    consumer_secret: &'a ConsumerSecret,
+    token_secret: Option<&'a TokenSecret>,
 ) -> Result<Signature<'a>, SigningError> {
     match method {
         SignatureMethod::Plaintext => {
             ensure_signable(base.uri)?;
             Ok(Signature::Plaintext {
                 consumer_secret,
-                token_secret: token_secret.unwrap_or(""),
+                token_secret,
             })
         }
         #[cfg(feature = "hmac-sha1")]
         SignatureMethod::HmacSha1 => {
-            let token_secret_value = token_secret.unwrap_or("");
-            let key_len = [consumer_secret, token_secret_value]
-                .iter()
-                .map(|secret| encoded_len(secret.as_bytes()))
-                .sum::<usize>()
-                + 1;
+            let (consumer, token) = encoded_secrets(consumer_secret, token_secret);
+            let key_len = consumer.len() + "&".len() + token.len();
             // The key goes after the base string in the same buffer: one allocation for both,
             // sized exactly (`write_base_string` reserves its own length, plus this).
             let mut buffer = Vec::new();
             write_base_string(&mut buffer, base, key_len)?;
             let base_len = buffer.len();
-            push_encoded(&mut buffer, consumer_secret.as_bytes());
+            buffer.extend_from_slice(consumer.as_bytes());
             buffer.push(b'&');
-            push_encoded(&mut buffer, token_secret_value.as_bytes());
-            debug_assert_eq!(
-                buffer.len() - base_len,
-                key_len,
-                "the key's length is exact"
-            );
+            buffer.extend_from_slice(token.as_bytes());
             let (message, key) = buffer.split_at(base_len);
             Ok(Signature::HmacSha1(hmac_sha1_base64(
                 keyed_hmac(key),
@@ -414,8 +418,8 @@ impl PreparedKey {
     #[cfg_attr(not(feature = "hmac-sha1"), allow(unused_variables))]
     pub(crate) fn new(
         method: SignatureMethod,
-        consumer_secret: &str,
-        token_secret: &str,
+        consumer_secret: &ConsumerSecret,
+        token_secret: &TokenSecret,
         protocol: &[(&'static str, &str)],
         api_origin: Option<&Uri>,
     ) -> Self {
@@ -532,21 +536,36 @@ mod tests {
         );
     }
 
+    fn consumer_secret(secret: &str) -> ConsumerSecret {
+        ConsumerSecret::new(secret).unwrap()
+    }
+
+    fn token_secret(secret: &str) -> TokenSecret {
+        TokenSecret::new(secret).unwrap()
+    }
+
     #[cfg(feature = "hmac-sha1")]
     #[test]
     fn signing_key_encodes_both_secrets() {
-        assert_eq!(signing_key("kd94hf93k423kf44", None), "kd94hf93k423kf44&");
-        assert_eq!(signing_key("a&b", Some("c d")), "a%26b&c%20d");
+        assert_eq!(
+            signing_key(&consumer_secret("kd94hf93k423kf44"), None),
+            "kd94hf93k423kf44&"
+        );
+        assert_eq!(
+            signing_key(&consumer_secret("a&b"), Some(&token_secret("c d"))),
+            "a%26b&c%20d"
+        );
     }
 
     /// A PLAINTEXT signature is checked against the secrets as the header would carry them
     /// decoded: each secret percent-encoded, joined by one `&`, nothing more or less.
     #[test]
     fn plaintext_matches_only_the_encoded_secrets() {
-        let matches = |consumer, token, given| {
+        let matches = |consumer: &str, token: &str, given| {
+            let token = (!token.is_empty()).then(|| token_secret(token));
             Signature::Plaintext {
-                consumer_secret: consumer,
-                token_secret: token,
+                consumer_secret: &consumer_secret(consumer),
+                token_secret: token.as_ref(),
             }
             .matches(given)
         };
@@ -606,8 +625,8 @@ mod tests {
         let Ok(Signature::HmacSha1(one_off)) = sign(
             SignatureMethod::HmacSha1,
             &base(&protocol),
-            "kd94hf93k423kf44",
-            Some("pfkkdhi9sl3r4s00"),
+            &consumer_secret("kd94hf93k423kf44"),
+            Some(&token_secret("pfkkdhi9sl3r4s00")),
         ) else {
             panic!("HMAC-SHA1 signs")
         };
@@ -615,8 +634,8 @@ mod tests {
         assert_eq!(&one_off, b"MdpQcU8iPSUjWoN/UDMsK2sui9I=");
         let prepared = PreparedKey::new(
             SignatureMethod::HmacSha1,
-            "kd94hf93k423kf44",
-            "pfkkdhi9sl3r4s00",
+            &consumer_secret("kd94hf93k423kf44"),
+            &token_secret("pfkkdhi9sl3r4s00"),
             &fixed,
             None,
         );

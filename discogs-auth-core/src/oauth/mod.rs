@@ -222,8 +222,8 @@ impl OAuthClient {
         let signature = sign(
             self.signature_method,
             &base,
-            self.consumer.secret.expose_secret(),
-            token.map(|(_, secret)| secret.expose_secret()),
+            &self.consumer.secret,
+            token.map(|(_, secret)| secret),
         )?;
         Ok(fields.header(&signature))
     }

@@ -91,8 +91,8 @@ impl OAuthClient {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn signer(&self, access_token: &AccessToken) -> RequestSigner {
-        let consumer_secret = self.consumer.secret.expose_secret();
-        let token_secret = access_token.secret.expose_secret();
+        let consumer_secret = &self.consumer.secret;
+        let token_secret = &access_token.secret;
         let fields = ProtocolFields {
             callback: None,
             consumer_key: self.consumer.key.as_str(),
@@ -107,7 +107,7 @@ impl OAuthClient {
         let fixed_signature = match self.signature_method {
             SignatureMethod::Plaintext => Some(Signature::Plaintext {
                 consumer_secret,
-                token_secret,
+                token_secret: Some(token_secret),
             }),
             #[cfg(feature = "hmac-sha1")]
             SignatureMethod::HmacSha1 => None,
