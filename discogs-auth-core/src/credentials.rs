@@ -74,39 +74,69 @@ pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), Credentia
 /// Read it with [`Secret::expose_secret`], which exists so that every place a secret is used is
 /// easy to find.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret {
-    value: String,
-    /// `value` percent-encoded (RFC 5849 §3.6) where that differs from it. Signing keys and
-    /// PLAINTEXT signatures are made of encoded secrets, so a secret is encoded once rather
-    /// than for every signature and every verification.
-    encoded: Option<Box<str>>,
-}
+pub struct Secret(String);
 
 impl Secret {
     /// Validates `value` as the credential field `field`.
     pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, CredentialError> {
         let value = value.into();
         validate(field, &value)?;
-        // Most secrets have nothing to encode: told apart by the fast scan.
-        let encoded = (!is_all_unreserved(value.as_bytes()))
-            .then(|| percent_encode(&value).into_owned().into_boxed_str());
-        Ok(Self { value, encoded })
+        Ok(Self(value))
     }
 
     /// The secret itself. Use it only as an input to a signature or a header.
     pub fn expose_secret(&self) -> &str {
-        &self.value
+        &self.0
     }
 
-    /// `enc(secret)`: what signing keys and PLAINTEXT signatures are made of.
-    pub(crate) fn encoded(&self) -> &str {
-        self.encoded.as_deref().unwrap_or(&self.value)
+    fn into_string(self) -> String {
+        self.0
     }
 }
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
+    }
+}
+
+/// A secret that signing keys are made of (the consumer secret and token secrets), kept with
+/// its percent-encoding (RFC 5849 §3.6) where that differs from it: signing keys and PLAINTEXT
+/// signatures are made of encoded secrets, so each is encoded once rather than for every
+/// signature and every verification.
+#[derive(Clone, PartialEq, Eq)]
+struct SigningSecret {
+    secret: Secret,
+    encoded: Option<Box<str>>,
+}
+
+impl SigningSecret {
+    fn new(field: &'static str, value: impl Into<String>) -> Result<Self, CredentialError> {
+        let secret = Secret::new(field, value)?;
+        let value = secret.expose_secret();
+        // Most secrets have nothing to encode: told apart by the fast scan.
+        let encoded = (!is_all_unreserved(value.as_bytes()))
+            .then(|| percent_encode(value).into_owned().into_boxed_str());
+        Ok(Self { secret, encoded })
+    }
+
+    fn expose_secret(&self) -> &str {
+        self.secret.expose_secret()
+    }
+
+    /// `enc(secret)`.
+    fn encoded(&self) -> &str {
+        self.encoded.as_deref().unwrap_or(self.expose_secret())
+    }
+
+    fn into_string(self) -> String {
+        self.secret.into_string()
+    }
+}
+
+impl fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.secret, f)
     }
 }
 
@@ -161,18 +191,19 @@ macro_rules! public_credential {
 }
 
 /// Defines a validated secret credential: `Debug` shows `[redacted]`, no `Display`.
+/// `$inner` is [`Secret`], or [`SigningSecret`] for the secrets signing keys are made of.
 macro_rules! secret_credential {
-    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $inner:ident) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
-        pub struct $name(Secret);
+        pub struct $name($inner);
 
         impl $name {
             #[doc = concat!("Validates `value` as `", $field, "`: non-empty, no control characters.")]
             pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
-                Secret::new($field, value).map(Self)
+                $inner::new($field, value).map(Self)
             }
 
             /// The secret itself. Use it only as an input to a signature or a header.
@@ -196,7 +227,7 @@ macro_rules! secret_credential {
 
         impl From<$name> for String {
             fn from(value: $name) -> String {
-                value.0.value
+                value.0.into_string()
             }
         }
     };
@@ -211,12 +242,14 @@ secret_credential!(
     /// The consumer secret that goes with a [`ConsumerKey`]. Never sent in clear except as the
     /// PLAINTEXT signature over HTTPS.
     ConsumerSecret,
-    "consumer_secret"
+    "consumer_secret",
+    SigningSecret
 );
 secret_credential!(
     /// A personal access token from Discogs' developer settings (Discogs Auth).
     PersonalToken,
-    "personal_token"
+    "personal_token",
+    Secret
 );
 public_credential!(
     /// An OAuth token value (`oauth_token`): a request token or an access token. Public.
@@ -226,12 +259,14 @@ public_credential!(
 secret_credential!(
     /// An OAuth token secret (`oauth_token_secret`). Only ever an input to a signature.
     TokenSecret,
-    "oauth_token_secret"
+    "oauth_token_secret",
+    SigningSecret
 );
 secret_credential!(
     /// The verifier Discogs hands back after the user authorizes (`oauth_verifier`).
     Verifier,
-    "oauth_verifier"
+    "oauth_verifier",
+    Secret
 );
 
 impl ConsumerSecret {
