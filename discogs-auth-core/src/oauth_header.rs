@@ -250,6 +250,11 @@ impl OAuthParameters {
         }
     }
 
+    /// Whether a protocol parameter is present.
+    pub(crate) fn has(&self, protocol: Protocol) -> bool {
+        self.slots[protocol as usize] != 0
+    }
+
     /// The value of a protocol parameter, decoded, found without a search.
     pub(crate) fn protocol(&self, protocol: Protocol) -> Option<&str> {
         let index = self.slots[protocol as usize].checked_sub(1)?;

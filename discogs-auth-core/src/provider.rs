@@ -144,15 +144,20 @@ impl SignedRequest {
             .map_err(|_| VerifyError::Header(OAuthHeaderError::NotOAuthScheme))?;
         let parameters = OAuthParameters::parse(header)?;
 
+        let missing = |protocol: Protocol| VerifyError::MissingParameter {
+            name: protocol.name(),
+        };
+        // Read later, by `consumer_key` and `verify`: only their presence is checked here.
+        for protocol in [Protocol::ConsumerKey, Protocol::Signature] {
+            if !parameters.has(protocol) {
+                return Err(missing(protocol));
+            }
+        }
         let required = |protocol: Protocol| {
             parameters
                 .protocol(protocol)
-                .ok_or(VerifyError::MissingParameter {
-                    name: protocol.name(),
-                })
+                .ok_or_else(|| missing(protocol))
         };
-        required(Protocol::ConsumerKey)?;
-        required(Protocol::Signature)?;
         let signature_method = SignatureMethod::from_name(required(Protocol::SignatureMethod)?)
             .ok_or(VerifyError::UnsupportedSignatureMethod)?;
         let timestamp = decimal_digits(required(Protocol::Timestamp)?)
@@ -454,6 +459,26 @@ mod tests {
                 name: "oauth_consumer_key"
             })
         );
+        // Each required parameter, left out of an otherwise complete header, is named.
+        let required = [
+            ("oauth_consumer_key", "k"),
+            ("oauth_signature", "s"),
+            ("oauth_signature_method", "PLAINTEXT"),
+            ("oauth_timestamp", "1"),
+            ("oauth_nonce", "n"),
+        ];
+        for (left_out, _) in required {
+            let others: Vec<String> = required
+                .iter()
+                .filter(|(name, _)| *name != left_out)
+                .map(|(name, value)| format!("{name}=\"{value}\""))
+                .collect();
+            assert_eq!(
+                read(&with_header(&format!("OAuth {}", others.join(", ")))),
+                Err(VerifyError::MissingParameter { name: left_out }),
+                "{left_out}"
+            );
+        }
         assert_eq!(
             read(&with_header(&format!(
                 "OAuth {complete}, oauth_signature_method=\"RSA-SHA1\", oauth_timestamp=\"1\""
