@@ -360,17 +360,12 @@ impl OAuthParameters {
         parsed.text.push_str(header);
         let mut first = true;
         loop {
-            let before_separator = at;
-            at = skip_whitespace(bytes, at);
-            let mut separated = first || at > before_separator;
-            while bytes.get(at) == Some(&b',') {
-                separated = true;
-                at = skip_whitespace(bytes, at + 1);
-            }
+            let separated;
+            (at, separated) = skip_separators(bytes, at);
             if at >= bytes.len() {
                 break;
             }
-            if !separated {
+            if !(first || separated) {
                 return Err(OAuthHeaderError::ExpectedSeparator { at });
             }
             first = false;
@@ -390,11 +385,16 @@ impl OAuthParameters {
                 return Err(OAuthHeaderError::ExpectedName { at });
             }
             let name_end = at;
-            at = skip_whitespace(bytes, at);
-            if bytes.get(at) != Some(&b'=') {
-                return Err(OAuthHeaderError::ExpectedEquals { at });
+            // `name="`, as every client writes it, is taken in one comparison.
+            if bytes.get(at..at + 2) == Some(b"=\"") {
+                at += 1;
+            } else {
+                at = skip_whitespace(bytes, at);
+                if bytes.get(at) != Some(&b'=') {
+                    return Err(OAuthHeaderError::ExpectedEquals { at });
+                }
+                at = skip_whitespace(bytes, at + 1);
             }
-            at = skip_whitespace(bytes, at + 1);
 
             let (value_start, value_end, value_escaped);
             if bytes.get(at) == Some(&b'"') {
@@ -522,6 +522,26 @@ fn is_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Skips the commas and whitespace between two parameters: where the next one starts, and
+/// whether anything separated it from what came before.
+fn skip_separators(bytes: &[u8], start: usize) -> (usize, bool) {
+    // The `, ` every client writes, followed by a name, is taken in one comparison.
+    if bytes.get(start..start + 2) == Some(b", ")
+        && bytes
+            .get(start + 2)
+            .is_some_and(|&byte| byte != b',' && !is_whitespace(byte))
+    {
+        return (start + 2, true);
+    }
+    let mut at = skip_whitespace(bytes, start);
+    let mut comma = false;
+    while bytes.get(at) == Some(&b',') {
+        comma = true;
+        at = skip_whitespace(bytes, at + 1);
+    }
+    (at, comma || at > start)
+}
+
 fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
     while bytes.get(at).is_some_and(|&b| is_whitespace(b)) {
         at += 1;
@@ -630,6 +650,11 @@ mod tests {
             "oauth   a = \"1\" ,  b=2",
             "OAUTH\ta=1,,b=\"2\"",
             "  OAuth a=\"1\", b=\"2\",",
+            "OAuth a=\"1\", , b=\"2\"",
+            "OAuth a=\"1\",  b=\"2\"",
+            "OAuth a=\"1\", \tb=\"2\"",
+            "OAuth a= \"1\", b =\"2\", ",
+            "OAuth a=\"1\" b=\"2\"",
         ] {
             let params = OAuthParameters::parse(header).unwrap();
             assert_eq!(
@@ -885,6 +910,44 @@ mod tests {
                     );
                 }
                 _ => proptest::prop_assert!(false, "{:?} against {:?}", plain, escaped),
+            }
+        }
+
+        /// However the parameters are separated and their `=` spaced, they parse as the
+        /// canonical `name="value", ` layout does (which the parser takes in one comparison).
+        #[test]
+        fn separators_and_spacing_do_not_change_the_parameters(
+            pairs in proptest::collection::vec(("[a-z_]{1,8}", "[a-z0-9%]{0,6}"), 1..6),
+            separators in proptest::collection::vec(
+                proptest::sample::select(vec![", ", ",", " ,", ",  ", ", ,", "\t,\t", " "]),
+                6,
+            ),
+            equals in proptest::collection::vec(
+                proptest::sample::select(vec!["=", " =", "= ", " = "]),
+                6,
+            ),
+        ) {
+            let written = |canonical: bool| {
+                let mut header = String::from("OAuth ");
+                for (index, (name, value)) in pairs.iter().enumerate() {
+                    if index > 0 {
+                        header.push_str(if canonical { ", " } else { separators[index] });
+                    }
+                    header.push_str(name);
+                    header.push_str(if canonical { "=" } else { equals[index] });
+                    header.push_str(&format!("\"{value}\""));
+                }
+                header
+            };
+            let canonical = OAuthParameters::parse(&written(true));
+            let spaced = OAuthParameters::parse(&written(false));
+            match (&canonical, &spaced) {
+                (Ok(canonical), Ok(spaced)) => proptest::prop_assert_eq!(canonical, spaced),
+                (Err(canonical), Err(spaced)) => proptest::prop_assert_eq!(
+                    std::mem::discriminant(canonical),
+                    std::mem::discriminant(spaced)
+                ),
+                _ => proptest::prop_assert!(false, "{:?} against {:?}", canonical, spaced),
             }
         }
 
