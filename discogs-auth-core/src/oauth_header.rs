@@ -719,36 +719,22 @@ mod tests {
     #[test]
     fn protocol_names_are_recognised_only_when_plain_and_whole() {
         use Protocol::*;
-        assert_eq!(plain_protocol_name(b"oauth_token=\"t\""), Some((Token, 11)));
-        assert_eq!(
-            plain_protocol_name(b"oauth_signature_method=\"PLAINTEXT\""),
-            Some((SignatureMethod, 22))
-        );
-        assert_eq!(
-            plain_protocol_name(b"oauth_signature=\"a=b\""),
-            Some((Signature, 15))
-        );
-        assert_eq!(
-            plain_protocol_name(b"oauth_consumer_key=k"),
-            Some((ConsumerKey, 18))
-        );
-        assert_eq!(
-            plain_protocol_name(b"oauth_callback=c"),
-            Some((Callback, 14))
-        );
-        assert_eq!(
-            plain_protocol_name(b"oauth_timestamp=1"),
-            Some((Timestamp, 15))
-        );
-        assert_eq!(plain_protocol_name(b"oauth_nonce=n"), Some((Nonce, 11)));
-        assert_eq!(
-            plain_protocol_name(b"oauth_version=1.0"),
-            Some((Version, 13))
-        );
-        assert_eq!(
-            plain_protocol_name(b"oauth_verifier=v"),
-            Some((Verifier, 14))
-        );
+        for (header, expected) in [
+            (&b"oauth_token=\"t\""[..], (Token, 11)),
+            (
+                b"oauth_signature_method=\"PLAINTEXT\"",
+                (SignatureMethod, 22),
+            ),
+            (b"oauth_signature=\"a=b\"", (Signature, 15)),
+            (b"oauth_consumer_key=k", (ConsumerKey, 18)),
+            (b"oauth_callback=c", (Callback, 14)),
+            (b"oauth_timestamp=1", (Timestamp, 15)),
+            (b"oauth_nonce=n", (Nonce, 11)),
+            (b"oauth_version=1.0", (Version, 13)),
+            (b"oauth_verifier=v", (Verifier, 14)),
+        ] {
+            assert_eq!(plain_protocol_name(header), Some(expected), "{header:?}");
+        }
         // Whatever follows the name, as long as it cannot continue it: the caller reads on.
         for header in [
             &b"oauth_token"[..],
