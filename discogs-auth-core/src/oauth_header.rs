@@ -396,42 +396,18 @@ impl OAuthParameters {
                 at = skip_whitespace(bytes, at + 1);
             }
 
-            let (value_start, value_end, value_escaped);
-            if bytes.get(at) == Some(&b'"') {
-                let quote = at;
-                let unterminated = || OAuthHeaderError::UnterminatedQuote { at: quote };
-                let inside = &bytes[quote + 1..];
-                // The closing quote and any `%` before it, in one pass.
-                let stop = find_either(inside, b'"', b'%').ok_or_else(unterminated)?;
-                value_escaped = inside[stop] == b'%';
-                let close = if value_escaped {
-                    stop + find_byte(&inside[stop..], b'"').ok_or_else(unterminated)?
-                } else {
-                    stop
-                };
-                value_start = quote + 1;
-                value_end = value_start + close;
-                at = value_end + 1;
-            } else {
-                value_start = at;
-                while bytes
-                    .get(at)
-                    .is_some_and(|&b| b != b',' && !is_whitespace(b))
-                {
-                    at += 1;
-                }
-                value_end = at;
-                // Not searched for a `%` on the way (unquoted values are rare): the decoder
-                // looks for one.
-                value_escaped = true;
-            }
+            let value = value_at(bytes, at)?;
+            at = value.next;
+            let raw_name = Span {
+                start: name_start,
+                end: name_end,
+            };
             // Cut out of the header only when needed: a protocol name is known already, and a
             // value without escapes is not copied.
-            let raw_name = || &header[name_start..name_end];
-            let raw_value = || &header[value_start..value_end];
+            let in_header = |span: Span| &header[span.start..span.end];
 
             let decode_error = |source| OAuthHeaderError::Decode {
-                name: raw_name().chars().take(64).collect(),
+                name: in_header(raw_name).chars().take(64).collect(),
                 source,
             };
             let duplicate = |name: &str| OAuthHeaderError::Duplicate {
@@ -439,16 +415,18 @@ impl OAuthParameters {
             };
             let name: Cow<'_, str> = match plain_protocol {
                 Some(protocol) => Cow::Borrowed(protocol.name()),
-                None if name_escaped => percent_decode(raw_name()).map_err(decode_error)?,
-                None => Cow::Borrowed(raw_name()),
+                None if name_escaped => {
+                    percent_decode(in_header(raw_name)).map_err(decode_error)?
+                }
+                None => Cow::Borrowed(in_header(raw_name)),
             };
             // A protocol parameter's name is never `realm`.
             if plain_protocol.is_none() && name == "realm" {
-                let value = percent_decode(raw_value()).map_err(decode_error)?;
+                let realm = percent_decode(in_header(value.span)).map_err(decode_error)?;
                 if parsed.realm.is_some() {
                     return Err(duplicate(&name));
                 }
-                parsed.realm = Some(value.into_owned());
+                parsed.realm = Some(realm.into_owned());
                 continue;
             }
             // The header is already in `text`: only what is decoded is added to it. The pair
@@ -457,23 +435,17 @@ impl OAuthParameters {
             let name_span = if name_escaped {
                 parsed.append(&name)
             } else {
-                Span {
-                    start: name_start,
-                    end: name_end,
-                }
+                raw_name
             };
-            let value_span = if value_escaped {
+            let value_span = if value.may_hold_escape {
                 let start = parsed.text.len();
-                push_decoded(&mut parsed.text, raw_value()).map_err(decode_error)?;
+                push_decoded(&mut parsed.text, in_header(value.span)).map_err(decode_error)?;
                 Span {
                     start,
                     end: parsed.text.len(),
                 }
             } else {
-                Span {
-                    start: value_start,
-                    end: value_end,
-                }
+                value.span
             };
             // Only names that are not protocol parameters' are compared with one another.
             let protocol = plain_protocol.or_else(|| Protocol::from_name(name.as_bytes()));
@@ -520,6 +492,56 @@ fn is_whitespace(byte: u8) -> bool {
     // CR and LF are accepted as folding whitespace, as in the multi-line layout of the Discogs
     // docs; `http::HeaderValue` never holds them, so this matters only for text parsed directly.
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// A parameter's value as found in the header.
+struct ValueAt {
+    /// Where it is, without its quotes.
+    span: Span,
+    /// Whether it has to go through the decoder: it holds a `%`, or it is unquoted (rare, and
+    /// not searched for a `%` on the way).
+    may_hold_escape: bool,
+    /// Where reading goes on, after the closing quote if there is one.
+    next: usize,
+}
+
+/// The value that starts at `at`, after the `=` and any whitespace: quoted, up to the closing
+/// quote, or unquoted, up to a comma, whitespace or the end.
+fn value_at(bytes: &[u8], at: usize) -> Result<ValueAt, OAuthHeaderError> {
+    if bytes.get(at) != Some(&b'"') {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|&byte| byte == b',' || is_whitespace(byte))
+            .unwrap_or(rest.len());
+        return Ok(ValueAt {
+            span: Span {
+                start: at,
+                end: at + len,
+            },
+            may_hold_escape: true,
+            next: at + len,
+        });
+    }
+    let unterminated = || OAuthHeaderError::UnterminatedQuote { at };
+    let inside = &bytes[at + 1..];
+    // The closing quote and any `%` before it, in one pass.
+    let stop = find_either(inside, b'"', b'%').ok_or_else(unterminated)?;
+    let escaped = inside[stop] == b'%';
+    let close = if escaped {
+        stop + find_byte(&inside[stop..], b'"').ok_or_else(unterminated)?
+    } else {
+        stop
+    };
+    let span = Span {
+        start: at + 1,
+        end: at + 1 + close,
+    };
+    Ok(ValueAt {
+        span,
+        may_hold_escape: escaped,
+        next: span.end + 1,
+    })
 }
 
 /// Skips the commas and whitespace between two parameters: where the next one starts, and
