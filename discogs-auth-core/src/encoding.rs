@@ -586,6 +586,12 @@ mod tests {
     }
 
     #[test]
+    fn is_all_unreserved_takes_only_the_unreserved_set() {
+        assert!(is_all_unreserved(b"AZaz09-._~"));
+        assert!(!is_all_unreserved(b"abcdefgh ijk"));
+    }
+
+    #[test]
     fn push_decoded_appends_or_leaves_out_as_it_was() {
         let pushed = |value| {
             let mut out = String::from("k=");
