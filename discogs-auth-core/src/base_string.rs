@@ -7,8 +7,7 @@ use std::ops::Range;
 use http::{Method, Uri};
 
 use crate::encoding::{
-    FormError, cmp_encoded, encoded_len, encoded_twice_len, push_encoded, push_encoded_twice,
-    push_form_decoded, raw_form_pairs,
+    FormError, cmp_encoded, push_encoded, push_encoded_twice, push_form_decoded, raw_form_pairs,
 };
 use crate::signature::{BaseUri, SigningError};
 #[cfg(test)]
@@ -347,14 +346,14 @@ pub(crate) fn write_base_string(
         }));
     let items = parameters.len() + usize::from(written_protocol.is_some());
 
-    // The exact length, so that the buffer is allocated once and no larger than needed.
-    let mut len = encoded_len(method.as_bytes()) + 2 + 3 * items.saturating_sub(1);
-    len += base_uri.encoded_len();
+    // At most the encoded length (an escaped byte takes three bytes, five when encoded twice),
+    // so that the buffer is allocated once; counting the escapes exactly would cost a pass
+    // over every value.
+    let mut len = ENCODED_AT_MOST * method.len() + 2 + 3 * items.saturating_sub(1);
+    len += base_uri.encoded_len_at_most();
     len += parameters
         .iter()
-        .map(|(name, value)| {
-            encoded_twice_len(name.as_bytes()) + "%3D".len() + encoded_twice_len(value.as_bytes())
-        })
+        .map(|(name, value)| ENCODED_TWICE_AT_MOST * (name.len() + value.len()) + "%3D".len())
         .sum::<usize>();
     len += written_protocol.map_or(0, |written| written.len());
     out.reserve(len + extra_capacity);
@@ -376,11 +375,19 @@ pub(crate) fn write_base_string(
         out.extend_from_slice(mem::replace(&mut separator, b"%26"));
         push_parameter(out, name, value);
     }
-    debug_assert_eq!(out.len() - start, len, "the base string's length is exact");
+    debug_assert!(
+        out.len() - start <= len,
+        "the base string fits what was reserved"
+    );
     Ok(())
 }
 
-/// Appends one parameter as the base string holds it: `enc(enc(name))%3Denc(enc(value))`.
+/// How many bytes percent-encoding makes of one byte at most: `%XX`.
+const ENCODED_AT_MOST: usize = 3;
+
+/// How many bytes encoding twice makes of one byte at most: `%25XX`.
+const ENCODED_TWICE_AT_MOST: usize = 5;
+
 /// The base string URI of a request, as parts still to be encoded or, for a signer's API
 /// origin, with its start already encoded.
 enum UriPieces<'a> {
@@ -389,14 +396,10 @@ enum UriPieces<'a> {
 }
 
 impl UriPieces<'_> {
-    fn encoded_len(&self) -> usize {
+    fn encoded_len_at_most(&self) -> usize {
         match self {
-            Self::Parts(uri) => {
-                let mut len = 0;
-                uri.write(|piece| len += encoded_len(piece.as_bytes()));
-                len
-            }
-            Self::Known { origin, path } => origin.len() + encoded_len(path.as_bytes()),
+            Self::Parts(uri) => ENCODED_AT_MOST * uri.len_at_most(),
+            Self::Known { origin, path } => origin.len() + ENCODED_AT_MOST * path.len(),
         }
     }
 
@@ -411,6 +414,7 @@ impl UriPieces<'_> {
     }
 }
 
+/// Appends one parameter as the base string holds it: `enc(enc(name))%3Denc(enc(value))`.
 fn push_parameter(out: &mut Vec<u8>, name: &str, value: &str) {
     push_encoded_twice(out, name.as_bytes());
     out.extend_from_slice(b"%3D");
@@ -473,6 +477,33 @@ mod tests {
         };
         write_base_string(&mut templated, &templated_base, 0).unwrap();
         assert_eq!(templated, one_pass);
+    }
+
+    /// The buffer is reserved once, whatever the request: here every byte that can be
+    /// escaped is, and the port is written, so the base string is as long as the reservation
+    /// allows for the URI's and the parameters' bytes.
+    #[test]
+    fn the_reservation_holds_every_escape() {
+        let uri: Uri = "http://h:65535/%20%2F?%21=%22".parse().unwrap();
+        let protocol = [("oauth_consumer_key", "!*'()")];
+        let base = SignatureBase {
+            method: &Method::POST,
+            uri: &uri,
+            protocol_parameters: &protocol,
+            form_body: Some(b"%23=%24"),
+            written_protocol: None,
+        };
+        let mut out = Vec::new();
+        write_base_string(&mut out, &base, 7).unwrap();
+        let reserved = out.capacity();
+        assert_eq!(out, base_string_for(&base).unwrap().as_bytes());
+        assert_eq!(
+            out,
+            b"POST&http%3A%2F%2Fh%3A65535%2F%2520%252F&%2521%3D%2522%26%2523%3D%2524%26\
+              oauth_consumer_key%3D%2521%252A%2527%2528%2529"
+        );
+        out.extend_from_slice(b"key&key");
+        assert_eq!(out.capacity(), reserved, "the key's room was reserved too");
     }
 
     /// The written protocol parameters stand in for the list exactly when no query or body

@@ -72,8 +72,8 @@ pub(crate) fn accepted_run(bytes: &[u8], class: impl Fn(u8) -> (bool, u8)) -> (u
     (run, marks)
 }
 
-/// How many bytes of `value` percent-encoding escapes: `enc(value)` is `2 * n` bytes longer,
-/// `enc(enc(value))` `4 * n`. Lets a buffer be sized exactly before it is written.
+/// How many bytes of `value` percent-encoding escapes: `enc(value)` is `2 * n` bytes longer.
+/// Lets a header be sized exactly before it is written.
 pub(crate) fn reserved_count(value: &[u8]) -> usize {
     value
         .iter()
@@ -86,27 +86,27 @@ pub(crate) fn encoded_len(value: &[u8]) -> usize {
     value.len() + 2 * reserved_count(value)
 }
 
-/// The length of `enc(enc(value))`.
-pub(crate) fn encoded_twice_len(value: &[u8]) -> usize {
-    value.len() + 4 * reserved_count(value)
-}
-
 /// Appends the percent-encoding of `value` (as [`percent_encode`]) to `out`: runs of unreserved
 /// bytes are copied whole, every other byte becomes `%XX`.
 pub(crate) fn push_encoded(out: &mut Vec<u8>, value: &[u8]) {
-    push_escaped(out, value, b"%");
+    push_escaped(out, value, |[high, low]| [b'%', high, low]);
 }
 
 /// Appends `enc(enc(value))` to `out` in one pass: the form a parameter takes inside a signature
 /// base string, or a PLAINTEXT signature inside the header. Encoding an encoded value again
 /// only turns each `%` into `%25`, so every byte that is not unreserved becomes `%25XX`.
 pub(crate) fn push_encoded_twice(out: &mut Vec<u8>, value: &[u8]) {
-    push_escaped(out, value, b"%25");
+    push_escaped(out, value, |[high, low]| [b'%', b'2', b'5', high, low]);
 }
 
 /// Appends `value` with runs of unreserved bytes copied whole and every other byte written as
-/// `escape` followed by its two hexadecimal digits.
-fn push_escaped(out: &mut Vec<u8>, value: &[u8], escape: &[u8]) {
+/// `escape` makes it of its two hexadecimal digits. The escape is an array, so that its
+/// length is known where it is copied: callbacks and signatures escape every few bytes.
+fn push_escaped<const LEN: usize>(
+    out: &mut Vec<u8>,
+    value: &[u8],
+    escape: impl Fn([u8; 2]) -> [u8; LEN],
+) {
     let mut rest = value;
     loop {
         let run = unreserved_run(rest);
@@ -114,8 +114,10 @@ fn push_escaped(out: &mut Vec<u8>, value: &[u8], escape: &[u8]) {
         let Some((&byte, tail)) = rest[run..].split_first() else {
             return;
         };
-        out.extend_from_slice(escape);
-        out.extend_from_slice(&[HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0x0f)]]);
+        out.extend_from_slice(&escape([
+            HEX[usize::from(byte >> 4)],
+            HEX[usize::from(byte & 0x0f)],
+        ]));
         rest = tail;
     }
 }

@@ -127,6 +127,16 @@ impl<'a> BaseUri<'a> {
         push(self.path);
     }
 
+    /// At least as long as what [`Self::write`] hands out, without writing it.
+    pub(crate) fn len_at_most(&self) -> usize {
+        let port = if self.port.is_some() {
+            ":65535".len()
+        } else {
+            0
+        };
+        self.scheme.len() + "://".len() + self.host.len() + port + self.path.len()
+    }
+
     /// [`Self::write`] up to the path: `scheme://host[:port]`.
     pub(crate) fn write_origin(&self, mut push: impl FnMut(&str)) {
         push(self.scheme);
@@ -363,7 +373,7 @@ pub(crate) fn sign<'a>(
             let (consumer, token) = encoded_secrets(consumer_secret, token_secret);
             let key_len = consumer.len() + "&".len() + token.len();
             // The key goes after the base string in the same buffer: one allocation for both,
-            // sized exactly (`write_base_string` reserves its own length, plus this).
+            // sized once (`write_base_string` reserves room for itself, plus this).
             let mut buffer = Vec::new();
             write_base_string(&mut buffer, base, key_len)?;
             let base_len = buffer.len();
