@@ -88,6 +88,7 @@ impl std::error::Error for SigningError {}
 
 /// The parts of a base string URI (RFC 5849 §3.4.1.2), checked but not yet written out.
 pub(crate) struct BaseUri<'a> {
+    /// With its `://`, so that both are written as one piece.
     scheme: &'static str,
     host: &'a str,
     port: Option<u16>,
@@ -96,24 +97,35 @@ pub(crate) struct BaseUri<'a> {
 
 impl<'a> BaseUri<'a> {
     pub(crate) fn of(uri: &'a Uri) -> Result<Self, SigningError> {
-        let (Some(scheme), Some(host)) = (uri.scheme_str(), uri.host()) else {
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
             return Err(SigningError::NotAbsoluteUri);
         };
         let (scheme, default_port) = Self::scheme(scheme)?;
+        let authority = authority.as_str();
+        // An authority with no user information, port or IP literal is the host alone (as
+        // API hosts are): `Uri::host` and `Uri::port_u16` would each parse it again.
+        let (host, port) = if authority
+            .bytes()
+            .any(|byte| matches!(byte, b'@' | b':' | b'['))
+        {
+            (uri.host().unwrap_or(authority), uri.port_u16())
+        } else {
+            (authority, None)
+        };
         Ok(Self {
             scheme,
             host,
-            port: uri.port_u16().filter(|&port| port != default_port),
+            port: port.filter(|&port| port != default_port),
             path: Self::path_of(uri),
         })
     }
 
-    /// The scheme as the base string writes it, and its default port.
+    /// The scheme as the base string writes it, with `://`, and its default port.
     fn scheme(scheme: &str) -> Result<(&'static str, u16), SigningError> {
         if scheme.eq_ignore_ascii_case("http") {
-            Ok(("http", 80))
+            Ok(("http://", 80))
         } else if scheme.eq_ignore_ascii_case("https") {
-            Ok(("https", 443))
+            Ok(("https://", 443))
         } else {
             Err(SigningError::UnsupportedScheme)
         }
@@ -134,13 +146,12 @@ impl<'a> BaseUri<'a> {
         } else {
             0
         };
-        self.scheme.len() + "://".len() + self.host.len() + port + self.path.len()
+        self.scheme.len() + self.host.len() + port + self.path.len()
     }
 
     /// [`Self::write`] up to the path: `scheme://host[:port]`.
     pub(crate) fn write_origin(&self, mut push: impl FnMut(&str)) {
         push(self.scheme);
-        push("://");
         if self.host.bytes().any(|byte| byte.is_ascii_uppercase()) {
             push(&self.host.to_ascii_lowercase());
         } else {
@@ -544,6 +555,37 @@ mod tests {
             base_string_uri(&"ftp://example.com/".parse().unwrap()),
             Err(SigningError::UnsupportedScheme)
         );
+    }
+
+    /// User information, ports (default or not) and IP literals take `http`'s parsing; every
+    /// other authority is the host alone. Either way the host and port are `http`'s.
+    #[test]
+    fn base_uri_host_and_port_are_those_of_http() {
+        let cases = [
+            ("https://api.discogs.com/", "api.discogs.com", None),
+            ("https://API.discogs.com/", "API.discogs.com", None),
+            ("https://api.discogs.com:443/", "api.discogs.com", None),
+            (
+                "https://api.discogs.com:8443/",
+                "api.discogs.com",
+                Some(8443),
+            ),
+            (
+                "http://user:pass@example.com:8080/",
+                "example.com",
+                Some(8080),
+            ),
+            ("http://user@example.com/", "example.com", None),
+            ("http://[::1]:8080/", "[::1]", Some(8080)),
+            ("http://[::1]/", "[::1]", None),
+            ("http://127.0.0.1:80/", "127.0.0.1", None),
+        ];
+        for (input, host, port) in cases {
+            let uri: Uri = input.parse().unwrap();
+            let base = BaseUri::of(&uri).unwrap();
+            assert_eq!((base.host, base.port), (host, port), "{input}");
+            assert_eq!(base.host, uri.host().unwrap(), "{input}");
+        }
     }
 
     fn consumer_secret(secret: &str) -> ConsumerSecret {
