@@ -95,13 +95,13 @@ impl ProtocolTemplate {
             }
         }
         // Both slots are in the list, so it has a first and a last name.
-        let name = |parameter: Option<&(&'static str, _)>| parameter.map_or("", |&(name, _)| name);
+        let (first_name, last_name) = first_and_last_names(&parameters);
         Self {
             bytes: bytes.into_boxed_slice(),
             nonce_at,
             timestamp_at,
-            first_name: name(parameters.first()),
-            last_name: name(parameters.last()),
+            first_name,
+            last_name,
             origin: None,
         }
     }
@@ -127,62 +127,147 @@ impl ProtocolTemplate {
     /// The template with this request's nonce and timestamp, ready to be written.
     pub(crate) fn fill<'a>(&'a self, nonce: &'a str, timestamp: &'a str) -> WrittenProtocol<'a> {
         WrittenProtocol {
-            template: self,
-            nonce,
-            timestamp,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            parameters: Parameters::Filled {
+                template: self,
+                nonce,
+                timestamp,
+            },
         }
     }
 }
 
-/// A [`ProtocolTemplate`] with its nonce and timestamp.
+/// The names of the first and the last of sorted `parameters` (empty when there are none).
+fn first_and_last_names<T>(parameters: &[(&'static str, T)]) -> (&'static str, &'static str) {
+    let name = |parameter: Option<&(&'static str, T)>| parameter.map_or("", |(name, _)| *name);
+    (name(parameters.first()), name(parameters.last()))
+}
+
+/// Protocol parameters that go into the base string as one block, written in order without
+/// being sorted among the request's own parameters, whenever none of those sorts among them.
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
 #[derive(Clone, Copy)]
 pub(crate) struct WrittenProtocol<'a> {
-    template: &'a ProtocolTemplate,
-    /// Both are unreserved text (`Nonce` admits nothing else, a timestamp is digits), which
-    /// encodes to itself however often: they are copied as they are.
-    nonce: &'a str,
-    timestamp: &'a str,
+    /// The first and the last name written: a parameter whose name sorts outside these two
+    /// sorts wholly before or after the block, whatever the values.
+    first_name: &'static str,
+    last_name: &'static str,
+    parameters: Parameters<'a>,
+}
+
+/// What a [`WrittenProtocol`] writes.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+#[derive(Clone, Copy)]
+enum Parameters<'a> {
+    /// A signer's [`ProtocolTemplate`] with one request's nonce and timestamp.
+    Filled {
+        template: &'a ProtocolTemplate,
+        /// Both are unreserved text (`Nonce` admits nothing else, a timestamp is digits),
+        /// which encodes to itself however often: they are copied as they are.
+        nonce: &'a str,
+        timestamp: &'a str,
+    },
+    /// One request's parameters, already in the base string's order, each value encoded as
+    /// it is written.
+    Sorted(&'a [(&'static str, &'a str)]),
 }
 
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
 impl<'a> WrittenProtocol<'a> {
-    /// Whether a parameter named `name` sorts wholly before or after the template.
+    /// One request's `parameters`, already in the base string's order (by encoded name, then
+    /// value) and with unreserved names (the protocol's own): nothing is sorted, and each
+    /// value is encoded as it is written.
+    pub(crate) fn sorted(parameters: &'a [(&'static str, &'a str)]) -> Self {
+        let (first_name, last_name) = first_and_last_names(parameters);
+        Self {
+            first_name,
+            last_name,
+            parameters: Parameters::Sorted(parameters),
+        }
+    }
+
+    /// Whether a parameter named `name` sorts wholly before or after the written parameters.
     fn sorts_outside(&self, name: &[u8]) -> bool {
-        cmp_encoded(name, self.template.first_name.as_bytes()) == Ordering::Less
-            || self.sorts_after(name)
+        cmp_encoded(name, self.first_name.as_bytes()) == Ordering::Less || self.sorts_after(name)
     }
 
-    /// Whether a parameter named `name` sorts wholly after the template.
+    /// Whether a parameter named `name` sorts wholly after the written parameters.
     fn sorts_after(&self, name: &[u8]) -> bool {
-        cmp_encoded(name, self.template.last_name.as_bytes()) == Ordering::Greater
+        cmp_encoded(name, self.last_name.as_bytes()) == Ordering::Greater
     }
 
-    fn len(&self) -> usize {
-        self.template.bytes.len() + self.nonce.len() + self.timestamp.len()
+    /// At least as long as what [`Self::write`] writes.
+    fn len_at_most(&self) -> usize {
+        match self.parameters {
+            Parameters::Filled {
+                template,
+                nonce,
+                timestamp,
+            } => template.bytes.len() + nonce.len() + timestamp.len(),
+            Parameters::Sorted(parameters) => parameters
+                .iter()
+                .map(|(name, value)| {
+                    "%26".len() + name.len() + "%3D".len() + ENCODED_TWICE_AT_MOST * value.len()
+                })
+                .sum(),
+        }
     }
 
     /// The encoded start of `uri`'s base string URI, when `uri` has the signer's API origin
     /// (the same scheme and authority, byte for byte, so the same normalized origin).
     fn origin_of(&self, uri: &Uri) -> Option<&'a [u8]> {
-        let origin = self.template.origin.as_ref()?;
+        let Parameters::Filled { template, .. } = self.parameters else {
+            return None;
+        };
+        let origin = template.origin.as_ref()?;
         let same = uri.scheme_str() == Some(&*origin.scheme)
             && uri.authority().map(|authority| authority.as_str()) == Some(&*origin.authority);
         same.then_some(&*origin.encoded)
     }
 
     fn write(&self, out: &mut Vec<u8>) {
-        let ProtocolTemplate {
-            bytes,
-            nonce_at,
-            timestamp_at,
-            ..
-        } = self.template;
-        out.extend_from_slice(&bytes[..*nonce_at]);
-        out.extend_from_slice(self.nonce.as_bytes());
-        out.extend_from_slice(&bytes[*nonce_at..*timestamp_at]);
-        out.extend_from_slice(self.timestamp.as_bytes());
-        out.extend_from_slice(&bytes[*timestamp_at..]);
+        match self.parameters {
+            Parameters::Filled {
+                template,
+                nonce,
+                timestamp,
+            } => {
+                let ProtocolTemplate {
+                    bytes,
+                    nonce_at,
+                    timestamp_at,
+                    ..
+                } = template;
+                out.extend_from_slice(&bytes[..*nonce_at]);
+                out.extend_from_slice(nonce.as_bytes());
+                out.extend_from_slice(&bytes[*nonce_at..*timestamp_at]);
+                out.extend_from_slice(timestamp.as_bytes());
+                out.extend_from_slice(&bytes[*timestamp_at..]);
+            }
+            Parameters::Sorted(parameters) => {
+                debug_assert!(
+                    parameters.is_sorted_by(|(name_a, value_a), (name_b, value_b)| {
+                        cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
+                            .then_with(|| cmp_encoded(value_a.as_bytes(), value_b.as_bytes()))
+                            .is_le()
+                    }),
+                    "the parameters come in the base string's order"
+                );
+                let mut separator: &[u8] = b"";
+                for (name, value) in parameters {
+                    out.extend_from_slice(mem::replace(&mut separator, b"%26"));
+                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(b"%3D");
+                    push_encoded_twice(out, value.as_bytes());
+                }
+            }
+        }
+    }
+
+    /// Whether nothing is written (a block of no parameters is left out).
+    fn is_empty(&self) -> bool {
+        matches!(self.parameters, Parameters::Sorted([]))
     }
 }
 
@@ -304,9 +389,9 @@ pub(crate) fn write_base_string(
         "decoding never outgrows the buffers sized for it"
     );
 
-    let written_protocol = base
-        .written_protocol
-        .filter(|written| decoded.names().all(|name| written.sorts_outside(name)));
+    let written_protocol = base.written_protocol.filter(|written| {
+        !written.is_empty() && decoded.names().all(|name| written.sorts_outside(name))
+    });
     let mut parameters: Vec<(&str, &str)> =
         Vec::with_capacity(base.protocol_parameters.len() + decoded.pairs.len());
     if written_protocol.is_none() {
@@ -355,7 +440,7 @@ pub(crate) fn write_base_string(
         .iter()
         .map(|(name, value)| ENCODED_TWICE_AT_MOST * (name.len() + value.len()) + "%3D".len())
         .sum::<usize>();
-    len += written_protocol.map_or(0, |written| written.len());
+    len += written_protocol.map_or(0, |written| written.len_at_most());
     out.reserve(len + extra_capacity);
     let start = out.len();
     push_encoded(out, method.as_bytes());
@@ -775,8 +860,8 @@ mod tests {
                 prop_assert_eq!(templated, reference);
             }
 
-            /// A signer's template, filled in, writes what the list of the same parameters
-            /// does, wherever the query and body parameters sort.
+            /// A signer's template, filled in, and the same parameters given in order, write
+            /// what the list of them does, wherever the query and body parameters sort.
             #[test]
             fn written_protocol_matches_the_reference(
                 consumer_key in component(),
@@ -822,11 +907,16 @@ mod tests {
                     written_protocol: None,
                 };
                 let reference = base_string_for(&base);
+                let written = |base: &SignatureBase<'_>| {
+                    let mut out = Vec::new();
+                    write_base_string(&mut out, base, 0).map(|()| String::from_utf8(out).unwrap())
+                };
                 base.written_protocol = Some(template.fill(&nonce, &timestamp));
-                let mut templated = Vec::new();
-                let templated = write_base_string(&mut templated, &base, 0)
-                    .map(|()| String::from_utf8(templated).unwrap());
-                prop_assert_eq!(templated, reference);
+                prop_assert_eq!(written(&base), reference.clone());
+                let mut sorted = protocol.clone();
+                sorted.sort_unstable();
+                base.written_protocol = Some(WrittenProtocol::sorted(&sorted));
+                prop_assert_eq!(written(&base), reference);
             }
 
             #[test]

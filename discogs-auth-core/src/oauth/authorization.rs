@@ -36,28 +36,24 @@ pub(crate) struct ProtocolFields<'a> {
 }
 
 impl<'a> ProtocolFields<'a> {
-    /// The parameters a signature covers, in no particular order (the base string sorts them):
-    /// the first `count` entries of the array.
+    /// The parameters a signature covers, in the base string's order (their names are
+    /// distinct, so by name): the first `count` entries of the array.
     pub(crate) fn signed(&self) -> ([(&'static str, &'a str); 7], usize) {
-        let mut protocol = [
-            ("oauth_consumer_key", self.consumer_key),
-            ("oauth_nonce", self.nonce),
-            ("oauth_signature_method", self.signature_method),
-            ("oauth_timestamp", self.timestamp),
-            ("", ""),
-            ("", ""),
-            ("", ""),
-        ];
-        let mut count = 4;
-        for optional in [
+        let mut protocol = [("", ""); 7];
+        let mut count = 0;
+        for parameter in [
             self.callback.map(|callback| ("oauth_callback", callback)),
+            Some(("oauth_consumer_key", self.consumer_key)),
+            Some(("oauth_nonce", self.nonce)),
+            Some(("oauth_signature_method", self.signature_method)),
+            Some(("oauth_timestamp", self.timestamp)),
             self.token.map(|token| ("oauth_token", token)),
             self.verifier.map(|verifier| ("oauth_verifier", verifier)),
         ]
         .into_iter()
         .flatten()
         {
-            protocol[count] = optional;
+            protocol[count] = parameter;
             count += 1;
         }
         (protocol, count)

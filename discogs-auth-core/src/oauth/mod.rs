@@ -23,7 +23,7 @@ use std::fmt;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 
-use crate::base_string::SignatureBase;
+use crate::base_string::{SignatureBase, WrittenProtocol};
 use crate::credentials::{Consumer, CredentialError, TokenSecret, TokenValue, validate};
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
@@ -212,12 +212,13 @@ impl OAuthClient {
             verifier,
         };
         let (protocol, count) = fields.signed_by(self.signature_method);
+        let protocol = &protocol[..count];
         let base = SignatureBase {
             method,
             uri,
-            protocol_parameters: &protocol[..count],
+            protocol_parameters: protocol,
             form_body,
-            written_protocol: None,
+            written_protocol: Some(WrittenProtocol::sorted(protocol)),
         };
         let signature = sign(
             self.signature_method,
