@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::encoding::{is_all_unreserved, percent_encode};
+use crate::encoding::{has_control, is_all_unreserved, percent_encode};
 use crate::freshness::Timestamp;
 
 /// How long Discogs honours a request token (and its verifier) after issuing it.
@@ -63,7 +63,7 @@ pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), Credentia
             max: MAX_CREDENTIAL_LEN,
         });
     }
-    if value.chars().any(char::is_control) {
+    if has_control(value) {
         return Err(CredentialError::ControlCharacter { field });
     }
     Ok(())

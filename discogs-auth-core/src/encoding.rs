@@ -72,6 +72,28 @@ pub(crate) fn accepted_run(bytes: &[u8], class: impl Fn(u8) -> (bool, u8)) -> (u
     (run, marks)
 }
 
+/// Printable ASCII, `0x20..=0x7E`: what credentials, URLs and tokens are made of.
+const PRINTABLE_ASCII: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0x20;
+    while byte < 0x7f {
+        table[byte] = true;
+        byte += 1;
+    }
+    table
+};
+
+/// Whether `value` holds a control character (as [`char::is_control`]: C0, DEL or C1). Every
+/// credential and URL is checked when it is made, and tokens come with each reply: a run of
+/// printable ASCII is told eight bytes a step, and only what follows it is read char by char.
+pub(crate) fn has_control(value: &str) -> bool {
+    let (printable, _) = accepted_run(value.as_bytes(), |byte| {
+        (PRINTABLE_ASCII[usize::from(byte)], 0)
+    });
+    // The run is ASCII, so it ends on a char boundary.
+    value[printable..].chars().any(char::is_control)
+}
+
 /// How many bytes of `value` percent-encoding escapes: `enc(value)` is `2 * n` bytes longer.
 /// Lets a header be sized exactly before it is written.
 pub(crate) fn reserved_count(value: &[u8]) -> usize {
@@ -787,6 +809,12 @@ mod tests {
                 prop_assert_eq!(decimal_digits(&digits), digits.parse::<u64>().ok());
                 let mixed = format!("{digits}{other}");
                 prop_assert_eq!(decimal_digits(&mixed), mixed.parse::<u64>().ok().filter(|_| other.is_empty()));
+            }
+
+            #[test]
+            fn has_control_is_any_is_control(value in text(), control in "[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}]?") {
+                let value = format!("{value}{control}{value}");
+                prop_assert_eq!(has_control(&value), value.chars().any(char::is_control));
             }
 
             /// Splitting on `&` and at the first `=`, skipping empty segments.

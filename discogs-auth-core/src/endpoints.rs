@@ -5,6 +5,8 @@ use std::fmt;
 
 use http::Uri;
 
+use crate::encoding::has_control;
+
 /// Discogs' API base.
 pub const DISCOGS_API_BASE: &str = "https://api.discogs.com";
 /// Discogs' authorize page.
@@ -29,7 +31,7 @@ impl std::error::Error for UrlError {}
 
 /// Parses an absolute `http`/`https` URL with a host and no fragment.
 pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
-    if url.chars().any(char::is_control) {
+    if has_control(url) {
         return Err(UrlError {
             field,
             reason: "it contains a control character",
