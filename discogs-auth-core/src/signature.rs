@@ -122,12 +122,12 @@ impl<'a> BaseUri<'a> {
 
     /// The scheme as the base string writes it, with `://`, and its default port.
     fn scheme(scheme: &str) -> Result<(&'static str, u16), SigningError> {
-        if scheme.eq_ignore_ascii_case("http") {
-            Ok(("http://", 80))
-        } else if scheme.eq_ignore_ascii_case("https") {
-            Ok(("https://", 443))
-        } else {
-            Err(SigningError::UnsupportedScheme)
+        // `http` parses both standard schemes whatever their case and spells them in
+        // lowercase (`HTTPS://…` has the scheme `https`), so they are compared exactly.
+        match scheme {
+            "https" => Ok(("https://", 443)),
+            "http" => Ok(("http://", 80)),
+            _ => Err(SigningError::UnsupportedScheme),
         }
     }
 
@@ -543,6 +543,8 @@ mod tests {
                 "http://127.0.0.1:41234/oauth/request_token",
             ),
             ("http://example.com", "http://example.com/"),
+            ("HTTPS://Example.com/", "https://example.com/"),
+            ("hTtP://example.com/", "http://example.com/"),
         ];
         for (input, expected) in cases {
             assert_eq!(base_string_uri(&input.parse().unwrap()).unwrap(), expected);
