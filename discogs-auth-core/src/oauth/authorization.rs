@@ -41,20 +41,22 @@ impl<'a> ProtocolFields<'a> {
     pub(crate) fn signed(&self) -> ([(&'static str, &'a str); 7], usize) {
         let mut protocol = [("", ""); 7];
         let mut count = 0;
-        for parameter in [
-            self.callback.map(|callback| ("oauth_callback", callback)),
-            Some(("oauth_consumer_key", self.consumer_key)),
-            Some(("oauth_nonce", self.nonce)),
-            Some(("oauth_signature_method", self.signature_method)),
-            Some(("oauth_timestamp", self.timestamp)),
-            self.token.map(|token| ("oauth_token", token)),
-            self.verifier.map(|verifier| ("oauth_verifier", verifier)),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            protocol[count] = parameter;
+        let mut push = |name, value| {
+            protocol[count] = (name, value);
             count += 1;
+        };
+        if let Some(callback) = self.callback {
+            push("oauth_callback", callback);
+        }
+        push("oauth_consumer_key", self.consumer_key);
+        push("oauth_nonce", self.nonce);
+        push("oauth_signature_method", self.signature_method);
+        push("oauth_timestamp", self.timestamp);
+        if let Some(token) = self.token {
+            push("oauth_token", token);
+        }
+        if let Some(verifier) = self.verifier {
+            push("oauth_verifier", verifier);
         }
         (protocol, count)
     }
