@@ -589,6 +589,59 @@ mod tests {
         );
         out.extend_from_slice(b"key&key");
         assert_eq!(out.capacity(), reserved, "the key's room was reserved too");
+        // The reservation is the bound, not more: three bytes for each byte of the method and
+        // the URI's pieces, five for each byte of a parameter, the separators, the key.
+        let uri_pieces = "http://h:65535/%20%2F".len();
+        let parameters = (5 * 2 + 3) * 2 + 5 * ("oauth_consumer_key".len() + 5) + 3;
+        assert_eq!(
+            reserved,
+            3 * 4 + 2 + 3 * 2 + 3 * uri_pieces + parameters + 7
+        );
+    }
+
+    /// A written block of protocol parameters reserves what it can write at most: the
+    /// template's bytes and the nonce and timestamp, or each sorted parameter's separator,
+    /// name, `%3D` and five bytes for each byte of its value. A block of no parameters is
+    /// left out.
+    #[test]
+    fn written_protocol_reserves_its_bound() {
+        let uri: Uri = "https://example.com/p?a=%21".parse().unwrap();
+        let sorted = [("oauth_consumer_key", "!*'()"), ("oauth_nonce", "n")];
+        let origin: Uri = "https://example.com".parse().unwrap();
+        let template = ProtocolTemplate::new(&sorted[..1]).with_origin(Some(&origin));
+        let base = SignatureBase {
+            method: &Method::GET,
+            uri: &uri,
+            protocol_parameters: &sorted,
+            form_body: None,
+            written_protocol: None,
+        };
+        let reference = base_string_for(&base).unwrap();
+        let reserved = |written| {
+            let mut out = Vec::new();
+            let base = SignatureBase {
+                written_protocol: written,
+                ..base
+            };
+            write_base_string(&mut out, &base, 0).unwrap();
+            (String::from_utf8(out.clone()).unwrap(), out.capacity())
+        };
+        // `GET&`, the URI's pieces, `&`, `a%3D%2521` and one separator.
+        let around = 3 * 3 + 2 + 3 * "https://example.com/p".len() + (5 * 2 + 3) + 3;
+        let sorted_len = (3 + 18 + 3 + 5 * 5) + (3 + 11 + 3 + 5);
+        assert_eq!(
+            reserved(Some(WrittenProtocol::sorted(&sorted))),
+            (reference.clone(), around + sorted_len)
+        );
+        // The template's origin is written as it is, only the path is encoded.
+        let filled = template.fill("n", "1");
+        let (written, capacity) = reserved(Some(filled));
+        let known_origin = "https%3A%2F%2Fexample.com".len() + 3 * "/p".len();
+        let around = around - 3 * "https://example.com/p".len() + known_origin;
+        assert_eq!(capacity, around + template.bytes.len() + 2);
+        assert!(written.starts_with("GET&https%3A%2F%2Fexample.com%2Fp&a%3D%2521%26oauth_"));
+        let (written, _) = reserved(Some(WrittenProtocol::sorted(&[])));
+        assert_eq!(written, reference);
     }
 
     /// The written protocol parameters stand in for the list exactly when no query or body
