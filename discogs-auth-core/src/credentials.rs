@@ -129,6 +129,12 @@ impl SigningSecret {
         self.encoded.as_deref().unwrap_or(self.expose_secret())
     }
 
+    /// Whether the secret had nothing to encode: then `enc(secret)`, and every further
+    /// encoding of it, is the secret itself.
+    fn encodes_to_itself(&self) -> bool {
+        self.encoded.is_none()
+    }
+
     fn into_string(self) -> String {
         self.secret.into_string()
     }
@@ -274,12 +280,22 @@ impl ConsumerSecret {
     pub(crate) fn encoded(&self) -> &str {
         self.0.encoded()
     }
+
+    /// Whether [`Self::encoded`] is the secret itself, which encoding again leaves as it is.
+    pub(crate) fn encodes_to_itself(&self) -> bool {
+        self.0.encodes_to_itself()
+    }
 }
 
 impl TokenSecret {
     /// `enc(token_secret)`, the second half of a signing key.
     pub(crate) fn encoded(&self) -> &str {
         self.0.encoded()
+    }
+
+    /// Whether [`Self::encoded`] is the secret itself, which encoding again leaves as it is.
+    pub(crate) fn encodes_to_itself(&self) -> bool {
+        self.0.encodes_to_itself()
     }
 }
 
@@ -402,6 +418,15 @@ mod tests {
         assert_eq!(reserved.expose_secret(), "a&b c~é+");
         assert_eq!(format!("{reserved:?}"), "TokenSecret([redacted])");
         assert_eq!(reserved, TokenSecret::new("a&b c~é+").unwrap());
+        // Whether encoding again is a copy: the header's PLAINTEXT signature relies on it.
+        assert!(plain.encodes_to_itself());
+        assert!(!reserved.encodes_to_itself());
+        assert!(
+            TokenSecret::new("kd94hf93k423kf44")
+                .unwrap()
+                .encodes_to_itself()
+        );
+        assert!(!ConsumerSecret::new("a b").unwrap().encodes_to_itself());
     }
 
     #[test]

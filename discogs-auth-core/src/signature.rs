@@ -288,8 +288,8 @@ impl Signature<'_> {
                 consumer_secret,
                 token_secret,
             } => {
-                let (consumer, token) = encoded_secrets(consumer_secret, *token_secret);
-                encoded_len(consumer.as_bytes()) + "%26".len() + encoded_len(token.as_bytes())
+                let [consumer, token] = plaintext_halves(consumer_secret, *token_secret);
+                consumer.encoded_len() + "%26".len() + token.encoded_len()
             }
             #[cfg(feature = "hmac-sha1")]
             Self::HmacSha1(base64) => encoded_len(base64),
@@ -304,10 +304,10 @@ impl Signature<'_> {
                 consumer_secret,
                 token_secret,
             } => {
-                let (consumer, token) = encoded_secrets(consumer_secret, *token_secret);
-                push_encoded(out, consumer.as_bytes());
+                let [consumer, token] = plaintext_halves(consumer_secret, *token_secret);
+                consumer.push_encoded(out);
                 out.extend_from_slice(b"%26");
-                push_encoded(out, token.as_bytes());
+                token.push_encoded(out);
             }
             #[cfg(feature = "hmac-sha1")]
             Self::HmacSha1(base64) => push_encoded(out, base64),
@@ -342,6 +342,50 @@ fn encoded_secrets<'a>(
         consumer_secret.encoded(),
         token_secret.map_or("", TokenSecret::encoded),
     )
+}
+
+/// One half of a PLAINTEXT signature, `enc(secret)`, as the header encodes it once more.
+#[derive(Clone, Copy)]
+struct PlaintextHalf<'a> {
+    encoded: &'a str,
+    /// The secret had nothing to encode, so encoding it again is a copy (most secrets).
+    encodes_to_itself: bool,
+}
+
+impl PlaintextHalf<'_> {
+    fn encoded_len(self) -> usize {
+        if self.encodes_to_itself {
+            self.encoded.len()
+        } else {
+            encoded_len(self.encoded.as_bytes())
+        }
+    }
+
+    fn push_encoded(self, out: &mut Vec<u8>) {
+        if self.encodes_to_itself {
+            out.extend_from_slice(self.encoded.as_bytes());
+        } else {
+            push_encoded(out, self.encoded.as_bytes());
+        }
+    }
+}
+
+/// The two halves of a PLAINTEXT signature (no token: an empty second half).
+fn plaintext_halves<'a>(
+    consumer_secret: &'a ConsumerSecret,
+    token_secret: Option<&'a TokenSecret>,
+) -> [PlaintextHalf<'a>; 2] {
+    let (consumer, token) = encoded_secrets(consumer_secret, token_secret);
+    [
+        PlaintextHalf {
+            encoded: consumer,
+            encodes_to_itself: consumer_secret.encodes_to_itself(),
+        },
+        PlaintextHalf {
+            encoded: token,
+            encodes_to_itself: token_secret.is_none_or(TokenSecret::encodes_to_itself),
+        },
+    ]
 }
 
 /// Whether `given` is `encoded_consumer&encoded_token`, compared as
