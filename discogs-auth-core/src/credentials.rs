@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::encoding::{has_control, is_all_unreserved, percent_encode};
+use crate::encoding::{KnownText, has_control, is_all_unreserved, percent_encode};
 use crate::freshness::Timestamp;
 
 /// How long Discogs honours a request token (and its verifier) after issuing it.
@@ -153,31 +153,45 @@ macro_rules! public_credential {
         #[derive(Clone, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
-        pub struct $name(String);
+        pub struct $name {
+            value: String,
+            /// Whether percent-encoding leaves the value as it is (most keys and tokens), found
+            /// once here rather than by every header.
+            unreserved: bool,
+        }
 
         impl $name {
             #[doc = concat!("Validates `value` as `", $field, "`: non-empty, no control characters.")]
             pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
                 let value = value.into();
                 validate($field, &value)?;
-                Ok(Self(value))
+                let unreserved = is_all_unreserved(value.as_bytes());
+                Ok(Self { value, unreserved })
             }
 
             /// The value as sent on the wire (before percent-encoding).
             pub fn as_str(&self) -> &str {
-                &self.0
+                &self.value
+            }
+
+            /// The value, and whether encoding it is a copy.
+            pub(crate) fn as_known_text(&self) -> KnownText<'_> {
+                KnownText {
+                    text: &self.value,
+                    unreserved: self.unreserved,
+                }
             }
         }
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+                f.debug_tuple(stringify!($name)).field(&self.value).finish()
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(&self.value)
             }
         }
 
@@ -190,7 +204,7 @@ macro_rules! public_credential {
 
         impl From<$name> for String {
             fn from(value: $name) -> String {
-                value.0
+                value.value
             }
         }
     };

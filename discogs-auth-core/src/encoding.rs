@@ -108,6 +108,43 @@ pub(crate) fn encoded_len(value: &[u8]) -> usize {
     value.len() + 2 * reserved_count(value)
 }
 
+/// Text about to be percent-encoded, and whether it is known to be all unreserved, so that
+/// encoding it is a copy. Credentials find that out once, when they are made, so that a header
+/// or a signature need not scan them again.
+#[derive(Clone, Copy)]
+pub(crate) struct KnownText<'a> {
+    pub text: &'a str,
+    pub unreserved: bool,
+}
+
+impl<'a> KnownText<'a> {
+    /// Text not known to be unreserved: it is encoded as it is written.
+    pub(crate) fn to_encode(text: &'a str) -> Self {
+        Self {
+            text,
+            unreserved: false,
+        }
+    }
+
+    /// The length of `enc(text)`.
+    pub(crate) fn encoded_len(self) -> usize {
+        if self.unreserved {
+            self.text.len()
+        } else {
+            encoded_len(self.text.as_bytes())
+        }
+    }
+
+    /// Appends `enc(text)` to `out`.
+    pub(crate) fn push_encoded(self, out: &mut Vec<u8>) {
+        if self.unreserved {
+            out.extend_from_slice(self.text.as_bytes());
+        } else {
+            push_encoded(out, self.text.as_bytes());
+        }
+    }
+}
+
 /// Appends the percent-encoding of `value` (as [`percent_encode`]) to `out`: runs of unreserved
 /// bytes are copied whole, every other byte becomes `%XX`.
 pub(crate) fn push_encoded(out: &mut Vec<u8>, value: &[u8]) {

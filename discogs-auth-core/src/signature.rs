@@ -10,7 +10,9 @@ use crate::base_string::{ProtocolTemplate, write_base_string};
 use crate::credentials::{ConsumerSecret, TokenSecret};
 #[cfg(test)]
 use crate::encoding::FormPairs;
-use crate::encoding::{FormError, bytes_difference, encoded_len, percent_encode, push_encoded};
+use crate::encoding::{FormError, KnownText, bytes_difference, percent_encode};
+#[cfg(feature = "hmac-sha1")]
+use crate::encoding::{encoded_len, push_encoded};
 
 /// How requests are signed.
 ///
@@ -344,46 +346,21 @@ fn encoded_secrets<'a>(
     )
 }
 
-/// One half of a PLAINTEXT signature, `enc(secret)`, as the header encodes it once more.
-#[derive(Clone, Copy)]
-struct PlaintextHalf<'a> {
-    encoded: &'a str,
-    /// The secret had nothing to encode, so encoding it again is a copy (most secrets).
-    encodes_to_itself: bool,
-}
-
-impl PlaintextHalf<'_> {
-    fn encoded_len(self) -> usize {
-        if self.encodes_to_itself {
-            self.encoded.len()
-        } else {
-            encoded_len(self.encoded.as_bytes())
-        }
-    }
-
-    fn push_encoded(self, out: &mut Vec<u8>) {
-        if self.encodes_to_itself {
-            out.extend_from_slice(self.encoded.as_bytes());
-        } else {
-            push_encoded(out, self.encoded.as_bytes());
-        }
-    }
-}
-
-/// The two halves of a PLAINTEXT signature (no token: an empty second half).
+/// The two halves of a PLAINTEXT signature, `enc(secret)` each (no token: an empty second
+/// half), which the header encodes once more: a copy when the secret had nothing to encode.
 fn plaintext_halves<'a>(
     consumer_secret: &'a ConsumerSecret,
     token_secret: Option<&'a TokenSecret>,
-) -> [PlaintextHalf<'a>; 2] {
+) -> [KnownText<'a>; 2] {
     let (consumer, token) = encoded_secrets(consumer_secret, token_secret);
     [
-        PlaintextHalf {
-            encoded: consumer,
-            encodes_to_itself: consumer_secret.encodes_to_itself(),
+        KnownText {
+            text: consumer,
+            unreserved: consumer_secret.encodes_to_itself(),
         },
-        PlaintextHalf {
-            encoded: token,
-            encodes_to_itself: token_secret.is_none_or(TokenSecret::encodes_to_itself),
+        KnownText {
+            text: token,
+            unreserved: token_secret.is_none_or(TokenSecret::encodes_to_itself),
         },
     ]
 }

@@ -3,7 +3,7 @@
 
 use http::HeaderValue;
 
-use crate::encoding::{encoded_len, push_encoded};
+use crate::encoding::KnownText;
 use crate::signature::{Signature, SignatureMethod};
 
 /// The bytes of every `Authorization` header that do not depend on a value: `OAuth `, the
@@ -25,12 +25,12 @@ const VERIFIER_FIXED_LEN: usize = ", oauth_verifier=\"\"".len();
 pub(crate) struct ProtocolFields<'a> {
     /// `oauth_callback`, in the request-token step.
     pub callback: Option<&'a str>,
-    pub consumer_key: &'a str,
+    pub consumer_key: KnownText<'a>,
     pub nonce: &'a str,
     pub signature_method: &'a str,
     pub timestamp: &'a str,
     /// `oauth_token`, when the request is made with a token.
-    pub token: Option<&'a str>,
+    pub token: Option<KnownText<'a>>,
     /// `oauth_verifier`, in the access-token step.
     pub verifier: Option<&'a str>,
 }
@@ -48,12 +48,12 @@ impl<'a> ProtocolFields<'a> {
         if let Some(callback) = self.callback {
             push("oauth_callback", callback);
         }
-        push("oauth_consumer_key", self.consumer_key);
+        push("oauth_consumer_key", self.consumer_key.text);
         push("oauth_nonce", self.nonce);
         push("oauth_signature_method", self.signature_method);
         push("oauth_timestamp", self.timestamp);
         if let Some(token) = self.token {
-            push("oauth_token", token);
+            push("oauth_token", token.text);
         }
         if let Some(verifier) = self.verifier {
             push("oauth_verifier", verifier);
@@ -85,27 +85,31 @@ impl<'a> ProtocolFields<'a> {
     /// buffer has the exact length: a vector whose length is its capacity becomes the header's
     /// `Bytes` without a second allocation.
     fn write(&self, signature: Option<&Signature<'_>>) -> (Vec<u8>, Slots) {
-        let optional = |value: Option<&str>, fixed_len: usize| {
-            value.map_or(0, |value| fixed_len + encoded_len(value.as_bytes()))
+        let optional = |value: Option<KnownText<'_>>, fixed_len: usize| {
+            value.map_or(0, |value| fixed_len + value.encoded_len())
         };
+        let (callback, verifier) = (
+            self.callback.map(KnownText::to_encode),
+            self.verifier.map(KnownText::to_encode),
+        );
         let capacity = HEADER_FIXED_LEN
-            + optional(self.callback, CALLBACK_FIXED_LEN)
-            + encoded_len(self.consumer_key.as_bytes())
+            + optional(callback, CALLBACK_FIXED_LEN)
+            + self.consumer_key.encoded_len()
             + self.nonce.len()
             + signature.map_or(0, Signature::header_len)
             + self.signature_method.len()
             + self.timestamp.len()
             + optional(self.token, TOKEN_FIXED_LEN)
-            + optional(self.verifier, VERIFIER_FIXED_LEN);
+            + optional(verifier, VERIFIER_FIXED_LEN);
         let mut header = Vec::with_capacity(capacity);
         header.extend_from_slice(b"OAuth ");
-        if let Some(callback) = self.callback {
+        if let Some(callback) = callback {
             header.extend_from_slice(b"oauth_callback=\"");
-            push_encoded(&mut header, callback.as_bytes());
+            callback.push_encoded(&mut header);
             header.extend_from_slice(b"\", ");
         }
         header.extend_from_slice(b"oauth_consumer_key=\"");
-        push_encoded(&mut header, self.consumer_key.as_bytes());
+        self.consumer_key.push_encoded(&mut header);
         header.extend_from_slice(b"\", oauth_nonce=\"");
         header.extend_from_slice(self.nonce.as_bytes());
         let nonce_end = header.len();
@@ -122,12 +126,12 @@ impl<'a> ProtocolFields<'a> {
         header.push(b'"');
         if let Some(token) = self.token {
             header.extend_from_slice(b", oauth_token=\"");
-            push_encoded(&mut header, token.as_bytes());
+            token.push_encoded(&mut header);
             header.push(b'"');
         }
-        if let Some(verifier) = self.verifier {
+        if let Some(verifier) = verifier {
             header.extend_from_slice(b", oauth_verifier=\"");
-            push_encoded(&mut header, verifier.as_bytes());
+            verifier.push_encoded(&mut header);
             header.push(b'"');
         }
         debug_assert_eq!(

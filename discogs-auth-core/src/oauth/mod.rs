@@ -204,11 +204,11 @@ impl OAuthClient {
         };
         let fields = ProtocolFields {
             callback,
-            consumer_key: self.consumer.key.as_str(),
+            consumer_key: self.consumer.key.as_known_text(),
             nonce: freshness.nonce.as_str(),
             signature_method: self.signature_method.as_str(),
             timestamp: digits.format(freshness.timestamp.as_unix_seconds()),
-            token: token.map(|(token, _)| token.as_str()),
+            token: token.map(|(token, _)| token.as_known_text()),
             verifier,
         };
         let (protocol, count) = fields.signed_by(self.signature_method);

@@ -95,11 +95,11 @@ impl OAuthClient {
         let token_secret = &access_token.secret;
         let fields = ProtocolFields {
             callback: None,
-            consumer_key: self.consumer.key.as_str(),
+            consumer_key: self.consumer.key.as_known_text(),
             nonce: "",
             signature_method: self.signature_method.as_str(),
             timestamp: "",
-            token: Some(access_token.token.as_str()),
+            token: Some(access_token.token.as_known_text()),
             verifier: None,
         };
         let (protocol, count) = fields.signed();
@@ -168,11 +168,11 @@ impl RequestSigner {
         let timestamp = digits.format(freshness.timestamp.as_unix_seconds());
         let fields = ProtocolFields {
             callback: None,
-            consumer_key: self.consumer_key.as_str(),
+            consumer_key: self.consumer_key.as_known_text(),
             nonce,
             signature_method: self.signature_method.as_str(),
             timestamp,
-            token: Some(self.token.as_str()),
+            token: Some(self.token.as_known_text()),
             verifier: None,
         };
         let (protocol, count) = fields.signed_by(self.signature_method);
@@ -229,6 +229,8 @@ fn is_form(headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::{Consumer, ConsumerSecret, TokenSecret};
+    use crate::oauth::UserAgent;
     use crate::oauth::test_support::{header, rfc_client};
     use crate::signature::SignatureMethod;
 
@@ -277,6 +279,53 @@ mod tests {
         assert!(
             header(&request).contains("oauth_signature=\"kd94hf93k423kf44%26pfkkdhi9sl3r4s00\"")
         );
+    }
+
+    /// A consumer key, a token and secrets with bytes to encode are encoded wherever they go
+    /// (most are unreserved, and then copied as they are): in the header, once more inside a
+    /// PLAINTEXT signature, and doubly in an HMAC-SHA1 base string, which verification
+    /// checks. The one-off path and the signer agree.
+    #[test]
+    fn reserved_keys_tokens_and_secrets_are_encoded() {
+        let client = OAuthClient::new(
+            Consumer::new("key with/slash", "secret&more").unwrap(),
+            UserAgent::new("discogs-auth-tests/1.0").unwrap(),
+        );
+        let access = AccessToken::new("tok+en", "token secret").unwrap();
+        let freshness = Freshness::new("chapoH", 137131202).unwrap();
+        let methods = [
+            SignatureMethod::Plaintext,
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1,
+        ];
+        for method in methods {
+            let client = client.clone().with_signature_method(method);
+            let (mut one_off, mut signed) = (photos_request(), photos_request());
+            client
+                .sign_request(&access, &mut one_off, &freshness)
+                .unwrap();
+            client
+                .signer(&access)
+                .sign_request(&mut signed, &freshness)
+                .unwrap();
+            assert_eq!(header(&one_off), header(&signed));
+            let header = header(&one_off);
+            assert!(
+                header.contains("oauth_consumer_key=\"key%20with%2Fslash\""),
+                "{header}"
+            );
+            assert!(header.contains("oauth_token=\"tok%2Ben\""), "{header}");
+            if method == SignatureMethod::Plaintext {
+                assert!(header.contains("oauth_signature=\"secret%2526more%26token%2520secret\""));
+            }
+            let verified = crate::provider::SignedRequest::from_request(&one_off)
+                .unwrap()
+                .verify(
+                    &ConsumerSecret::new("secret&more").unwrap(),
+                    Some(&TokenSecret::new("token secret").unwrap()),
+                );
+            assert_eq!(verified, Ok(()));
+        }
     }
 
     /// Pitfall: the query belongs in the sorted parameters, not in the base URI. Signing the
