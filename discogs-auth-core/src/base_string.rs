@@ -7,7 +7,8 @@ use std::ops::Range;
 use http::{Method, Uri};
 
 use crate::encoding::{
-    FormError, cmp_encoded, push_encoded, push_encoded_twice, push_form_decoded, raw_form_pairs,
+    ENCODED_AT_MOST, ENCODED_TWICE_AT_MOST, FormError, KnownText, cmp_encoded, push_encoded,
+    push_encoded_twice, push_form_decoded, raw_form_pairs,
 };
 use crate::signature::{BaseUri, SigningError};
 #[cfg(test)]
@@ -169,8 +170,8 @@ enum Parameters<'a> {
         timestamp: &'a str,
     },
     /// One request's parameters, already in the base string's order, each value encoded as
-    /// it is written.
-    Sorted(&'a [(&'static str, &'a str)]),
+    /// it is written (copied when it is known to be unreserved).
+    Sorted(&'a [(&'static str, KnownText<'a>)]),
 }
 
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
@@ -178,7 +179,7 @@ impl<'a> WrittenProtocol<'a> {
     /// One request's `parameters`, already in the base string's order (by encoded name, then
     /// value) and with unreserved names (the protocol's own): nothing is sorted, and each
     /// value is encoded as it is written.
-    pub(crate) fn sorted(parameters: &'a [(&'static str, &'a str)]) -> Self {
+    pub(crate) fn sorted(parameters: &'a [(&'static str, KnownText<'a>)]) -> Self {
         let (first_name, last_name) = first_and_last_names(parameters);
         Self {
             first_name,
@@ -208,7 +209,7 @@ impl<'a> WrittenProtocol<'a> {
             Parameters::Sorted(parameters) => parameters
                 .iter()
                 .map(|(name, value)| {
-                    "%26".len() + name.len() + "%3D".len() + ENCODED_TWICE_AT_MOST * value.len()
+                    "%26".len() + name.len() + "%3D".len() + value.encoded_twice_len_at_most()
                 })
                 .sum(),
         }
@@ -249,7 +250,9 @@ impl<'a> WrittenProtocol<'a> {
                 debug_assert!(
                     parameters.is_sorted_by(|(name_a, value_a), (name_b, value_b)| {
                         cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
-                            .then_with(|| cmp_encoded(value_a.as_bytes(), value_b.as_bytes()))
+                            .then_with(|| {
+                                cmp_encoded(value_a.text.as_bytes(), value_b.text.as_bytes())
+                            })
                             .is_le()
                     }),
                     "the parameters come in the base string's order"
@@ -259,7 +262,7 @@ impl<'a> WrittenProtocol<'a> {
                     out.extend_from_slice(mem::replace(&mut separator, b"%26"));
                     out.extend_from_slice(name.as_bytes());
                     out.extend_from_slice(b"%3D");
-                    push_encoded_twice(out, value.as_bytes());
+                    value.push_encoded_twice(out);
                 }
             }
         }
@@ -467,12 +470,6 @@ pub(crate) fn write_base_string(
     Ok(())
 }
 
-/// How many bytes percent-encoding makes of one byte at most: `%XX`.
-const ENCODED_AT_MOST: usize = 3;
-
-/// How many bytes encoding twice makes of one byte at most: `%25XX`.
-const ENCODED_TWICE_AT_MOST: usize = 5;
-
 /// The base string URI of a request, as parts still to be encoded or, for a signer's API
 /// origin, with its start already encoded.
 enum UriPieces<'a> {
@@ -628,10 +625,17 @@ mod tests {
         };
         // `GET&`, the URI's pieces, `&`, `a%3D%2521` and one separator.
         let around = 3 * 3 + 2 + 3 * "https://example.com/p".len() + (5 * 2 + 3) + 3;
+        let to_encode = sorted.map(|(name, value)| (name, KnownText::to_encode(value)));
         let sorted_len = (3 + 18 + 3 + 5 * 5) + (3 + 11 + 3 + 5);
         assert_eq!(
-            reserved(Some(WrittenProtocol::sorted(&sorted))),
+            reserved(Some(WrittenProtocol::sorted(&to_encode))),
             (reference.clone(), around + sorted_len)
+        );
+        // A value known to be unreserved is copied, and reserves its own length.
+        let known = [to_encode[0], ("oauth_nonce", KnownText::unreserved("n"))];
+        assert_eq!(
+            reserved(Some(WrittenProtocol::sorted(&known))),
+            (reference.clone(), around + sorted_len - 4)
         );
         // The template's origin is written as it is, only the path is encoded.
         let filled = template.fill("n", "1");
@@ -968,7 +972,15 @@ mod tests {
                 prop_assert_eq!(written(&base), reference.clone());
                 let mut sorted = protocol.clone();
                 sorted.sort_unstable();
-                base.written_protocol = Some(WrittenProtocol::sorted(&sorted));
+                // Each value as a credential would give it: copied when it is unreserved.
+                let known: Vec<_> = sorted
+                    .iter()
+                    .map(|&(name, text)| {
+                        let unreserved = crate::encoding::is_all_unreserved(text.as_bytes());
+                        (name, KnownText { text, unreserved })
+                    })
+                    .collect();
+                base.written_protocol = Some(WrittenProtocol::sorted(&known));
                 prop_assert_eq!(written(&base), reference);
             }
 

@@ -126,6 +126,16 @@ impl<'a> KnownText<'a> {
         }
     }
 
+    /// Text that is all unreserved, by its type (a nonce, a timestamp's digits, a signature
+    /// method's name): encoding it, however often, is a copy.
+    pub(crate) fn unreserved(text: &'a str) -> Self {
+        debug_assert!(is_all_unreserved(text.as_bytes()), "{text:?} is unreserved");
+        Self {
+            text,
+            unreserved: true,
+        }
+    }
+
     /// The length of `enc(text)`.
     pub(crate) fn encoded_len(self) -> usize {
         if self.unreserved {
@@ -143,7 +153,31 @@ impl<'a> KnownText<'a> {
             push_encoded(out, self.text.as_bytes());
         }
     }
+
+    /// At least the length of `enc(enc(text))`, without counting the escapes.
+    pub(crate) fn encoded_twice_len_at_most(self) -> usize {
+        if self.unreserved {
+            self.text.len()
+        } else {
+            ENCODED_TWICE_AT_MOST * self.text.len()
+        }
+    }
+
+    /// Appends `enc(enc(text))` to `out`.
+    pub(crate) fn push_encoded_twice(self, out: &mut Vec<u8>) {
+        if self.unreserved {
+            out.extend_from_slice(self.text.as_bytes());
+        } else {
+            push_encoded_twice(out, self.text.as_bytes());
+        }
+    }
 }
+
+/// How many bytes percent-encoding makes of one byte at most: `%XX`.
+pub(crate) const ENCODED_AT_MOST: usize = 3;
+
+/// How many bytes encoding twice makes of one byte at most: `%25XX`.
+pub(crate) const ENCODED_TWICE_AT_MOST: usize = 5;
 
 /// Appends the percent-encoding of `value` (as [`percent_encode`]) to `out`: runs of unreserved
 /// bytes are copied whole, every other byte becomes `%XX`.

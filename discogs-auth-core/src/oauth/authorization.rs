@@ -39,24 +39,41 @@ impl<'a> ProtocolFields<'a> {
     /// The parameters a signature covers, in the base string's order (their names are
     /// distinct, so by name): the first `count` entries of the array.
     pub(crate) fn signed(&self) -> ([(&'static str, &'a str); 7], usize) {
-        let mut protocol = [("", ""); 7];
+        self.signed_as(|value| value.text)
+    }
+
+    /// [`Self::signed`] with what is known of each value: the consumer key and the token
+    /// know whether they are unreserved, and the nonce, the timestamp and the method's name
+    /// are by their types, so a base string copies them instead of encoding them.
+    pub(crate) fn signed_known(&self) -> ([(&'static str, KnownText<'a>); 7], usize) {
+        self.signed_as(|value| value)
+    }
+
+    fn signed_as<T: Copy>(
+        &self,
+        value: impl Fn(KnownText<'a>) -> T,
+    ) -> ([(&'static str, T); 7], usize) {
+        let mut protocol = [("", value(KnownText::unreserved(""))); 7];
         let mut count = 0;
-        let mut push = |name, value| {
-            protocol[count] = (name, value);
+        let mut push = |name, text| {
+            protocol[count] = (name, value(text));
             count += 1;
         };
         if let Some(callback) = self.callback {
-            push("oauth_callback", callback);
+            push("oauth_callback", KnownText::to_encode(callback));
         }
-        push("oauth_consumer_key", self.consumer_key.text);
-        push("oauth_nonce", self.nonce);
-        push("oauth_signature_method", self.signature_method);
-        push("oauth_timestamp", self.timestamp);
+        push("oauth_consumer_key", self.consumer_key);
+        push("oauth_nonce", KnownText::unreserved(self.nonce));
+        push(
+            "oauth_signature_method",
+            KnownText::unreserved(self.signature_method),
+        );
+        push("oauth_timestamp", KnownText::unreserved(self.timestamp));
         if let Some(token) = self.token {
-            push("oauth_token", token.text);
+            push("oauth_token", token);
         }
         if let Some(verifier) = self.verifier {
-            push("oauth_verifier", verifier);
+            push("oauth_verifier", KnownText::to_encode(verifier));
         }
         (protocol, count)
     }

@@ -212,13 +212,21 @@ impl OAuthClient {
             verifier,
         };
         let (protocol, count) = fields.signed_by(self.signature_method);
-        let protocol = &protocol[..count];
+        // The same parameters, in order, with what is known of each value, for a base string
+        // to write as one block (PLAINTEXT signs none).
+        let known;
+        let written_protocol = if count == 0 {
+            None
+        } else {
+            known = fields.signed_known();
+            Some(WrittenProtocol::sorted(&known.0[..known.1]))
+        };
         let base = SignatureBase {
             method,
             uri,
-            protocol_parameters: protocol,
+            protocol_parameters: &protocol[..count],
             form_body,
-            written_protocol: Some(WrittenProtocol::sorted(protocol)),
+            written_protocol,
         };
         let signature = sign(
             self.signature_method,
