@@ -124,15 +124,13 @@ impl SigningSecret {
         self.secret.expose_secret()
     }
 
-    /// `enc(secret)`.
-    fn encoded(&self) -> &str {
-        self.encoded.as_deref().unwrap_or(self.expose_secret())
-    }
-
-    /// Whether the secret had nothing to encode: then `enc(secret)`, and every further
-    /// encoding of it, is the secret itself.
-    fn encodes_to_itself(&self) -> bool {
-        self.encoded.is_none()
+    /// `enc(secret)`, unreserved when the secret had nothing to encode: then it is the secret
+    /// itself, and every further encoding of it a copy.
+    fn encoded(&self) -> KnownText<'_> {
+        match &self.encoded {
+            Some(encoded) => KnownText::to_encode(encoded),
+            None => KnownText::unreserved(self.expose_secret()),
+        }
     }
 
     fn into_string(self) -> String {
@@ -290,26 +288,18 @@ secret_credential!(
 );
 
 impl ConsumerSecret {
-    /// `enc(consumer_secret)`, the first half of every signing key.
-    pub(crate) fn encoded(&self) -> &str {
+    /// `enc(consumer_secret)`, the first half of every signing key, and whether it is the
+    /// secret itself.
+    pub(crate) fn encoded(&self) -> KnownText<'_> {
         self.0.encoded()
-    }
-
-    /// Whether [`Self::encoded`] is the secret itself, which encoding again leaves as it is.
-    pub(crate) fn encodes_to_itself(&self) -> bool {
-        self.0.encodes_to_itself()
     }
 }
 
 impl TokenSecret {
-    /// `enc(token_secret)`, the second half of a signing key.
-    pub(crate) fn encoded(&self) -> &str {
+    /// `enc(token_secret)`, the second half of a signing key, and whether it is the secret
+    /// itself.
+    pub(crate) fn encoded(&self) -> KnownText<'_> {
         self.0.encoded()
-    }
-
-    /// Whether [`Self::encoded`] is the secret itself, which encoding again leaves as it is.
-    pub(crate) fn encodes_to_itself(&self) -> bool {
-        self.0.encodes_to_itself()
     }
 }
 
@@ -425,22 +415,23 @@ mod tests {
     #[test]
     fn secrets_keep_their_encoding() {
         let plain = ConsumerSecret::new("kd94hf93k423kf44").unwrap();
-        assert_eq!(plain.encoded(), "kd94hf93k423kf44");
-        assert!(std::ptr::eq(plain.encoded(), plain.expose_secret()));
+        assert_eq!(plain.encoded().text, "kd94hf93k423kf44");
+        assert!(std::ptr::eq(plain.encoded().text, plain.expose_secret()));
         let reserved = TokenSecret::new("a&b c~é+").unwrap();
-        assert_eq!(reserved.encoded(), "a%26b%20c~%C3%A9%2B");
+        assert_eq!(reserved.encoded().text, "a%26b%20c~%C3%A9%2B");
         assert_eq!(reserved.expose_secret(), "a&b c~é+");
         assert_eq!(format!("{reserved:?}"), "TokenSecret([redacted])");
         assert_eq!(reserved, TokenSecret::new("a&b c~é+").unwrap());
         // Whether encoding again is a copy: the header's PLAINTEXT signature relies on it.
-        assert!(plain.encodes_to_itself());
-        assert!(!reserved.encodes_to_itself());
+        assert!(plain.encoded().unreserved);
+        assert!(!reserved.encoded().unreserved);
         assert!(
             TokenSecret::new("kd94hf93k423kf44")
                 .unwrap()
-                .encodes_to_itself()
+                .encoded()
+                .unreserved
         );
-        assert!(!ConsumerSecret::new("a b").unwrap().encodes_to_itself());
+        assert!(!ConsumerSecret::new("a b").unwrap().encoded().unreserved);
     }
 
     #[test]

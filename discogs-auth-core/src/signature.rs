@@ -264,8 +264,8 @@ pub(crate) fn signing_key(
     consumer_secret: &ConsumerSecret,
     token_secret: Option<&TokenSecret>,
 ) -> String {
-    let token_secret = token_secret.map_or("", TokenSecret::encoded);
-    [consumer_secret.encoded(), "&", token_secret].concat()
+    let [consumer, token] = encoded_secrets(consumer_secret, token_secret);
+    [consumer.text, "&", token.text].concat()
 }
 
 /// A computed `oauth_signature`, kept in the form that is cheapest to write out: the header
@@ -290,7 +290,7 @@ impl Signature<'_> {
                 consumer_secret,
                 token_secret,
             } => {
-                let [consumer, token] = plaintext_halves(consumer_secret, *token_secret);
+                let [consumer, token] = encoded_secrets(consumer_secret, *token_secret);
                 consumer.encoded_len() + "%26".len() + token.encoded_len()
             }
             #[cfg(feature = "hmac-sha1")]
@@ -306,7 +306,7 @@ impl Signature<'_> {
                 consumer_secret,
                 token_secret,
             } => {
-                let [consumer, token] = plaintext_halves(consumer_secret, *token_secret);
+                let [consumer, token] = encoded_secrets(consumer_secret, *token_secret);
                 consumer.push_encoded(out);
                 out.extend_from_slice(b"%26");
                 token.push_encoded(out);
@@ -325,8 +325,8 @@ impl Signature<'_> {
                 consumer_secret,
                 token_secret,
             } => {
-                let (consumer, token) = encoded_secrets(consumer_secret, *token_secret);
-                plaintext_matches(consumer, token, given)
+                let [consumer, token] = encoded_secrets(consumer_secret, *token_secret);
+                plaintext_matches(consumer.text, token.text, given)
             }
             #[cfg(feature = "hmac-sha1")]
             Self::HmacSha1(base64) => std::str::from_utf8(base64)
@@ -335,33 +335,16 @@ impl Signature<'_> {
     }
 }
 
-/// `enc(consumer_secret)` and `enc(token_secret)`, the latter empty without a token.
+/// `enc(consumer_secret)` and `enc(token_secret)`, the latter empty without a token: the
+/// halves of a signing key, and of a PLAINTEXT signature, which the header encodes once more
+/// (a copy when the secret had nothing to encode).
 fn encoded_secrets<'a>(
     consumer_secret: &'a ConsumerSecret,
     token_secret: Option<&'a TokenSecret>,
-) -> (&'a str, &'a str) {
-    (
-        consumer_secret.encoded(),
-        token_secret.map_or("", TokenSecret::encoded),
-    )
-}
-
-/// The two halves of a PLAINTEXT signature, `enc(secret)` each (no token: an empty second
-/// half), which the header encodes once more: a copy when the secret had nothing to encode.
-fn plaintext_halves<'a>(
-    consumer_secret: &'a ConsumerSecret,
-    token_secret: Option<&'a TokenSecret>,
 ) -> [KnownText<'a>; 2] {
-    let (consumer, token) = encoded_secrets(consumer_secret, token_secret);
     [
-        KnownText {
-            text: consumer,
-            unreserved: consumer_secret.encodes_to_itself(),
-        },
-        KnownText {
-            text: token,
-            unreserved: token_secret.is_none_or(TokenSecret::encodes_to_itself),
-        },
+        consumer_secret.encoded(),
+        token_secret.map_or(KnownText::unreserved(""), TokenSecret::encoded),
     ]
 }
 
@@ -402,7 +385,8 @@ pub(crate) fn sign<'a>(
         }
         #[cfg(feature = "hmac-sha1")]
         SignatureMethod::HmacSha1 => {
-            let (consumer, token) = encoded_secrets(consumer_secret, token_secret);
+            let [consumer, token] =
+                encoded_secrets(consumer_secret, token_secret).map(|half| half.text);
             let key_len = consumer.len() + "&".len() + token.len();
             // The key goes after the base string in the same buffer: one allocation for both,
             // sized once (`write_base_string` reserves room for itself, plus this).
