@@ -73,13 +73,11 @@ impl ProtocolTemplate {
             .map(|&(name, value)| (name, Some(value)))
             .chain([("oauth_nonce", None), ("oauth_timestamp", None)])
             .collect();
-        parameters.sort_unstable_by(|(name_a, value_a), (name_b, value_b)| {
-            cmp_encoded(name_a.as_bytes(), name_b.as_bytes()).then_with(|| {
-                cmp_encoded(
-                    value_a.unwrap_or_default().as_bytes(),
-                    value_b.unwrap_or_default().as_bytes(),
-                )
-            })
+        parameters.sort_unstable_by(|&(name_a, value_a), &(name_b, value_b)| {
+            parameter_order(
+                (name_a, value_a.unwrap_or_default()),
+                (name_b, value_b.unwrap_or_default()),
+            )
         });
         let mut bytes = Vec::new();
         let (mut nonce_at, mut timestamp_at) = (0, 0);
@@ -137,6 +135,13 @@ impl ProtocolTemplate {
             },
         }
     }
+}
+
+/// The base string's order of two parameters (RFC 5849 §3.4.1.3.2): by encoded name, then by
+/// encoded value.
+fn parameter_order((name_a, value_a): (&str, &str), (name_b, value_b): (&str, &str)) -> Ordering {
+    cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
+        .then_with(|| cmp_encoded(value_a.as_bytes(), value_b.as_bytes()))
 }
 
 /// The names of the first and the last of sorted `parameters` (empty when there are none).
@@ -248,12 +253,8 @@ impl<'a> WrittenProtocol<'a> {
             }
             Parameters::Sorted(parameters) => {
                 debug_assert!(
-                    parameters.is_sorted_by(|(name_a, value_a), (name_b, value_b)| {
-                        cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
-                            .then_with(|| {
-                                cmp_encoded(value_a.text.as_bytes(), value_b.text.as_bytes())
-                            })
-                            .is_le()
+                    parameters.is_sorted_by(|&(name_a, value_a), &(name_b, value_b)| {
+                        parameter_order((name_a, value_a.text), (name_b, value_b.text)).is_le()
                     }),
                     "the parameters come in the base string's order"
                 );
@@ -413,10 +414,7 @@ pub(crate) fn write_base_string(
             }
         })?);
     }
-    parameters.sort_unstable_by(|(name_a, value_a), (name_b, value_b)| {
-        cmp_encoded(name_a.as_bytes(), name_b.as_bytes())
-            .then_with(|| cmp_encoded(value_a.as_bytes(), value_b.as_bytes()))
-    });
+    parameters.sort_unstable_by(|&a, &b| parameter_order(a, b));
 
     let method = base.method.as_str();
     let upper;
