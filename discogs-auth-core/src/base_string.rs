@@ -8,7 +8,7 @@ use http::{Method, Uri};
 
 use crate::encoding::{
     ENCODED_AT_MOST, ENCODED_TWICE_AT_MOST, FormError, KnownText, cmp_encoded, push_encoded,
-    push_encoded_twice, push_form_decoded, raw_form_pairs,
+    push_encoded_twice, push_form_encoded_twice, raw_form_pairs,
 };
 use crate::signature::{BaseUri, SigningError};
 #[cfg(test)]
@@ -193,14 +193,17 @@ impl<'a> WrittenProtocol<'a> {
         }
     }
 
-    /// Whether a parameter named `name` sorts wholly before or after the written parameters.
+    /// Whether a parameter whose name is written `name` (encoded twice, as [`EncodedPairs`]
+    /// holds it) sorts wholly before or after the written parameters. Their names are
+    /// unreserved, so they are their own encodings, and the bytes compare as the encodings do.
     fn sorts_outside(&self, name: &[u8]) -> bool {
-        cmp_encoded(name, self.first_name.as_bytes()) == Ordering::Less || self.sorts_after(name)
+        name < self.first_name.as_bytes() || self.sorts_after(name)
     }
 
-    /// Whether a parameter named `name` sorts wholly after the written parameters.
+    /// Whether a parameter whose name is written `name` sorts wholly after the written
+    /// parameters.
     fn sorts_after(&self, name: &[u8]) -> bool {
-        cmp_encoded(name, self.last_name.as_bytes()) == Ordering::Greater
+        name > self.last_name.as_bytes()
     }
 
     /// At least as long as what [`Self::write`] writes.
@@ -288,17 +291,42 @@ pub(crate) fn base_string_for(base: &SignatureBase<'_>) -> Result<String, Signin
     Ok(signature_base_string(base.method, &uri, &parameters))
 }
 
-/// Query or form-body pairs decoded into one buffer, each pair a pair of ranges into it: one
-/// allocation for all of them instead of two strings per pair.
+/// Parameters written as the base string holds them, `enc(enc(name))%3Denc(enc(value))`, into
+/// one buffer, each pair the ranges of its name and value in it: one allocation for all of
+/// them instead of two strings per pair, and one piece to copy for each.
+///
+/// Sorting the names and values as written sorts them by encoded name, then value (RFC 5849
+/// §3.4.1.3.2): encoding an encoded text again keeps its order. Up to the first byte where two
+/// encoded texts differ, both grow alike; there, at most one is the `%` that grows into `%25`,
+/// and it still meets the other's byte, which it sorted before and still does.
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
 #[derive(Default)]
-struct DecodedPairs {
+struct EncodedPairs {
     text: Vec<u8>,
-    pairs: Vec<(Range<usize>, Range<usize>)>,
+    pairs: Vec<EncodedPair>,
+}
+
+/// Where one pair of [`EncodedPairs`] is in its text.
+#[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
+struct EncodedPair {
+    /// The name's first eight bytes, big-endian, zero-padded: integers that order as the names
+    /// do, so that most comparisons while sorting are one (no name holds a zero byte, so a
+    /// name that ends within them sorts before every longer one with the same start, as it
+    /// should).
+    order_key: u64,
+    name: Range<usize>,
+    value: Range<usize>,
+}
+
+impl EncodedPair {
+    /// The whole pair: its name, `%3D` and its value.
+    fn written(&self) -> Range<usize> {
+        self.name.start..self.value.end
+    }
 }
 
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
-impl DecodedPairs {
+impl EncodedPairs {
     fn with_capacity(bytes: usize, pairs: usize) -> Self {
         Self {
             text: Vec::with_capacity(bytes),
@@ -306,54 +334,96 @@ impl DecodedPairs {
         }
     }
 
-    /// Decodes the pairs of `input` as [`FormPairs::parse`] does, not yet checking UTF-8.
-    fn push_form(&mut self, input: &[u8]) {
+    /// Adds the pairs of form data `input`, decoded as [`FormPairs::parse`](crate::encoding::FormPairs::parse) does; an error
+    /// when a name or value is not UTF-8 (the pair `FormPairs::parse` would stop at).
+    fn push_form(&mut self, input: &[u8]) -> Result<(), FormError> {
         for (name, value) in raw_form_pairs(input) {
             let name_start = self.text.len();
-            push_form_decoded(&mut self.text, name);
-            let value_start = self.text.len();
-            push_form_decoded(&mut self.text, value);
-            self.pairs
-                .push((name_start..value_start, value_start..self.text.len()));
+            push_form_encoded_twice(&mut self.text, name)?;
+            let name_end = self.text.len();
+            self.text.extend_from_slice(b"%3D");
+            push_form_encoded_twice(&mut self.text, value)?;
+            self.record(name_start..name_end);
+        }
+        Ok(())
+    }
+
+    /// Adds the protocol parameters but `oauth_signature`, which the base string leaves out.
+    fn push_protocol(&mut self, protocol: &[(&str, &str)]) {
+        let (bytes, pairs) = Self::room_for(protocol);
+        self.text.reserve(bytes);
+        self.pairs.reserve(pairs);
+        for (name, value) in signed_protocol(protocol) {
+            let name_start = self.text.len();
+            push_encoded_twice(&mut self.text, name.as_bytes());
+            let name_end = self.text.len();
+            self.text.extend_from_slice(b"%3D");
+            push_encoded_twice(&mut self.text, value.as_bytes());
+            self.record(name_start..name_end);
         }
     }
 
-    /// The names, not yet checked to be UTF-8.
-    fn names(&self) -> impl Iterator<Item = &[u8]> {
-        self.pairs.iter().map(|(name, _)| &self.text[name.clone()])
+    /// The bytes and pairs [`Self::push_protocol`] adds at most.
+    fn room_for(protocol: &[(&str, &str)]) -> (usize, usize) {
+        signed_protocol(protocol).fold((0, 0), |(bytes, pairs), (name, value)| {
+            (
+                bytes + ENCODED_TWICE_AT_MOST * (name.len() + value.len()) + "%3D".len(),
+                pairs + 1,
+            )
+        })
     }
 
-    /// The pairs as text; `Err(index)` names the first pair that is not UTF-8 (the same pair
-    /// `FormPairs::parse` would stop at: every component is checked on its own, in order).
-    ///
-    /// The whole text is checked once: when it is UTF-8 (almost always), a component is UTF-8
-    /// exactly when both its ends are character boundaries of it. Only otherwise is each
-    /// component checked on its own.
-    fn strs(&self) -> impl Iterator<Item = Result<(&str, &str), usize>> {
-        let whole = std::str::from_utf8(&self.text).ok();
-        self.pairs
-            .iter()
-            .enumerate()
-            .map(move |(index, (name, value))| {
-                let text = |range: &Range<usize>| {
-                    match whole {
-                        Some(whole) => whole.get(range.clone()),
-                        None => std::str::from_utf8(&self.text[range.clone()]).ok(),
-                    }
-                    .ok_or(index)
-                };
-                Ok((text(name)?, text(value)?))
+    /// Records the pair whose name is at `name`, followed by `%3D` and its value up to the
+    /// end of the text.
+    fn record(&mut self, name: Range<usize>) {
+        let mut first = [0; 8];
+        let len = name.len().min(first.len());
+        first[..len].copy_from_slice(&self.text[name.start..name.start + len]);
+        self.pairs.push(EncodedPair {
+            order_key: u64::from_be_bytes(first),
+            value: name.end + "%3D".len()..self.text.len(),
+            name,
+        });
+    }
+
+    /// The names, as written.
+    fn names(&self) -> impl Iterator<Item = &[u8]> {
+        self.pairs.iter().map(|pair| &self.text[pair.name.clone()])
+    }
+
+    /// The pairs, each as written: `name%3Dvalue`.
+    fn written(&self) -> impl Iterator<Item = &[u8]> {
+        self.pairs.iter().map(|pair| &self.text[pair.written()])
+    }
+
+    /// Puts the pairs in the base string's order.
+    fn sort(&mut self) {
+        let text = &self.text;
+        self.pairs.sort_unstable_by(|a, b| {
+            a.order_key.cmp(&b.order_key).then_with(|| {
+                text[a.name.clone()]
+                    .cmp(&text[b.name.clone()])
+                    .then_with(|| text[a.value.clone()].cmp(&text[b.value.clone()]))
             })
+        });
     }
 }
 
+/// The protocol parameters a base string holds: all but `oauth_signature`.
+fn signed_protocol<'a>(
+    protocol: &'a [(&'a str, &'a str)],
+) -> impl Iterator<Item = &'a (&'a str, &'a str)> {
+    protocol
+        .iter()
+        .filter(|(name, _)| *name != "oauth_signature")
+}
+
 /// Appends the signature base string (RFC 5849 §3.4.1) of `base` to `out`, as
-/// [`signature_base_string`] would build it from [`collect_signed_parameters`], but writing
-/// every parameter doubly encoded in place, sorted without encoding them first
-/// ([`cmp_encoded`]), and with the query and body decoded into one buffer. When `base` carries
-/// its protocol parameters written out and no query or body parameter's name sorts among
-/// theirs, they are copied in whole where they sort, and only the request's own parameters
-/// are sorted.
+/// [`signature_base_string`] would build it from [`collect_signed_parameters`], but with the
+/// query and body decoded and encoded twice in one pass each, into one buffer
+/// ([`EncodedPairs`]), sorted as written and copied pair by pair. When `base` carries its
+/// protocol parameters written out and no query or body parameter's name sorts among theirs,
+/// they are copied in whole where they sort, and only the request's own parameters are sorted.
 ///
 /// `extra_capacity` more bytes are reserved for what the caller appends next.
 #[cfg_attr(not(feature = "hmac-sha1"), allow(dead_code))]
@@ -375,46 +445,43 @@ pub(crate) fn write_base_string(
     let query = base.uri.query().unwrap_or_default().as_bytes();
     let body = base.form_body.unwrap_or_default();
     let count_pairs = |input: &[u8]| input.iter().filter(|&&byte| byte == b'&').count() + 1;
-    let mut decoded = if query.is_empty() && body.is_empty() {
-        DecodedPairs::default()
-    } else {
-        DecodedPairs::with_capacity(
-            query.len() + body.len(),
-            count_pairs(query) + count_pairs(body),
-        )
+    // The protocol parameters are sorted among the request's own unless they come written
+    // out (and even then, when a request parameter sorts among them: rare enough to grow the
+    // buffers for).
+    let (protocol_bytes, protocol_pairs) = match base.written_protocol {
+        Some(_) => (0, 0),
+        None => EncodedPairs::room_for(base.protocol_parameters),
     };
-    let sized = (decoded.text.capacity(), decoded.pairs.capacity());
-    decoded.push_form(query);
-    let query_pairs = decoded.pairs.len();
-    decoded.push_form(body);
+    let request_pairs = if query.is_empty() && body.is_empty() {
+        0
+    } else {
+        count_pairs(query) + count_pairs(body)
+    };
+    // Every raw byte becomes at most five: a `+` is `%2520`, an escape `%XX` three bytes.
+    let mut parameters = EncodedPairs::with_capacity(
+        ENCODED_TWICE_AT_MOST * (query.len() + body.len()) + protocol_bytes,
+        request_pairs + protocol_pairs,
+    );
+    let sized = (parameters.text.capacity(), parameters.pairs.capacity());
+    parameters
+        .push_form(query)
+        .map_err(SigningError::MalformedQuery)?;
+    parameters
+        .push_form(body)
+        .map_err(SigningError::MalformedFormBody)?;
     debug_assert_eq!(
         sized,
-        (decoded.text.capacity(), decoded.pairs.capacity()),
-        "decoding never outgrows the buffers sized for it"
+        (parameters.text.capacity(), parameters.pairs.capacity()),
+        "encoding never outgrows the buffers sized for it"
     );
 
     let written_protocol = base.written_protocol.filter(|written| {
-        !written.is_empty() && decoded.names().all(|name| written.sorts_outside(name))
+        !written.is_empty() && parameters.names().all(|name| written.sorts_outside(name))
     });
-    let mut parameters: Vec<(&str, &str)> =
-        Vec::with_capacity(base.protocol_parameters.len() + decoded.pairs.len());
     if written_protocol.is_none() {
-        parameters.extend(
-            base.protocol_parameters
-                .iter()
-                .filter(|(name, _)| *name != "oauth_signature"),
-        );
+        parameters.push_protocol(base.protocol_parameters);
     }
-    for pair in decoded.strs() {
-        parameters.push(pair.map_err(|index| {
-            if index < query_pairs {
-                SigningError::MalformedQuery(FormError::NotUtf8)
-            } else {
-                SigningError::MalformedFormBody(FormError::NotUtf8)
-            }
-        })?);
-    }
-    parameters.sort_unstable_by(|&a, &b| parameter_order(a, b));
+    parameters.sort();
 
     let method = base.method.as_str();
     let upper;
@@ -426,21 +493,19 @@ pub(crate) fn write_base_string(
     };
     // Every parameter sorts before or after the written protocol parameters, so they go
     // where the first of those after them starts.
-    let (before, after) =
-        parameters.split_at(written_protocol.map_or(parameters.len(), |written| {
-            parameters.partition_point(|(name, _)| !written.sorts_after(name.as_bytes()))
-        }));
-    let items = parameters.len() + usize::from(written_protocol.is_some());
+    let split = written_protocol.map_or(parameters.pairs.len(), |written| {
+        parameters
+            .names()
+            .position(|name| written.sorts_after(name))
+            .unwrap_or(parameters.pairs.len())
+    });
+    let items = parameters.pairs.len() + usize::from(written_protocol.is_some());
 
-    // At most the encoded length (an escaped byte takes three bytes, five when encoded twice),
-    // so that the buffer is allocated once; counting the escapes exactly would cost a pass
-    // over every value.
+    // The method and URI at most encoded (an escaped byte takes three bytes), so that the
+    // buffer is allocated once without a pass to count their escapes; the parameters exactly.
     let mut len = ENCODED_AT_MOST * method.len() + 2 + 3 * items.saturating_sub(1);
     len += base_uri.encoded_len_at_most();
-    len += parameters
-        .iter()
-        .map(|(name, value)| ENCODED_TWICE_AT_MOST * (name.len() + value.len()) + "%3D".len())
-        .sum::<usize>();
+    len += parameters.text.len();
     len += written_protocol.map_or(0, |written| written.len_at_most());
     out.reserve(len + extra_capacity);
     let start = out.len();
@@ -449,17 +514,18 @@ pub(crate) fn write_base_string(
     base_uri.push_encoded(out);
     out.push(b'&');
     let mut separator: &[u8] = b"";
-    for (name, value) in before {
+    let mut pairs = parameters.written();
+    for pair in pairs.by_ref().take(split) {
         out.extend_from_slice(mem::replace(&mut separator, b"%26"));
-        push_parameter(out, name, value);
+        out.extend_from_slice(pair);
     }
     if let Some(written) = written_protocol {
         out.extend_from_slice(mem::replace(&mut separator, b"%26"));
         written.write(out);
     }
-    for (name, value) in after {
+    for pair in pairs {
         out.extend_from_slice(mem::replace(&mut separator, b"%26"));
-        push_parameter(out, name, value);
+        out.extend_from_slice(pair);
     }
     debug_assert!(
         out.len() - start <= len,
@@ -492,13 +558,6 @@ impl UriPieces<'_> {
             }
         }
     }
-}
-
-/// Appends one parameter as the base string holds it: `enc(enc(name))%3Denc(enc(value))`.
-fn push_parameter(out: &mut Vec<u8>, name: &str, value: &str) {
-    push_encoded_twice(out, name.as_bytes());
-    out.extend_from_slice(b"%3D");
-    push_encoded_twice(out, value.as_bytes());
 }
 
 #[cfg(test)]
@@ -561,7 +620,7 @@ mod tests {
 
     /// The buffer is reserved once, whatever the request: here every byte that can be
     /// escaped is, and the port is written, so the base string is as long as the reservation
-    /// allows for the URI's and the parameters' bytes.
+    /// allows for the URI's bytes.
     #[test]
     fn the_reservation_holds_every_escape() {
         let uri: Uri = "http://h:65535/%20%2F?%21=%22".parse().unwrap();
@@ -584,14 +643,13 @@ mod tests {
         );
         out.extend_from_slice(b"key&key");
         assert_eq!(out.capacity(), reserved, "the key's room was reserved too");
-        // The reservation is the bound, not more: three bytes for each byte of the method and
-        // the URI's pieces, five for each byte of a parameter, the separators, the key.
+        // The reservation is no more than that: the bound for the method and the URI's pieces
+        // (three bytes for each of their bytes), the parameters exactly (they are encoded
+        // before the buffer is reserved), with their separators, and the key.
         let uri_pieces = "http://h:65535/%20%2F".len();
-        let parameters = (5 * 2 + 3) * 2 + 5 * ("oauth_consumer_key".len() + 5) + 3;
-        assert_eq!(
-            reserved,
-            3 * 4 + 2 + 3 * 2 + 3 * uri_pieces + parameters + 7
-        );
+        let parameters =
+            "%2521%3D%2522%26%2523%3D%2524%26oauth_consumer_key%3D%2521%252A%2527%2528%2529";
+        assert_eq!(reserved, 3 * 4 + 2 + 3 * uri_pieces + parameters.len() + 7);
     }
 
     /// A written block of protocol parameters reserves what it can write at most: the
@@ -622,7 +680,7 @@ mod tests {
             (String::from_utf8(out.clone()).unwrap(), out.capacity())
         };
         // `GET&`, the URI's pieces, `&`, `a%3D%2521` and one separator.
-        let around = 3 * 3 + 2 + 3 * "https://example.com/p".len() + (5 * 2 + 3) + 3;
+        let around = 3 * 3 + 2 + 3 * "https://example.com/p".len() + "a%3D%2521".len() + 3;
         let to_encode = sorted.map(|(name, value)| (name, KnownText::to_encode(value)));
         let sorted_len = (3 + 18 + 3 + 5 * 5) + (3 + 11 + 3 + 5);
         assert_eq!(

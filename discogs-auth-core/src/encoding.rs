@@ -498,6 +498,89 @@ pub(crate) fn push_form_decoded(out: &mut Vec<u8>, raw: &[u8]) {
     out.extend_from_slice(rest);
 }
 
+/// Appends `enc(enc(decoded))` to `out`, where `decoded` is `raw` decoded as form data (as
+/// [`push_form_decoded`] decodes it): the form a query or body parameter takes inside a
+/// signature base string. One pass, without writing `decoded` anywhere: an unreserved byte is
+/// copied, whether it came as itself or as an escape, and every other decoded byte becomes
+/// `%25XX`.
+///
+/// `decoded` must be UTF-8, as [`decode_form_component`] requires: when it is not, `out` is
+/// left part-written and the caller discards it.
+pub(crate) fn push_form_encoded_twice(out: &mut Vec<u8>, raw: &[u8]) -> Result<(), FormError> {
+    let mut rest = raw;
+    let mut partial = PartialChar::default();
+    loop {
+        let run = unreserved_run(rest);
+        if run > 0 {
+            partial.end()?;
+            out.extend_from_slice(&rest[..run]);
+        }
+        let (decoded, taken) = match rest[run..] {
+            [] => return partial.end(),
+            [b'%', high, low, ..] => match hex_value(high).zip(hex_value(low)) {
+                Some((high, low)) => (high << 4 | low, 3),
+                None => (b'%', 1),
+            },
+            [b'+', ..] => (b' ', 1),
+            [byte, ..] => (byte, 1),
+        };
+        rest = &rest[run + taken..];
+        if decoded.is_ascii() {
+            partial.end()?;
+        } else {
+            partial.push(decoded)?;
+        }
+        if UNRESERVED[usize::from(decoded)] {
+            out.push(decoded);
+        } else {
+            out.extend_from_slice(&[
+                b'%',
+                b'2',
+                b'5',
+                HEX[usize::from(decoded >> 4)],
+                HEX[usize::from(decoded & 0x0f)],
+            ]);
+        }
+    }
+}
+
+/// The bytes of a character met while decoding, until they make a whole one: decoded text is
+/// UTF-8 exactly when each character is, and no ASCII byte and no end comes in the middle of
+/// one. Each is checked by `str::from_utf8` as it completes.
+#[derive(Default)]
+struct PartialChar {
+    bytes: [u8; 4],
+    len: usize,
+}
+
+impl PartialChar {
+    /// Adds a byte of 0x80 or more to the character.
+    fn push(&mut self, byte: u8) -> Result<(), FormError> {
+        // Four bytes are always a whole character or an invalid one, so a fifth never comes.
+        let slot = self.bytes.get_mut(self.len).ok_or(FormError::NotUtf8)?;
+        *slot = byte;
+        self.len += 1;
+        match std::str::from_utf8(&self.bytes[..self.len]) {
+            Ok(_) => {
+                self.len = 0;
+                Ok(())
+            }
+            // Only cut short so far: a valid start of a character.
+            Err(error) if error.error_len().is_none() => Ok(()),
+            Err(_) => Err(FormError::NotUtf8),
+        }
+    }
+
+    /// Checks that no character is left unfinished.
+    fn end(&self) -> Result<(), FormError> {
+        if self.len == 0 {
+            Ok(())
+        } else {
+            Err(FormError::NotUtf8)
+        }
+    }
+}
+
 /// Decodes one name or value of form data ([`push_form_decoded`]), borrowing it when there is
 /// nothing to decode; the result must be UTF-8.
 pub(crate) fn decode_form_component(raw: &[u8]) -> Result<Cow<'_, str>, FormError> {
@@ -700,6 +783,44 @@ mod tests {
     fn is_all_unreserved_takes_only_the_unreserved_set() {
         assert!(is_all_unreserved(b"AZaz09-._~"));
         assert!(!is_all_unreserved(b"abcdefgh ijk"));
+    }
+
+    #[test]
+    fn form_components_are_encoded_twice_in_one_pass() {
+        let encoded = |raw: &[u8]| {
+            let mut out = b"k=".to_vec();
+            push_form_encoded_twice(&mut out, raw).map(|()| String::from_utf8(out).unwrap())
+        };
+        let ok = |expected: &str| Ok(format!("k={expected}"));
+        assert_eq!(
+            encoded(b"Bj%C3%B6rk+Homogenic"),
+            ok("Bj%25C3%25B6rk%2520Homogenic")
+        );
+        // An escaped unreserved byte is itself; other escapes come out in uppercase.
+        assert_eq!(encoded(b"%41%7e%2a%2B"), ok("A~%252A%252B"));
+        // A `%` that starts no escape is a `%`.
+        assert_eq!(encoded(b"%zz%4"), ok("%2525zz%25254"));
+        // Raw UTF-8, as a form body may hold it.
+        assert_eq!(encoded("é".as_bytes()), ok("%25C3%25A9"));
+        assert_eq!(
+            encoded(b"%F0%9F%98%80%F0%9F%98%80"),
+            ok("%25F0%259F%2598%2580%25F0%259F%2598%2580")
+        );
+        assert_eq!(encoded(b""), ok(""));
+        // Not UTF-8: cut short at the end, cut by an ASCII byte, a continuation byte first, a
+        // surrogate, an overlong form, a byte that never occurs.
+        for raw in [
+            &b"%C3"[..],
+            b"%C3a%A9",
+            b"%C3+%A9",
+            b"%A9",
+            b"%ED%A0%80",
+            b"%C0%80",
+            b"%FF",
+            b"a\xff",
+        ] {
+            assert_eq!(encoded(raw), Err(FormError::NotUtf8), "{raw:?}");
+        }
     }
 
     #[test]
@@ -988,6 +1109,36 @@ mod tests {
                 prop_assert_eq!(&decoded, &reference_form_decode(&raw));
                 let expected = String::from_utf8(reference_form_decode(&raw)).map_err(|_| FormError::NotUtf8);
                 prop_assert_eq!(decode_form_component(&raw).map(Cow::into_owned), expected);
+            }
+
+            /// Decoding and encoding twice in one pass is decoding, checking UTF-8, and
+            /// encoding twice.
+            #[test]
+            fn form_encoding_twice_is_decoding_then_encoding_twice(
+                pieces in proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "a", "~", "+", "%", "%4", "%41", "%2a", "%20", "é", "\u{10348}",
+                        "%C3", "%A9", "%E2", "%82", "%AC", "%F0", "%9F", "%98", "%80", "%ED",
+                        "%A0", "%C0", "%F4", "%90", "%FF",
+                    ]),
+                    0..10,
+                ),
+                bytes in proptest::collection::vec(any::<u8>(), 0..8),
+            ) {
+                let mut raw = pieces.concat().into_bytes();
+                raw.extend_from_slice(&bytes[..bytes.len() / 2]);
+                for raw in [raw, bytes] {
+                    let mut out = b"k".to_vec();
+                    let written = push_form_encoded_twice(&mut out, &raw);
+                    match String::from_utf8(reference_form_decode(&raw)) {
+                        Ok(decoded) => {
+                            prop_assert_eq!(written, Ok(()));
+                            let twice = percent_encode(&percent_encode(&decoded)).into_owned();
+                            prop_assert_eq!(out, format!("k{twice}").into_bytes());
+                        }
+                        Err(_) => prop_assert_eq!(written, Err(FormError::NotUtf8)),
+                    }
+                }
             }
 
             #[test]
