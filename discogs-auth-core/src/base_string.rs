@@ -652,6 +652,29 @@ mod tests {
         assert_eq!(reserved, 3 * 4 + 2 + 3 * uri_pieces + parameters.len() + 7);
     }
 
+    /// Protocol parameters sorted with the request's own reserve five bytes for each byte of
+    /// their names and values, and the `%3D` between them; `oauth_signature` is left out.
+    #[test]
+    fn listed_protocol_parameters_reserve_their_bound() {
+        let protocol = [
+            ("oauth_signature", "sig"),
+            ("oauth_consumer_key", "k&"),
+            ("oauth_nonce", "n"),
+        ];
+        assert_eq!(
+            EncodedPairs::room_for(&protocol),
+            (5 * (18 + 2) + 3 + 5 * (11 + 1) + 3, 2)
+        );
+        let mut pairs = EncodedPairs::default();
+        pairs.push_protocol(&protocol);
+        assert_eq!(pairs.text.capacity(), 5 * (18 + 2) + 3 + 5 * (11 + 1) + 3);
+        assert_eq!(
+            pairs.written().collect::<Vec<_>>(),
+            [&b"oauth_consumer_key%3Dk%2526"[..], b"oauth_nonce%3Dn"]
+        );
+        assert_eq!(EncodedPairs::room_for(&protocol[..1]), (0, 0));
+    }
+
     /// A written block of protocol parameters reserves what it can write at most: the
     /// template's bytes and the nonce and timestamp, or each sorted parameter's separator,
     /// name, `%3D` and five bytes for each byte of its value. A block of no parameters is
