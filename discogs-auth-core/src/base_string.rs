@@ -334,8 +334,9 @@ impl EncodedPairs {
         }
     }
 
-    /// Adds the pairs of form data `input`, decoded as [`FormPairs::parse`](crate::encoding::FormPairs::parse) does; an error
-    /// when a name or value is not UTF-8 (the pair `FormPairs::parse` would stop at).
+    /// Adds the pairs of form data `input`, decoded as
+    /// [`FormPairs::parse`](crate::encoding::FormPairs::parse) does; an error when a name or
+    /// value is not UTF-8 (the pair `FormPairs::parse` would stop at).
     fn push_form(&mut self, input: &[u8]) -> Result<(), FormError> {
         for (name, value) in raw_form_pairs(input) {
             let name_start = self.text.len();
@@ -457,9 +458,12 @@ pub(crate) fn write_base_string(
     } else {
         count_pairs(query) + count_pairs(body)
     };
-    // Every raw byte becomes at most five: a `+` is `%2520`, an escape `%XX` three bytes.
+    // Every raw byte becomes at most five (a `+` is `%2520`, an escape `%XX` three bytes),
+    // and every pair gets a `%3D`, even one written without `=`.
     let mut parameters = EncodedPairs::with_capacity(
-        ENCODED_TWICE_AT_MOST * (query.len() + body.len()) + protocol_bytes,
+        ENCODED_TWICE_AT_MOST * (query.len() + body.len())
+            + "%3D".len() * request_pairs
+            + protocol_bytes,
         request_pairs + protocol_pairs,
     );
     let sized = (parameters.text.capacity(), parameters.pairs.capacity());
@@ -650,6 +654,31 @@ mod tests {
         let parameters =
             "%2521%3D%2522%26%2523%3D%2524%26oauth_consumer_key%3D%2521%252A%2527%2528%2529";
         assert_eq!(reserved, 3 * 4 + 2 + 3 * uri_pieces + parameters.len() + 7);
+    }
+
+    /// The pairs' buffer is sized for the most a query and a body can become: every byte a
+    /// space written `+` (five bytes, `%2520`), and a `%3D` for every pair, even one without
+    /// `=` (debug builds assert that it never grows).
+    #[test]
+    fn the_pairs_buffer_holds_the_longest_encoding() {
+        let uri: Uri = "https://example.com/?+&+".parse().unwrap();
+        let base = SignatureBase {
+            method: &Method::POST,
+            uri: &uri,
+            protocol_parameters: &[],
+            form_body: Some(b"+"),
+            written_protocol: None,
+        };
+        let mut out = Vec::new();
+        write_base_string(&mut out, &base, 0).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "POST&https%3A%2F%2Fexample.com%2F&%2520%3D%26%2520%3D%26%2520%3D"
+        );
+        assert_eq!(
+            base_string_for(&base).unwrap(),
+            "POST&https%3A%2F%2Fexample.com%2F&%2520%3D%26%2520%3D%26%2520%3D"
+        );
     }
 
     /// Protocol parameters sorted with the request's own reserve five bytes for each byte of
