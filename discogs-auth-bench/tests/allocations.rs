@@ -56,8 +56,9 @@ fn measure() -> Vec<Row> {
     }];
     for method in [SignatureMethod::Plaintext, SignatureMethod::HmacSha1] {
         let client = client(method);
-        // HMAC-SHA1 adds the base string's buffer and its sorted parameter list, and with a
-        // query the decoded query and its pair boundaries.
+        // HMAC-SHA1 adds the base string's buffer, and with a query (or when the protocol
+        // parameters are sorted with the request's own) the encoded pairs and their
+        // positions.
         let hmac = u64::from(method == SignatureMethod::HmacSha1);
         let pinned = Freshness::new("0123456789abcdef", 1_700_000_000).unwrap();
         rows.push(Row {
@@ -65,7 +66,7 @@ fn measure() -> Vec<Row> {
             allocations: allocations(|| client.request_token_request(&callback, &pinned)),
             // The header (one buffer of its exact length, which its `Bytes` takes over) and
             // the header map (indices and entries).
-            bound: 3 + 2 * hmac,
+            bound: 3 + hmac,
         });
         let mut search = Request::get(SEARCH_URL).body(Vec::new()).unwrap();
         // Sign once so that the header map has its `Authorization` and `User-Agent` slots;
@@ -74,15 +75,15 @@ fn measure() -> Vec<Row> {
         rows.push(Row {
             what: format!("sign_request (search GET, re-signed), {method}"),
             allocations: allocations(|| client.sign_request(&access, &mut search, &pinned)),
-            bound: 1 + 4 * hmac,
+            bound: 1 + 3 * hmac,
         });
         let signer = client.signer(&access);
         rows.push(Row {
             what: format!("RequestSigner::sign_request (search GET, re-signed), {method}"),
             allocations: allocations(|| signer.sign_request(&mut search, &pinned)),
-            // The header; HMAC-SHA1 adds the base string's buffer, its parameter list, and the
-            // decoded query with its pair boundaries.
-            bound: 1 + 4 * hmac,
+            // The header; HMAC-SHA1 adds the base string's buffer and the query's encoded
+            // pairs with their positions.
+            bound: 1 + 3 * hmac,
         });
         rows.push(Row {
             what: format!("sign_request (search GET, fresh request), {method}"),
@@ -93,12 +94,12 @@ fn measure() -> Vec<Row> {
                 Request::get(SEARCH_URL).body(Vec::<u8>::new()).unwrap()
             }),
             // Also the header map's first allocation.
-            bound: 3 + 4 * hmac,
+            bound: 3 + 3 * hmac,
         });
         rows.push(Row {
             what: format!("access_token_request, {method}"),
             allocations: allocations(|| client.access_token_request(&authorized, &pinned)),
-            bound: 3 + 2 * hmac,
+            bound: 3 + hmac,
         });
         rows.push(Row {
             what: format!("SignedRequest::from_request + verify, {method}"),
@@ -108,10 +109,10 @@ fn measure() -> Vec<Row> {
                     .verify(&consumer.secret, Some(&access.secret))
             }),
             // The parsed header (its decoded text and its pair boundaries); HMAC-SHA1 adds the
-            // protocol list, the base string, its parameter list and the decoded query with
-            // its pair boundaries. Escapes that stand for ASCII are decoded in place and
-            // PLAINTEXT is compared with the secrets without writing them out.
-            bound: 2 + 5 * hmac,
+            // protocol list, the base string, and the encoded pairs (query and protocol
+            // parameters) with their positions. Escapes that stand for ASCII are decoded in
+            // place and PLAINTEXT is compared with the secrets without writing them out.
+            bound: 2 + 4 * hmac,
         });
     }
     rows
