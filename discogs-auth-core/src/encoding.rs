@@ -182,23 +182,37 @@ pub(crate) const ENCODED_TWICE_AT_MOST: usize = 5;
 /// Appends the percent-encoding of `value` (as [`percent_encode`]) to `out`: runs of unreserved
 /// bytes are copied whole, every other byte becomes `%XX`.
 pub(crate) fn push_encoded(out: &mut Vec<u8>, value: &[u8]) {
-    push_escaped(out, value, |[high, low]| [b'%', high, low]);
+    push_escaped(out, value, |byte| {
+        let [high, low] = hex_digits(byte);
+        [b'%', high, low]
+    });
 }
 
 /// Appends `enc(enc(value))` to `out` in one pass: the form a parameter takes inside a signature
 /// base string, or a PLAINTEXT signature inside the header. Encoding an encoded value again
 /// only turns each `%` into `%25`, so every byte that is not unreserved becomes `%25XX`.
 pub(crate) fn push_encoded_twice(out: &mut Vec<u8>, value: &[u8]) {
-    push_escaped(out, value, |[high, low]| [b'%', b'2', b'5', high, low]);
+    push_escaped(out, value, escaped_twice);
+}
+
+/// `byte`, not unreserved, encoded twice: `%25XX`.
+fn escaped_twice(byte: u8) -> [u8; 5] {
+    let [high, low] = hex_digits(byte);
+    [b'%', b'2', b'5', high, low]
+}
+
+/// The two uppercase hexadecimal digits of `byte`.
+fn hex_digits(byte: u8) -> [u8; 2] {
+    [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0x0f)]]
 }
 
 /// Appends `value` with runs of unreserved bytes copied whole and every other byte written as
-/// `escape` makes it of its two hexadecimal digits. The escape is an array, so that its
-/// length is known where it is copied: callbacks and signatures escape every few bytes.
+/// `escape` makes it. The escape is an array, so that its length is known where it is copied:
+/// callbacks and signatures escape every few bytes.
 fn push_escaped<const LEN: usize>(
     out: &mut Vec<u8>,
     value: &[u8],
-    escape: impl Fn([u8; 2]) -> [u8; LEN],
+    escape: impl Fn(u8) -> [u8; LEN],
 ) {
     let mut rest = value;
     loop {
@@ -207,10 +221,7 @@ fn push_escaped<const LEN: usize>(
         let Some((&byte, tail)) = rest[run..].split_first() else {
             return;
         };
-        out.extend_from_slice(&escape([
-            HEX[usize::from(byte >> 4)],
-            HEX[usize::from(byte & 0x0f)],
-        ]));
+        out.extend_from_slice(&escape(byte));
         rest = tail;
     }
 }
@@ -251,9 +262,8 @@ pub(crate) fn push_form_encoded(out: &mut String, value: &str) {
             }
             b' ' => out.push('+'),
             _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(byte >> 4)]));
-                out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+                let [high, low] = hex_digits(byte);
+                out.extend(['%', char::from(high), char::from(low)]);
             }
         }
     }
@@ -533,13 +543,7 @@ pub(crate) fn push_form_encoded_twice(out: &mut Vec<u8>, raw: &[u8]) -> Result<(
         if UNRESERVED[usize::from(decoded)] {
             out.push(decoded);
         } else {
-            out.extend_from_slice(&[
-                b'%',
-                b'2',
-                b'5',
-                HEX[usize::from(decoded >> 4)],
-                HEX[usize::from(decoded & 0x0f)],
-            ]);
+            out.extend_from_slice(&escaped_twice(decoded));
         }
     }
 }
