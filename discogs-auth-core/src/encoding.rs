@@ -480,32 +480,34 @@ fn hex_value(digit: u8) -> Option<u8> {
 /// decoded, and a `%` that starts no valid escape stays as it is, as every form parser does.
 /// (Hex digits are never `+`, so decoding `+` in the same pass gives what replacing it first
 /// would.) UTF-8 is checked by the caller.
+// Out of line: `decode_form_component` calls it only for a component holding an escape or a
+// `+`, and inlined there it made the common case, a plain token, slower to reach.
+#[inline(never)]
 pub(crate) fn push_form_decoded(out: &mut Vec<u8>, raw: &[u8]) {
     let mut rest = raw;
     // Runs without `%` or `+` (most of any query) are copied whole.
     while let Some(at) = find_either(rest, b'%', b'+') {
         out.extend_from_slice(&rest[..at]);
-        rest = &rest[at..];
-        let escaped = match rest {
-            [b'%', high, low, ..] => hex_value(*high).zip(hex_value(*low)),
-            _ => None,
-        };
-        match (rest[0], escaped) {
-            (_, Some((high, low))) => {
-                out.push(high << 4 | low);
-                rest = &rest[3..];
-            }
-            (b'+', None) => {
-                out.push(b' ');
-                rest = &rest[1..];
-            }
-            (byte, None) => {
-                out.push(byte);
-                rest = &rest[1..];
-            }
-        }
+        let (byte, taken) = decode_form_unit(&rest[at..]);
+        out.push(byte);
+        rest = &rest[at + taken..];
     }
     out.extend_from_slice(rest);
+}
+
+/// The byte that form data starting with `unit` decodes its first unit to, and how many bytes
+/// that unit is (`(0, 0)` for no data): `%XX` is an escape, `+` a space, and any other byte, a
+/// `%` that starts no valid escape included, itself.
+fn decode_form_unit(unit: &[u8]) -> (u8, usize) {
+    match *unit {
+        [b'%', high, low, ..] => match hex_value(high).zip(hex_value(low)) {
+            Some((high, low)) => (high << 4 | low, 3),
+            None => (b'%', 1),
+        },
+        [b'+', ..] => (b' ', 1),
+        [byte, ..] => (byte, 1),
+        [] => (0, 0),
+    }
 }
 
 /// Appends `enc(enc(decoded))` to `out`, where `decoded` is `raw` decoded as form data (as
@@ -525,15 +527,10 @@ pub(crate) fn push_form_encoded_twice(out: &mut Vec<u8>, raw: &[u8]) -> Result<(
             partial.end()?;
             out.extend_from_slice(&rest[..run]);
         }
-        let (decoded, taken) = match rest[run..] {
-            [] => return partial.end(),
-            [b'%', high, low, ..] => match hex_value(high).zip(hex_value(low)) {
-                Some((high, low)) => (high << 4 | low, 3),
-                None => (b'%', 1),
-            },
-            [b'+', ..] => (b' ', 1),
-            [byte, ..] => (byte, 1),
-        };
+        if run == rest.len() {
+            return partial.end();
+        }
+        let (decoded, taken) = decode_form_unit(&rest[run..]);
         rest = &rest[run + taken..];
         if decoded.is_ascii() {
             partial.end()?;
