@@ -264,8 +264,17 @@ pub(crate) fn signing_key(
     consumer_secret: &ConsumerSecret,
     token_secret: Option<&TokenSecret>,
 ) -> String {
+    signing_key_pieces(consumer_secret, token_secret).concat()
+}
+
+/// The signing key in the order it is written: `enc(consumer_secret)`, `&`, `enc(token_secret)`.
+#[cfg(feature = "hmac-sha1")]
+fn signing_key_pieces<'a>(
+    consumer_secret: &'a ConsumerSecret,
+    token_secret: Option<&'a TokenSecret>,
+) -> [&'a str; 3] {
     let [consumer, token] = encoded_secrets(consumer_secret, token_secret);
-    [consumer.text, "&", token.text].concat()
+    [consumer.text, "&", token.text]
 }
 
 /// A computed `oauth_signature`, kept in the form that is cheapest to write out: the header
@@ -385,17 +394,15 @@ pub(crate) fn sign<'a>(
         }
         #[cfg(feature = "hmac-sha1")]
         SignatureMethod::HmacSha1 => {
-            let [consumer, token] =
-                encoded_secrets(consumer_secret, token_secret).map(|half| half.text);
-            let key_len = consumer.len() + "&".len() + token.len();
+            let key = signing_key_pieces(consumer_secret, token_secret);
             // The key goes after the base string in the same buffer: one allocation for both,
             // sized once (`write_base_string` reserves room for itself, plus this).
             let mut buffer = Vec::new();
-            write_base_string(&mut buffer, base, key_len)?;
+            write_base_string(&mut buffer, base, key.iter().map(|piece| piece.len()).sum())?;
             let base_len = buffer.len();
-            buffer.extend_from_slice(consumer.as_bytes());
-            buffer.push(b'&');
-            buffer.extend_from_slice(token.as_bytes());
+            for piece in key {
+                buffer.extend_from_slice(piece.as_bytes());
+            }
             let (message, key) = buffer.split_at(base_len);
             Ok(Signature::HmacSha1(hmac_sha1_base64(
                 keyed_hmac(key),
