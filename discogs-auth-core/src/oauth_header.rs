@@ -687,6 +687,23 @@ mod tests {
         }
     }
 
+    /// Equal means the same realm and the same pairs in the same order, however each header
+    /// spelled them; `realm` is not counted as a parameter.
+    #[test]
+    fn equality_is_realm_and_pairs_in_order() {
+        let built = |realm: Option<&str>, pairs: &[(&str, &str)]| {
+            OAuthParameters::new(realm.map(str::to_owned), pairs.iter().copied())
+        };
+        let parsed = OAuthParameters::parse("OAuth realm=\"R\", a=\"1\", b=%32").unwrap();
+        assert_eq!(parsed.count(), 2);
+        assert_eq!(parsed, built(Some("R"), &[("a", "1"), ("b", "2")]));
+        assert_ne!(parsed, built(Some("R"), &[("a", "1"), ("b", "3")]));
+        assert_ne!(parsed, built(Some("R"), &[("b", "2"), ("a", "1")]));
+        assert_ne!(parsed, built(Some("R"), &[("a", "1")]));
+        assert_ne!(parsed, built(None, &[("a", "1"), ("b", "2")]));
+        assert_ne!(parsed, built(Some("S"), &[("a", "1"), ("b", "2")]));
+    }
+
     #[test]
     fn malformed_headers_get_exact_errors() {
         use OAuthHeaderError::*;

@@ -266,6 +266,37 @@ mod tests {
         assert_eq!(request.headers()[USER_AGENT], "discogs-auth-tests/1.0");
     }
 
+    /// A request parameter whose name sorts among the protocol parameters' (`oauth_d`, between
+    /// `oauth_consumer_key` and `oauth_nonce`) takes its place among them: the one-off path and
+    /// the signer cannot write the protocol parameters as one block then. The expected value is
+    /// the RFC 5849 §1.2 request with `oauth_d=1` added, signed by the spec's definition:
+    ///
+    /// `GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_d%3D1%26oauth_nonce%3DchapoH%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131202%26oauth_token%3Dnnch734d00sl2jdk%26size%3Doriginal`
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn a_parameter_among_the_protocol_parameters_is_signed_in_its_place() {
+        let client = rfc_client(SignatureMethod::HmacSha1);
+        let freshness = Freshness::new("chapoH", 137131202).unwrap();
+        let request = || {
+            Request::get(
+                "http://photos.example.net/photos?file=vacation.jpg&oauth_d=1&size=original",
+            )
+            .body(Vec::new())
+            .unwrap()
+        };
+        let (mut one_off, mut signed) = (request(), request());
+        client
+            .sign_request(&access(), &mut one_off, &freshness)
+            .unwrap();
+        client
+            .signer(&access())
+            .sign_request(&mut signed, &freshness)
+            .unwrap();
+        let expected = "oauth_signature=\"dH7P0rRUyoYjaJ5p%2FE7CdrIVwOw%3D\"";
+        assert!(header(&one_off).contains(expected), "{}", header(&one_off));
+        assert_eq!(header(&signed), header(&one_off));
+    }
+
     #[test]
     fn rfc5849_plaintext_vector() {
         let mut request = photos_request();
