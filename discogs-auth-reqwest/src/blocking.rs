@@ -1,6 +1,7 @@
 //! The blocking transport, over `reqwest::blocking::Client`.
 
 use std::io::Read;
+use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response};
 use discogs_auth_core::{
@@ -16,11 +17,17 @@ use crate::{client_error, http_response, refuse_declared_oversize};
 pub struct BlockingReqwestTransport {
     client: reqwest::blocking::Client,
     body_limit: usize,
+    /// The time allowed for a whole request, reply body included. A blocking client's own
+    /// timeout bounds the wait for the headers and each read of the body apart, so a server
+    /// that sends a byte now and then could hold it for hours; this one is set on each request,
+    /// where reqwest makes it a deadline for the whole exchange.
+    timeout: Option<Duration>,
 }
 
 impl BlockingReqwestTransport {
     /// A client with safe defaults: no redirects followed, [`DEFAULT_CONNECT_TIMEOUT`] and
-    /// [`DEFAULT_TIMEOUT`], replies capped at [`DEFAULT_BODY_LIMIT`] bytes.
+    /// [`DEFAULT_TIMEOUT`] for the whole request (reply body included), replies capped at
+    /// [`DEFAULT_BODY_LIMIT`] bytes.
     pub fn new() -> Result<Self, TransportError> {
         let client = reqwest::blocking::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -28,15 +35,25 @@ impl BlockingReqwestTransport {
             .timeout(DEFAULT_TIMEOUT)
             .build()
             .map_err(client_error)?;
-        Ok(Self::from_client(client))
+        Ok(Self::from_client(client).with_timeout(DEFAULT_TIMEOUT))
     }
 
-    /// Your own client, with its settings untouched.
+    /// Your own client, with its settings untouched. Its timeout bounds each wait (for the
+    /// headers, for each read of the body), not the whole request: add
+    /// [`with_timeout`](Self::with_timeout) for that.
     pub fn from_client(client: reqwest::blocking::Client) -> Self {
         Self {
             client,
             body_limit: DEFAULT_BODY_LIMIT,
+            timeout: None,
         }
+    }
+
+    /// Allows `timeout` for each whole request, from connecting to the last byte of the reply
+    /// body ([`DEFAULT_TIMEOUT`] for [`new`](Self::new)).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
     /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`].
@@ -51,7 +68,8 @@ impl SyncTransport for BlockingReqwestTransport {
 
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
-        let request = reqwest::blocking::Request::try_from(request).map_err(client_error)?;
+        let mut request = reqwest::blocking::Request::try_from(request).map_err(client_error)?;
+        *request.timeout_mut() = self.timeout;
         let response = self.client.execute(request).map_err(client_error)?;
         refuse_declared_oversize(response.content_length(), self.body_limit)?;
         let status = response.status();

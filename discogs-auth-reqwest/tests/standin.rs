@@ -9,6 +9,16 @@ mod async_client {
     }
 
     discogs_auth_standin::conformance_tests!(transport);
+
+    #[test]
+    fn trickling_body_times_out() {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(1))
+            .build()
+            .expect("a reqwest client");
+        let transport = BlockOn::new(ReqwestTransport::from_client(client)).expect("a runtime");
+        discogs_auth_standin::conformance::trickling_body_times_out(transport);
+    }
 }
 
 #[cfg(feature = "blocking")]
@@ -18,6 +28,14 @@ mod blocking_client {
     }
 
     discogs_auth_standin::conformance_tests!(transport);
+
+    /// The blocking client's own timeout bounds each read apart; the transport's bounds the
+    /// whole request.
+    #[test]
+    fn trickling_body_times_out() {
+        let transport = transport().with_timeout(std::time::Duration::from_secs(1));
+        discogs_auth_standin::conformance::trickling_body_times_out(transport);
+    }
 }
 
 /// The `_async` methods, awaited on tokio as an application would.

@@ -3,6 +3,9 @@
 //! and every scenario runs through it against a fresh stand-in on 127.0.0.1.
 
 use std::fmt::Debug;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response, StatusCode};
 use discogs_auth_core::{
@@ -452,5 +455,47 @@ where
             assert_eq!(host, "discogs.invalid");
         }
         other => panic!("expected InsecureUrl, got {other:?}"),
+    }
+}
+
+/// A reply whose body trickles in must fail when the transport's timeout for the whole request
+/// is up, not wait as long as bytes keep coming. Pass a transport allowed at most one second:
+/// the body takes eight, a byte every 200 ms, so a timeout that only bounds each read never
+/// fires.
+pub fn trickling_body_times_out<T>(transport: T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}/trickle", listener.local_addr().expect("bound"));
+    std::thread::spawn(move || {
+        let Ok((mut socket, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = Vec::new();
+        let mut buffer = [0; 1024];
+        while !request.ends_with(b"\r\n\r\n") {
+            match socket.read(&mut buffer) {
+                Ok(0) | Err(_) => return,
+                Ok(read) => request.extend_from_slice(&buffer[..read]),
+            }
+        }
+        let body_len = 40;
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {body_len}\r\n\r\n");
+        if socket.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        // Ends when the client hangs up.
+        for _ in 0..body_len {
+            std::thread::sleep(Duration::from_millis(200));
+            if socket.write_all(b"x").is_err() {
+                return;
+            }
+        }
+    });
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    match transport.send(request) {
+        Err(TransportError::Client(_)) => {}
+        other => panic!("expected the request to time out, got {other:?}"),
     }
 }
