@@ -22,6 +22,8 @@
 
 pub use discogs_auth_core::*;
 
+use std::fmt;
+
 use discogs_auth_core::http::{Method, Request, Response};
 
 /// A [`SyncTransport`] over a [`ureq::Agent`].
@@ -75,7 +77,7 @@ impl UreqTransport {
             .configure_request(request)
             .http_status_as_error(false)
             .build();
-        self.agent.run(request).map_err(TransportError::client)
+        self.agent.run(request).map_err(client_error)
     }
 }
 
@@ -105,8 +107,32 @@ impl SyncTransport for UreqTransport {
                     ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge {
                         limit: self.body_limit,
                     },
-                    other => TransportError::client(other),
+                    other => client_error(other),
                 })?;
         Ok(Response::from_parts(parts, body))
     }
 }
+
+/// A ureq error without the request's URL, which may hold query credentials: the two errors
+/// that quote it are replaced by their message alone.
+fn client_error(error: ureq::Error) -> TransportError {
+    match error {
+        ureq::Error::BadUri(_) => TransportError::client(UrlRemoved("bad uri")),
+        ureq::Error::RequireHttpsOnly(_) => {
+            TransportError::client(UrlRemoved("configured for https only"))
+        }
+        other => TransportError::client(other),
+    }
+}
+
+/// What is left of a ureq error once its URL is taken out.
+#[derive(Debug)]
+struct UrlRemoved(&'static str);
+
+impl fmt::Display for UrlRemoved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for UrlRemoved {}

@@ -10,3 +10,23 @@ fn trickling_body_times_out() {
     let transport = discogs_auth_ureq::UreqTransport::from_agent(config.into());
     discogs_auth_standin::conformance::trickling_body_times_out(transport);
 }
+
+/// The URL may carry query credentials, so no error quotes it. An agent that insists on
+/// https makes ureq's own error quote the whole URL.
+#[test]
+fn errors_do_not_quote_the_url() {
+    use discogs_auth_ureq::{SyncTransport, TransportError, http::Request};
+
+    let config = ureq::Agent::config_builder().https_only(true).build();
+    let transport = discogs_auth_ureq::UreqTransport::from_agent(config.into());
+    let request = Request::get("http://127.0.0.1:9/oauth/identity?token=SECRETTOKEN")
+        .body(Vec::new())
+        .expect("a valid request");
+    let error = transport.send(request).expect_err("refused by the agent");
+    assert!(matches!(error, TransportError::Client(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the HTTP request failed: configured for https only"
+    );
+    assert!(!format!("{error:?}").contains("SECRETTOKEN"), "{error:?}");
+}
