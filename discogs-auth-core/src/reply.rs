@@ -198,25 +198,46 @@ fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
     } else {
         trimmed.to_owned()
     };
-    // Redacted before and after collapsing whitespace, so that a secret with runs of spaces
-    // matches either way, and in percent-encoded form too (the shape a signature echo takes).
-    let message = collapse_whitespace(&redact(extracted, secrets));
-    truncate_chars(redact(message, secrets), MAX_ERROR_MESSAGE_CHARS)
+    truncate_chars(
+        redact(&collapse_whitespace(&extracted), secrets),
+        MAX_ERROR_MESSAGE_CHARS,
+    )
 }
 
-fn redact(mut text: String, secrets: &[&str]) -> String {
-    for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
-        for form in [
-            (*secret).to_owned(),
-            percent_encode(secret).into_owned(),
-            collapse_whitespace(secret),
-        ] {
-            if !form.is_empty() && text.contains(&form) {
-                text = text.replace(&form, "[redacted]");
+/// `text` with every secret replaced by `[redacted]`: as it is, percent-encoded (the shape a
+/// signature echo takes) and with its whitespace collapsed as `text`'s was.
+///
+/// One pass, trying the longest form first at each place: a secret that holds another (a
+/// verifier that starts with the consumer secret) is replaced whole, and a replacement is
+/// never searched again, so a one-letter secret cannot eat into `[redacted]`.
+fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut forms: Vec<String> = secrets
+        .iter()
+        .flat_map(|secret| {
+            [
+                (*secret).to_owned(),
+                percent_encode(secret).into_owned(),
+                collapse_whitespace(secret),
+            ]
+        })
+        .filter(|form| !form.is_empty())
+        .collect();
+    forms.sort_unstable_by_key(|form| std::cmp::Reverse(form.len()));
+    let mut redacted = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(next) = rest.chars().next() {
+        match forms.iter().find(|form| rest.starts_with(form.as_str())) {
+            Some(form) => {
+                redacted.push_str("[redacted]");
+                rest = &rest[form.len()..];
+            }
+            None => {
+                redacted.push(next);
+                rest = &rest[next.len_utf8()..];
             }
         }
     }
-    text
+    redacted
 }
 
 fn json_message(text: &str) -> Option<String> {
@@ -327,14 +348,31 @@ mod tests {
     /// A secret that collapses to nothing (only whitespace) redacts nothing else.
     #[test]
     fn a_blank_secret_leaves_the_text_alone() {
+        assert_eq!(redact("Invalid consumer.", &["   "]), "Invalid consumer.");
         assert_eq!(
-            redact("Invalid consumer.".to_owned(), &["   "]),
-            "Invalid consumer."
-        );
-        assert_eq!(
-            redact("key s3cr3t! refused".to_owned(), &["s3cr3t!"]),
+            redact("key s3cr3t! refused", &["s3cr3t!"]),
             "key [redacted] refused"
         );
+    }
+
+    /// A secret inside another is replaced with the longer one, whatever their order, and a
+    /// replacement is never searched again.
+    #[test]
+    fn overlapping_secrets_are_redacted_whole_and_once() {
+        assert_eq!(
+            redact("Invalid verifier cs9Xv3r1f13r", &["cs", "cs9Xv3r1f13r"]),
+            "Invalid verifier [redacted]"
+        );
+        assert_eq!(
+            redact("Invalid verifier.", &["v"]),
+            "In[redacted]alid [redacted]erifier."
+        );
+        assert_eq!(redact("eee", &["e"]), "[redacted][redacted][redacted]");
+        assert_eq!(
+            redact("sig a%26b and a&b", &["a&b"]),
+            "sig [redacted] and [redacted]"
+        );
+        assert_eq!(redact("two  spaces", &["two  spaces"]), "[redacted]");
     }
 
     /// Only a `>` that closes a tag is taken out of HTML.
