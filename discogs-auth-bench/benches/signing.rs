@@ -361,6 +361,7 @@ fn case4_parsers() -> Vec<Group> {
         reply(IDENTITY_REPLY),
     );
     let (client_a, client_b, client_c) = (ours.clone(), ours.clone(), ours);
+    let access = access_token();
     let (token_a, token_b) = (token.clone(), token);
     vec![
         Group::new("case4_parse_request_token_reply")
@@ -402,7 +403,7 @@ fn case4_parsers() -> Vec<Group> {
         Group::new("case4_parse_identity_json")
             .with("discogs-auth", move || {
                 client_c
-                    .on_identity_response(black_box(&identity_reply))
+                    .on_identity_response(&access, black_box(&identity_reply))
                     .unwrap()
             })
             .with("floor", || {

@@ -106,7 +106,9 @@ impl Fixture {
         let request = client
             .identity_request(&access_token, &self.fresh())
             .unwrap();
-        let identity = client.on_identity_response(&send(request)).unwrap();
+        let identity = client
+            .on_identity_response(&access_token, &send(request))
+            .unwrap();
         self.done();
         identity
     }
@@ -134,7 +136,9 @@ impl Fixture {
         let request = client
             .identity_request(&access_token, &self.fresh())
             .unwrap();
-        let identity = client.on_identity_response(&send(request).await).unwrap();
+        let identity = client
+            .on_identity_response(&access_token, &send(request).await)
+            .unwrap();
         self.done();
         identity
     }

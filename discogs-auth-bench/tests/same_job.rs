@@ -219,7 +219,7 @@ fn case4_parsers_agree() {
     assert_eq!(floor_parse_callback(DENIED_CALLBACK, REQUEST_TOKEN), None);
 
     let identity = client
-        .on_identity_response(&Response::new(IDENTITY_REPLY))
+        .on_identity_response(&access, &Response::new(IDENTITY_REPLY))
         .unwrap();
     assert_eq!(
         floor_parse_identity(IDENTITY_REPLY.as_bytes()),

@@ -179,7 +179,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     println!("4. identity");
     let request = client.identity_request(&access_token, &Freshness::generate()?)?;
-    let identity = client.on_identity_response(&discogs.handle(&request))?;
+    let identity = client.on_identity_response(&access_token, &discogs.handle(&request))?;
     println!(
         "Authenticated as {} (id {})",
         identity.username, identity.id

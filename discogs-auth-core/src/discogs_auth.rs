@@ -22,6 +22,16 @@ pub enum DiscogsAuth {
     KeySecret(Consumer),
 }
 
+impl DiscogsAuth {
+    /// The secret these credentials send: the personal token or the consumer secret.
+    pub(crate) fn secret(&self) -> &str {
+        match self {
+            Self::Token(token) => token.expose_secret(),
+            Self::KeySecret(consumer) => consumer.secret.expose_secret(),
+        }
+    }
+}
+
 /// Where the credentials go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Placement {

@@ -49,7 +49,7 @@
 //! let reply = http::Response::new(
 //!     r#"{"id": 1, "username": "example", "resource_url": "https://api.discogs.com/users/example", "consumer_name": "Your Application Name"}"#,
 //! );
-//! let identity = client.on_identity_response(&reply)?;
+//! let identity = client.on_identity_response(&access_token, &reply)?;
 //! assert_eq!(identity.username, "example");
 //!
 //! // Any other API call, signed with the access token.

@@ -165,6 +165,15 @@ impl<T> Session<T> {
         Freshness::from_sources(&*self.nonces, &*self.clock)
     }
 
+    /// What a request signed with `access_token` holds of secrets (a PLAINTEXT signature is
+    /// both), to be redacted from a reply's error message.
+    fn signing_secrets<'a>(&'a self, access_token: &'a AccessToken) -> [&'a str; 2] {
+        [
+            self.client.consumer().secret.expose_secret(),
+            access_token.secret.expose_secret(),
+        ]
+    }
+
     fn discogs_auth_request(
         &self,
         auth: &DiscogsAuth,
@@ -180,9 +189,13 @@ impl<T> Session<T> {
     }
 }
 
-/// A success reply as it came; any other status as its typed error.
-fn successful<E>(response: Response<Vec<u8>>) -> Result<Response<Vec<u8>>, FlowError<E>> {
-    check_reply(&response, &[])?;
+/// A success reply as it came; any other status as its typed error, with `secrets` redacted
+/// from its message.
+fn successful<E>(
+    response: Response<Vec<u8>>,
+    secrets: &[&str],
+) -> Result<Response<Vec<u8>>, FlowError<E>> {
+    check_reply(&response, secrets)?;
     Ok(response)
 }
 
@@ -220,7 +233,7 @@ impl<T: SyncTransport> Session<T> {
             .client
             .identity_request(access_token, &self.freshness()?)?;
         let response = self.send(request)?;
-        Ok(self.client.on_identity_response(&response)?)
+        Ok(self.client.on_identity_response(access_token, &response)?)
     }
 
     /// Signs `request` with the access token and sends it. A non-success status is returned as
@@ -232,7 +245,7 @@ impl<T: SyncTransport> Session<T> {
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         self.client
             .sign_request(access_token, &mut request, &self.freshness()?)?;
-        successful(self.send(request)?)
+        successful(self.send(request)?, &self.signing_secrets(access_token))
     }
 
     /// Adds Discogs Auth credentials (and the session's `User-Agent` if missing) and sends
@@ -244,7 +257,7 @@ impl<T: SyncTransport> Session<T> {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         let request = self.discogs_auth_request(auth, placement, request)?;
-        successful(self.send(request)?)
+        successful(self.send(request)?, &[auth.secret()])
     }
 }
 
@@ -294,7 +307,7 @@ impl<T: AsyncTransport> Session<T> {
             .client
             .identity_request(access_token, &self.freshness()?)?;
         let response = self.send_async(request).await?;
-        Ok(self.client.on_identity_response(&response)?)
+        Ok(self.client.on_identity_response(access_token, &response)?)
     }
 
     /// Async [`Session::send_signed`].
@@ -305,7 +318,10 @@ impl<T: AsyncTransport> Session<T> {
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         self.client
             .sign_request(access_token, &mut request, &self.freshness()?)?;
-        successful(self.send_async(request).await?)
+        successful(
+            self.send_async(request).await?,
+            &self.signing_secrets(access_token),
+        )
     }
 
     /// Async [`Session::send_with_discogs_auth`].
@@ -316,6 +332,6 @@ impl<T: AsyncTransport> Session<T> {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         let request = self.discogs_auth_request(auth, placement, request)?;
-        successful(self.send_async(request).await?)
+        successful(self.send_async(request).await?, &[auth.secret()])
     }
 }

@@ -968,11 +968,12 @@ proptest! {
         let client = plain_client();
         let now = Timestamp::from_unix_seconds(now)?;
         let authorized = request_token().with_verifier(Verifier::new("v3r1f13r")?);
+        let access_token = AccessToken::new("t0k3n", "s3cr3t")?;
 
         let results: [Result<(), ReplyError>; 4] = [
             client.on_request_token_response(&response, now).map(|_| ()),
             client.on_access_token_response(&authorized, &response, now).map(|_| ()),
-            client.on_identity_response(&response).map(|_| ()),
+            client.on_identity_response(&access_token, &response).map(|_| ()),
             check_reply(&response, &["your_consumer_secret"]).map(|body| {
                 assert_eq!(body, response.body().as_slice());
             }),

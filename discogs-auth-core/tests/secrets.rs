@@ -179,6 +179,62 @@ fn reply_errors_never_echo_a_secret() {
                 .unwrap_err();
             assert_error_hidden("access-token ReplyError", &error);
         }
+        for body in shapes(&[CONSUMER_SECRET, ACCESS_SECRET]) {
+            let error = client
+                .on_identity_response(&access_token(), &reply(status, body))
+                .unwrap_err();
+            assert_error_hidden("identity ReplyError", &error);
+        }
+    }
+}
+
+/// The same for calls made through a `Session`: a signed call's reply may echo the consumer
+/// and access secrets (a PLAINTEXT signature is both), a Discogs Auth call's its token or
+/// consumer secret, and an error page may quote the request's URL, query credentials and all.
+#[test]
+fn session_call_errors_never_echo_a_secret() {
+    let echo_everything = |request: Request<Vec<u8>>| {
+        let authorization = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let sent = format!("{} {authorization}", request.uri());
+        Ok::<_, std::io::Error>(reply(
+            414,
+            format!("<html><title>Refused: {sent}</title></html>"),
+        ))
+    };
+    let search = || {
+        Request::get("https://api.discogs.com/database/search?q=x")
+            .body(Vec::new())
+            .unwrap()
+    };
+    let methods = [
+        SignatureMethod::Plaintext,
+        #[cfg(feature = "hmac-sha1")]
+        SignatureMethod::HmacSha1,
+    ];
+    for method in methods {
+        let session = Session::new(client(method), echo_everything);
+        let error = session.send_signed(&access_token(), search()).unwrap_err();
+        assert_error_hidden("send_signed FlowError", &error);
+    }
+    let session = Session::new(client(SignatureMethod::Plaintext), echo_everything);
+    for auth in [
+        DiscogsAuth::token(PERSONAL_TOKEN).unwrap(),
+        DiscogsAuth::key_secret("consumer-key", CONSUMER_SECRET).unwrap(),
+    ] {
+        for placement in [Placement::Header, Placement::Query] {
+            let error = session
+                .send_with_discogs_auth(&auth, placement, search())
+                .unwrap_err();
+            assert!(
+                error.to_string().contains("[redacted]"),
+                "the echo is there, redacted: {error}"
+            );
+            assert_error_hidden("send_with_discogs_auth FlowError", &error);
+        }
     }
 }
 

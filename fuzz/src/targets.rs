@@ -356,6 +356,7 @@ const JSON_REPLY_CASES: [(u16, Option<&str>); 7] = [
 pub fn json_reply(data: &[u8]) {
     let client = client(SignatureMethod::Plaintext);
     let secrets = [CONSUMER_SECRET, ODD_SECRET];
+    let access_token = AccessToken::new("t0k3n", ODD_SECRET).expect("a valid access token");
     for (status, content_type) in JSON_REPLY_CASES {
         let headers: Vec<(HeaderName, &str)> = content_type
             .map(|ct| (CONTENT_TYPE, ct))
@@ -364,11 +365,11 @@ pub fn json_reply(data: &[u8]) {
         let response = reply(status, &headers, data);
         let success = (200..300).contains(&status);
 
-        match client.on_identity_response(&response) {
+        match client.on_identity_response(&access_token, &response) {
             Ok(identity) => {
                 assert!(success, "identity from an HTTP {status} reply");
                 let json = serde_json::to_vec(&identity).expect("an identity serializes");
-                let again = client.on_identity_response(&reply(200, &[], &json));
+                let again = client.on_identity_response(&access_token, &reply(200, &[], &json));
                 assert_eq!(again.as_ref(), Ok(&identity), "identity JSON round trip");
             }
             Err(error) => {
@@ -379,7 +380,7 @@ pub fn json_reply(data: &[u8]) {
                     );
                 } else {
                     let api_error = error.api_error().expect("an error status");
-                    check_api_error(api_error, status, &[CONSUMER_SECRET]);
+                    check_api_error(api_error, status, &secrets);
                 }
                 let _ = format!("{error} {error:?}");
             }

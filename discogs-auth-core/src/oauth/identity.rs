@@ -183,7 +183,8 @@ impl OAuthClient {
         )
     }
 
-    /// Reads the identity reply.
+    /// Reads the identity reply to [`identity_request`](Self::identity_request) for
+    /// `access_token`, whose secret (like the consumer's) is redacted from an error's message.
     ///
     /// ```
     /// # use discogs_auth_core::*;
@@ -191,15 +192,21 @@ impl OAuthClient {
     /// let reply = http::Response::new(
     ///     r#"{"id": 1, "username": "example", "resource_url": "https://api.discogs.com/users/example", "consumer_name": "Your Application Name"}"#,
     /// );
-    /// let identity = client.on_identity_response(&reply)?;
+    /// # let access_token = AccessToken::new("t0k3n", "s3cr3t")?;
+    /// let identity = client.on_identity_response(&access_token, &reply)?;
     /// assert_eq!((identity.id, identity.username.as_str()), (1, "example"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn on_identity_response<B: AsRef<[u8]>>(
         &self,
+        access_token: &AccessToken,
         response: &Response<B>,
     ) -> Result<Identity, ReplyError> {
-        let body = check_reply(response, &[self.consumer().secret.expose_secret()])?;
+        let secrets = [
+            self.consumer().secret.expose_secret(),
+            access_token.secret.expose_secret(),
+        ];
+        let body = check_reply(response, &secrets)?;
         serde_json::from_slice(body).map_err(|error| ReplyError::MalformedJson {
             detail: json_error_detail(&error),
         })
@@ -303,7 +310,8 @@ mod tests {
     #[test]
     fn malformed_identity_json_is_an_error() {
         let client = rfc_client(SignatureMethod::Plaintext);
-        let secret_echo = client.on_identity_response(&Response::new(
+        let access = AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00").unwrap();
+        let secret_echo = client.on_identity_response(&access, &Response::new(
             r#"{"id": "kd94hf93k423kf44", "username": "u", "resource_url": "r", "consumer_name": "c"}"#,
         ));
         assert_eq!(
@@ -312,10 +320,11 @@ mod tests {
                 detail: "a field has the wrong type or value at line 1 column 25".into()
             })
         );
-        let detail = |body: &'static str| match client.on_identity_response(&Response::new(body)) {
-            Err(ReplyError::MalformedJson { detail }) => detail,
-            other => panic!("{body}: {other:?}"),
-        };
+        let detail =
+            |body: &'static str| match client.on_identity_response(&access, &Response::new(body)) {
+                Err(ReplyError::MalformedJson { detail }) => detail,
+                other => panic!("{body}: {other:?}"),
+            };
         // serde_json's own message where it cannot quote the body, a generic one where it could.
         assert_eq!(
             detail(r#"{"id": 1}"#),
@@ -326,7 +335,7 @@ mod tests {
             "a field has the wrong type or value at line 1 column 11"
         );
         for body in ["", "{}", "[]", "{\"id\": \"x\"}", "<html>"] {
-            let result = client.on_identity_response(&Response::new(body));
+            let result = client.on_identity_response(&access, &Response::new(body));
             assert!(
                 matches!(result, Err(ReplyError::MalformedJson { .. })),
                 "{body}: {result:?}"

@@ -112,7 +112,7 @@ async fn happy_path_with_plaintext_and_a_callback_url() {
     )
     .await;
     assert_eq!(
-        client.on_identity_response(&reply),
+        client.on_identity_response(&access, &reply),
         Ok(demo_identity(&standin))
     );
     assert_eq!(
@@ -180,7 +180,7 @@ async fn happy_path_with_hmac_sha1_out_of_band() {
     )
     .await;
     assert_eq!(
-        client.on_identity_response(&reply),
+        client.on_identity_response(&access, &reply),
         Ok(demo_identity(&standin))
     );
 
