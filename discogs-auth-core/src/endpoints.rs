@@ -147,7 +147,9 @@ impl Endpoints {
         &self.authorize_url
     }
 
-    /// `{api_base}{path}`; `path` starts with `/`.
+    /// `{api_base}{path}`. A `path` that does not start with `/` is refused: pasted after the
+    /// base, it would change the host (`.evil.example/x`, `@evil.example/x`) and send the
+    /// credentials there.
     ///
     /// ```
     /// use discogs_auth_core::Endpoints;
@@ -155,6 +157,12 @@ impl Endpoints {
     /// assert_eq!(uri.to_string(), "https://api.discogs.com/database/search?q=Nirvana");
     /// ```
     pub fn api_url(&self, path: &str) -> Result<Uri, UrlError> {
+        if !path.starts_with('/') {
+            return Err(UrlError {
+                field: "path",
+                reason: "it must start with /",
+            });
+        }
         parse_absolute_url("path", &format!("{}{path}", self.api_base))
     }
 

@@ -145,6 +145,18 @@ fn url_errors_and_api_urls() {
         message_and_source(&fragment),
         no_source("path is not usable: it must not have a fragment")
     );
+    // Pasted after the base, these would change the host.
+    for path in ["database/search", ".evil.example/x", "@evil.example/x", ""] {
+        assert_eq!(
+            message_and_source(&endpoints.api_url(path).unwrap_err()),
+            no_source("path is not usable: it must start with /"),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        endpoints.api_url("//evil.example/x").unwrap().host(),
+        Some("api.discogs.com")
+    );
     assert_eq!(
         message_and_source(&endpoints.api_url("/a\nb").unwrap_err()),
         no_source("path is not usable: it contains a control character")
