@@ -222,9 +222,11 @@ impl<T: SyncTransport> Session<T> {
         let freshness = self.freshness()?;
         let request = self.client.access_token_request(authorized, &freshness)?;
         let response = self.send(request)?;
+        // The clock again, now that the reply is in: the request token may have expired while
+        // it was on the way, and a refusal is then reported as that.
         Ok(self
             .client
-            .on_access_token_response(authorized, &response, freshness.timestamp)?)
+            .on_access_token_response(authorized, &response, self.clock.now())?)
     }
 
     /// Step 4: who the access token acts for.
@@ -295,7 +297,7 @@ impl<T: AsyncTransport> Session<T> {
         let response = self.send_async(request).await?;
         Ok(self
             .client
-            .on_access_token_response(authorized, &response, freshness.timestamp)?)
+            .on_access_token_response(authorized, &response, self.clock.now())?)
     }
 
     /// Step 4, async: who the access token acts for.

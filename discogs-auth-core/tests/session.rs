@@ -228,6 +228,55 @@ fn expired_request_token_is_refused_before_sending() {
     assert_eq!(sent.load(Ordering::Relaxed), 0);
 }
 
+/// A request token that expires while its exchange is on the way: sent at 899 s, refused at
+/// 905 s, the refusal is reported as the expiry, blocking and async.
+#[test]
+fn a_request_token_that_expires_on_the_way_is_reported_as_expired() {
+    // The first reading is for the request, the next ones after the reply.
+    let expiring_clock = || {
+        let reads = AtomicU32::new(0);
+        move || {
+            let offset = if reads.fetch_add(1, Ordering::Relaxed) == 0 {
+                899
+            } else {
+                905
+            };
+            Timestamp::from_unix_seconds(1_000 + offset).unwrap()
+        }
+    };
+    let refusal = || reply(StatusCode::BAD_REQUEST, "Invalid request token.");
+    let session = Session::new(client(SignatureMethod::Plaintext), |_request| {
+        Ok::<_, io::Error>(refusal())
+    })
+    .with_clock(expiring_clock());
+    let authorized = RequestToken {
+        token: TokenValue::new(REQUEST_TOKEN).unwrap(),
+        secret: TokenSecret::new(REQUEST_SECRET).unwrap(),
+        issued_at: Timestamp::from_unix_seconds(1_000).unwrap(),
+    }
+    .with_verifier(Verifier::new(VERIFIER).unwrap());
+    match session.access_token(&authorized) {
+        Err(FlowError::Reply(ReplyError::RequestTokenExpired(error))) => {
+            assert_eq!(error.message, "Invalid request token.");
+        }
+        other => panic!("{other:?}"),
+    }
+    let async_session = Session::new(client(SignatureMethod::Plaintext), |_request| {
+        AnswerLater(Some(refusal()), false)
+    })
+    .with_clock(expiring_clock());
+    assert!(matches!(
+        block_on(async_session.access_token_async(&authorized)),
+        Err(FlowError::Reply(ReplyError::RequestTokenExpired(_)))
+    ));
+    // Still within the 15 minutes when the reply comes: a refusal like any other.
+    let session = session.with_clock(|| Timestamp::from_unix_seconds(1_000 + 899).unwrap());
+    assert!(matches!(
+        session.access_token(&authorized),
+        Err(FlowError::Reply(ReplyError::Status(_)))
+    ));
+}
+
 #[test]
 fn discogs_auth_sets_header_and_user_agent() {
     let discogs = CannedDiscogs::default();
