@@ -54,8 +54,9 @@ impl OAuthClient {
     /// [`Freshness`]); the token is taken as issued then.
     ///
     /// `oauth_callback_confirmed` must be `true`. A refusal while this machine's clock is more
-    /// than five minutes from the provider's `Date` (or one whose message mentions the
-    /// timestamp) is [`ReplyError::ClockSkew`].
+    /// than five minutes from the provider's `Date` is [`ReplyError::ClockSkew`]; without a
+    /// `Date`, so is a refusal whose message speaks of the timestamp (`Invalid timestamp`),
+    /// though not one that only names the `oauth_timestamp` parameter.
     pub fn on_request_token_response<B: AsRef<[u8]>>(
         &self,
         response: &Response<B>,
@@ -117,9 +118,12 @@ fn blame_clock<B>(error: ReplyError, response: &Response<B>, sent_at: Timestamp)
         .and_then(|value| httpdate::parse_http_date(value).ok())
         .and_then(|time| Timestamp::from_system_time(time).ok());
     let skew_seconds = provider_time.map(|provider| sent_at.seconds_since(provider));
-    let skewed = skew_seconds.is_some_and(|skew| skew.abs() > CLOCK_SKEW_TOLERANCE_SECS);
-    let blames_timestamp = api_error.message.to_ascii_lowercase().contains("timestamp");
-    if skewed || blames_timestamp {
+    // The provider's `Date` settles it; only without one is the message read.
+    let clock_is_wrong = match skew_seconds {
+        Some(skew) => skew.abs() > CLOCK_SKEW_TOLERANCE_SECS,
+        None => speaks_of_the_timestamp(&api_error.message),
+    };
+    if clock_is_wrong {
         ReplyError::ClockSkew {
             skew_seconds,
             error: api_error,
@@ -129,6 +133,16 @@ fn blame_clock<B>(error: ReplyError, response: &Response<B>, sent_at: Timestamp)
     } else {
         ReplyError::Status(api_error)
     }
+}
+
+/// Whether a refusal's message is about the timestamp (`Invalid timestamp`,
+/// `oauth_problem=timestamp_refused`) rather than only naming the `oauth_timestamp` parameter,
+/// as `Parameter not found: oauth_timestamp` or a signature base string quoted back do.
+fn speaks_of_the_timestamp(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower
+        .match_indices("timestamp")
+        .any(|(at, _)| !lower[..at].ends_with("oauth_"))
 }
 
 #[cfg(test)]
@@ -280,14 +294,41 @@ mod tests {
             Err(ReplyError::Unauthorized(_))
         ));
 
-        // No Date header, but the message names the timestamp.
-        let no_date = reply(401, "Invalid timestamp.");
+        // No Date header, but the message is about the timestamp.
+        for message in ["Invalid timestamp.", "oauth_problem=timestamp_refused"] {
+            assert!(
+                matches!(
+                    client.on_request_token_response(&reply(401, message), sent_at),
+                    Err(ReplyError::ClockSkew {
+                        skew_seconds: None,
+                        ..
+                    })
+                ),
+                "{message}"
+            );
+        }
+        // Naming the parameter is not blaming it.
+        for message in [
+            "Parameter not found: oauth_timestamp",
+            "Invalid signature. Expected base string: GET&…%26oauth_timestamp%3D137131200%26…",
+        ] {
+            assert!(
+                matches!(
+                    client.on_request_token_response(&reply(401, message), sent_at),
+                    Err(ReplyError::Unauthorized(_))
+                ),
+                "{message}"
+            );
+        }
+        // A Date within tolerance clears the clock, whatever the message says.
+        let timestamp_refused = Response::builder()
+            .status(401)
+            .header("date", "Tue, 15 Nov 1994 08:12:31 GMT")
+            .body(b"Invalid timestamp.".to_vec())
+            .unwrap();
         assert!(matches!(
-            client.on_request_token_response(&no_date, sent_at),
-            Err(ReplyError::ClockSkew {
-                skew_seconds: None,
-                ..
-            })
+            client.on_request_token_response(&timestamp_refused, sent_at),
+            Err(ReplyError::Unauthorized(_))
         ));
     }
 
