@@ -26,6 +26,14 @@ use std::fmt;
 
 use discogs_auth_core::http::{Method, Request, Response};
 
+/// ureq never picks native-tls by itself: an agent left with its default provider (rustls)
+/// panics on its first `https://` request when only the `native-tls` feature is on.
+const TLS_PROVIDER: ureq::tls::TlsProvider = if cfg!(feature = "native-tls") {
+    ureq::tls::TlsProvider::NativeTls
+} else {
+    ureq::tls::TlsProvider::Rustls
+};
+
 /// A [`SyncTransport`] over a [`ureq::Agent`].
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
@@ -41,13 +49,19 @@ impl Default for UreqTransport {
 
 impl UreqTransport {
     /// An agent with safe defaults: no redirects followed, [`DEFAULT_CONNECT_TIMEOUT`] and
-    /// [`DEFAULT_TIMEOUT`], replies capped at [`DEFAULT_BODY_LIMIT`] bytes.
+    /// [`DEFAULT_TIMEOUT`], replies capped at [`DEFAULT_BODY_LIMIT`] bytes, and TLS through
+    /// the feature chosen (`native-tls` over `rustls` when both are on).
     pub fn new() -> Self {
         let config = ureq::Agent::config_builder()
             .max_redirects(0)
             .http_status_as_error(false)
             .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
             .timeout_global(Some(DEFAULT_TIMEOUT))
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .provider(TLS_PROVIDER)
+                    .build(),
+            )
             .build();
         Self::from_agent(ureq::Agent::new_with_config(config))
     }
@@ -136,3 +150,19 @@ impl fmt::Display for UrlRemoved {
 }
 
 impl std::error::Error for UrlRemoved {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_agent_uses_the_tls_feature_chosen() {
+        let expected = if cfg!(feature = "native-tls") {
+            ureq::tls::TlsProvider::NativeTls
+        } else {
+            ureq::tls::TlsProvider::Rustls
+        };
+        let transport = UreqTransport::new();
+        assert_eq!(transport.agent.config().tls_config().provider(), expected);
+    }
+}
