@@ -10,7 +10,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use http::{Request, Response, Uri};
+use http::{Method, Request, Response, Uri};
 
 /// Largest reply body an adapter reads by default. Auth replies are tiny; a larger body is
 /// refused with [`TransportError::BodyTooLarge`], never silently cut.
@@ -122,6 +122,25 @@ impl TransportError {
     pub fn client(error: impl StdError + Send + Sync + 'static) -> Self {
         Self::Client(Box::new(error))
     }
+}
+
+/// Whether `request` has a body to send. An empty body on a method other than POST, PUT or
+/// PATCH is no body at all: sent as one, it would add a `Content-Length: 0` that RFC 9110
+/// §8.6 asks clients not to send on a GET.
+///
+/// ```
+/// use discogs_auth_core::{has_body_to_send, http::Request};
+/// assert!(!has_body_to_send(&Request::get("https://api.discogs.com/").body(Vec::new())?));
+/// assert!(has_body_to_send(&Request::post("https://api.discogs.com/").body(Vec::new())?));
+/// assert!(has_body_to_send(&Request::get("https://api.discogs.com/").body(b"x".to_vec())?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn has_body_to_send<B: AsRef<[u8]>>(request: &Request<B>) -> bool {
+    !request.body().as_ref().is_empty()
+        || matches!(
+            *request.method(),
+            Method::POST | Method::PUT | Method::PATCH
+        )
 }
 
 /// Refuses to send to a URL where credentials would travel in clear: `https://` anywhere,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use discogs_auth_core::http::{Request, Response};
 use discogs_auth_core::{
     DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, SyncTransport, TransportError,
-    ensure_secure_url,
+    ensure_secure_url, has_body_to_send,
 };
 
 use crate::{client_error, http_response, refuse_declared_oversize};
@@ -68,7 +68,11 @@ impl SyncTransport for BlockingReqwestTransport {
 
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
+        let sends_body = has_body_to_send(&request);
         let mut request = reqwest::blocking::Request::try_from(request).map_err(client_error)?;
+        if !sends_body {
+            *request.body_mut() = None;
+        }
         *request.timeout_mut() = self.timeout;
         let response = self.client.execute(request).map_err(client_error)?;
         refuse_declared_oversize(response.content_length(), self.body_limit)?;

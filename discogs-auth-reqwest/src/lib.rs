@@ -80,7 +80,11 @@ impl ReqwestTransport {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
-        let request = reqwest::Request::try_from(request).map_err(client_error)?;
+        let sends_body = has_body_to_send(&request);
+        let mut request = reqwest::Request::try_from(request).map_err(client_error)?;
+        if !sends_body {
+            *request.body_mut() = None;
+        }
         let mut response = self.client.execute(request).await.map_err(client_error)?;
         refuse_declared_oversize(response.content_length(), self.body_limit)?;
         let mut body = Vec::new();

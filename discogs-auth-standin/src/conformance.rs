@@ -4,7 +4,8 @@
 
 use std::fmt::Debug;
 use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response, StatusCode};
@@ -26,7 +27,8 @@ macro_rules! conformance_tests {
             happy_path_plaintext, happy_path_hmac_sha1, denied, callback_token_mismatch,
             expired_request_token, wrong_consumer_secret, replayed_verifier, stale_timestamp,
             discogs_auth_by_header_and_query, rate_limited, redirect_is_not_followed,
-            oversized_body_is_refused, plain_http_to_another_host_is_refused);
+            oversized_body_is_refused, plain_http_to_another_host_is_refused,
+            bodiless_get_sends_no_content_length);
     };
     (@tests $make_transport:expr; $($scenario:ident),*) => {
         $(
@@ -458,6 +460,49 @@ where
     }
 }
 
+/// A server on a loopback port for one request: it reads the request's head, hands it to
+/// `answer` with the connection, and its thread returns the head.
+fn one_request_server(
+    answer: impl FnOnce(&mut TcpStream) + Send + 'static,
+) -> (String, JoinHandle<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}/", listener.local_addr().expect("bound"));
+    let served = std::thread::spawn(move || {
+        let mut head = Vec::new();
+        let Ok((mut socket, _)) = listener.accept() else {
+            return head;
+        };
+        let mut buffer = [0; 1024];
+        while !head.ends_with(b"\r\n\r\n") {
+            match socket.read(&mut buffer) {
+                Ok(0) | Err(_) => return head,
+                Ok(read) => head.extend_from_slice(&buffer[..read]),
+            }
+        }
+        answer(&mut socket);
+        head
+    });
+    (url, served)
+}
+
+/// A GET with an empty body goes out with no body at all: no `Content-Length: 0`, which
+/// RFC 9110 asks clients not to send on a GET.
+pub fn bodiless_get_sends_no_content_length<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let (url, served) = one_request_server(|socket| {
+        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    let reply = make_transport().send(request).expect("a reply");
+    assert_eq!(reply.body(), b"ok");
+    let head = String::from_utf8_lossy(&served.join().expect("the server thread")).to_lowercase();
+    assert!(head.starts_with("get / http/1.1\r\n"), "{head}");
+    assert!(!head.contains("content-length"), "{head}");
+    assert!(!head.contains("transfer-encoding"), "{head}");
+}
+
 /// A reply whose body trickles in must fail when the transport's timeout for the whole request
 /// is up, not wait as long as bytes keep coming. Pass a transport allowed at most one second:
 /// the body takes eight, a byte every 200 ms, so a timeout that only bounds each read never
@@ -466,20 +511,7 @@ pub fn trickling_body_times_out<T>(transport: T)
 where
     T: SyncTransport<Error = TransportError>,
 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let url = format!("http://{}/trickle", listener.local_addr().expect("bound"));
-    std::thread::spawn(move || {
-        let Ok((mut socket, _)) = listener.accept() else {
-            return;
-        };
-        let mut request = Vec::new();
-        let mut buffer = [0; 1024];
-        while !request.ends_with(b"\r\n\r\n") {
-            match socket.read(&mut buffer) {
-                Ok(0) | Err(_) => return,
-                Ok(read) => request.extend_from_slice(&buffer[..read]),
-            }
-        }
+    let (url, _served) = one_request_server(|socket| {
         let body_len = 40;
         let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {body_len}\r\n\r\n");
         if socket.write_all(head.as_bytes()).is_err() {

@@ -24,7 +24,7 @@ pub use discogs_auth_core::*;
 
 use std::fmt;
 
-use discogs_auth_core::http::{Method, Request, Response};
+use discogs_auth_core::http::{Request, Response};
 
 /// ureq never picks native-tls by itself: an agent left with its default provider (rustls)
 /// panics on its first `https://` request when only the `native-tls` feature is on.
@@ -100,16 +100,10 @@ impl SyncTransport for UreqTransport {
 
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
-        // An empty body on a method that takes none is sent as no body at all, rather than as
-        // `Content-Length: 0` on a GET.
-        let takes_body = matches!(
-            *request.method(),
-            Method::POST | Method::PUT | Method::PATCH
-        );
-        let response = if request.body().is_empty() && !takes_body {
-            self.run(request.map(|_| ()))?
-        } else {
+        let response = if has_body_to_send(&request) {
             self.run(request)?
+        } else {
+            self.run(request.map(|_| ()))?
         };
         let (parts, body) = response.into_parts();
         let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
