@@ -150,5 +150,5 @@ pub use session::{FlowError, Session};
 pub use signature::{SignatureMethod, SigningError};
 pub use transport::{
     AsyncTransport, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, SyncTransport,
-    TransportError, ensure_secure_url, has_body_to_send,
+    TransportError, ensure_secure_url, has_body_to_send, is_loopback_url,
 };

@@ -173,6 +173,20 @@ pub fn ensure_secure_url(uri: &Uri) -> Result<(), TransportError> {
     }
 }
 
+/// Whether `uri` points at this machine (`localhost`, `127.0.0.0/8`, `[::1]`): where a local
+/// stand-in listens, and where an adapter sends directly rather than through a proxy named in
+/// the environment, which could not reach it and would carry its requests off the machine.
+///
+/// ```
+/// use discogs_auth_core::is_loopback_url;
+/// assert!(is_loopback_url(&"http://127.0.0.1:8080/oauth/identity".parse()?));
+/// assert!(!is_loopback_url(&"https://api.discogs.com/oauth/identity".parse()?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn is_loopback_url(uri: &Uri) -> bool {
+    uri.host().is_some_and(is_loopback)
+}
+
 fn is_loopback(host: &str) -> bool {
     let unbracketed = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")

@@ -6,7 +6,7 @@ use std::time::Duration;
 use discogs_auth_core::http::{Request, Response};
 use discogs_auth_core::{
     DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, SyncTransport, TransportError,
-    ensure_secure_url, has_body_to_send,
+    ensure_secure_url, has_body_to_send, is_loopback_url,
 };
 
 use crate::{client_error, http_response, refuse_declared_oversize};
@@ -16,6 +16,11 @@ use crate::{client_error, http_response, refuse_declared_oversize};
 #[derive(Debug, Clone)]
 pub struct BlockingReqwestTransport {
     client: reqwest::blocking::Client,
+    /// For loopback URLs ([`is_loopback_url`]): the same settings without a proxy. A proxy
+    /// named in the environment (`HTTP_PROXY`, `ALL_PROXY`) would carry what must stay on this
+    /// machine off it, in clear for `http://`, or fail to reach it at all. `None` for a client
+    /// of the caller's own, whose settings are kept.
+    loopback: Option<reqwest::blocking::Client>,
     body_limit: usize,
     /// The time allowed for a whole request, reply body included. A blocking client's own
     /// timeout bounds the wait for the headers and each read of the body apart, so a server
@@ -28,14 +33,22 @@ impl BlockingReqwestTransport {
     /// A client with safe defaults: no redirects followed, [`DEFAULT_CONNECT_TIMEOUT`] and
     /// [`DEFAULT_TIMEOUT`] for the whole request (reply body included), replies capped at
     /// [`DEFAULT_BODY_LIMIT`] bytes.
+    ///
+    /// Requests to loopback (a local stand-in) never go through a proxy from the
+    /// environment; the others do.
     pub fn new() -> Result<Self, TransportError> {
-        let client = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-            .timeout(DEFAULT_TIMEOUT)
-            .build()
-            .map_err(client_error)?;
-        Ok(Self::from_client(client).with_timeout(DEFAULT_TIMEOUT))
+        let safe_defaults = || {
+            reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .timeout(DEFAULT_TIMEOUT)
+        };
+        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
+        let client = safe_defaults().build().map_err(client_error)?;
+        Ok(Self {
+            loopback: Some(loopback),
+            ..Self::from_client(client).with_timeout(DEFAULT_TIMEOUT)
+        })
     }
 
     /// Your own client, with its settings untouched. Its timeout bounds each wait (for the
@@ -44,6 +57,7 @@ impl BlockingReqwestTransport {
     pub fn from_client(client: reqwest::blocking::Client) -> Self {
         Self {
             client,
+            loopback: None,
             body_limit: DEFAULT_BODY_LIMIT,
             timeout: None,
         }
@@ -68,13 +82,17 @@ impl SyncTransport for BlockingReqwestTransport {
 
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
+        let client = match &self.loopback {
+            Some(direct) if is_loopback_url(request.uri()) => direct,
+            _ => &self.client,
+        };
         let sends_body = has_body_to_send(&request);
         let mut request = reqwest::blocking::Request::try_from(request).map_err(client_error)?;
         if !sends_body {
             *request.body_mut() = None;
         }
         *request.timeout_mut() = self.timeout;
-        let response = self.client.execute(request).map_err(client_error)?;
+        let response = client.execute(request).map_err(client_error)?;
         refuse_declared_oversize(response.content_length(), self.body_limit)?;
         let status = response.status();
         let version = response.version();

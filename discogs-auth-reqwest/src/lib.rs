@@ -44,6 +44,11 @@ use discogs_auth_core::http::{HeaderMap, Request, Response, StatusCode, Version}
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    /// For loopback URLs ([`is_loopback_url`]): the same settings without a proxy. A proxy
+    /// named in the environment (`HTTP_PROXY`, `ALL_PROXY`) would carry what must stay on this
+    /// machine off it, in clear for `http://`, or fail to reach it at all. `None` for a client
+    /// of the caller's own, whose settings are kept.
+    loopback: Option<reqwest::Client>,
     body_limit: usize,
 }
 
@@ -51,20 +56,29 @@ impl ReqwestTransport {
     /// A client with safe defaults: no redirects followed, [`DEFAULT_CONNECT_TIMEOUT`] and
     /// [`DEFAULT_TIMEOUT`], replies capped at [`DEFAULT_BODY_LIMIT`] bytes. Fails only when the
     /// TLS backend cannot be initialised.
+    ///
+    /// Requests to loopback (a local stand-in) never go through a proxy from the
+    /// environment; the others do.
     pub fn new() -> Result<Self, TransportError> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-            .timeout(DEFAULT_TIMEOUT)
-            .build()
-            .map_err(client_error)?;
-        Ok(Self::from_client(client))
+        let safe_defaults = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                .timeout(DEFAULT_TIMEOUT)
+        };
+        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
+        let client = safe_defaults().build().map_err(client_error)?;
+        Ok(Self {
+            loopback: Some(loopback),
+            ..Self::from_client(client)
+        })
     }
 
     /// Your own client, with its settings (redirects, timeouts, TLS, proxy) untouched.
     pub fn from_client(client: reqwest::Client) -> Self {
         Self {
             client,
+            loopback: None,
             body_limit: DEFAULT_BODY_LIMIT,
         }
     }
@@ -80,12 +94,17 @@ impl ReqwestTransport {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
+        let uri = request.uri().clone();
         let sends_body = has_body_to_send(&request);
         let mut request = reqwest::Request::try_from(request).map_err(client_error)?;
         if !sends_body {
             *request.body_mut() = None;
         }
-        let mut response = self.client.execute(request).await.map_err(client_error)?;
+        let client = match &self.loopback {
+            Some(direct) if is_loopback_url(&uri) => direct,
+            _ => &self.client,
+        };
+        let mut response = client.execute(request).await.map_err(client_error)?;
         refuse_declared_oversize(response.content_length(), self.body_limit)?;
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(client_error)? {

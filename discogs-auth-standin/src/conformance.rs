@@ -37,6 +37,14 @@ macro_rules! conformance_tests {
                 $crate::conformance::$scenario($make_transport);
             }
         )*
+
+        #[test]
+        fn loopback_bypasses_proxies_from_the_environment() {
+            $crate::conformance::loopback_bypasses_proxies_from_the_environment(
+                $make_transport,
+                module_path!(),
+            );
+        }
     };
 }
 
@@ -530,4 +538,75 @@ where
         Err(TransportError::Client(_)) => {}
         other => panic!("expected the request to time out, got {other:?}"),
     }
+}
+
+/// Requests to loopback go straight there even when the environment names a proxy: through
+/// one, they would leave the machine (in clear, for `http://`) or not arrive at all.
+///
+/// A transport reads the environment when it is made, and setting it in a running test is
+/// unsound, so the test runs itself again in a child process whose environment names a proxy
+/// that records any use. `module` is the calling test's `module_path!()`.
+pub fn loopback_bypasses_proxies_from_the_environment<T>(
+    make_transport: impl Fn() -> T,
+    module: &str,
+) where
+    T: SyncTransport<Error = TransportError>,
+{
+    const CHILD: &str = "DISCOGS_AUTH_CONFORMANCE_PROXY_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let (url, served) = one_request_server(|socket| {
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+        let request = Request::get(url).body(Vec::new()).expect("a valid request");
+        let reply = make_transport()
+            .send(request)
+            .expect("a reply, straight from loopback");
+        assert_eq!(reply.body(), b"ok");
+        assert!(!served.join().expect("the server thread").is_empty());
+        return;
+    }
+    let proxy = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let proxy_url = format!("http://{}", proxy.local_addr().expect("bound"));
+    let proxy_used = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let used = std::sync::Arc::clone(&proxy_used);
+    std::thread::spawn(move || {
+        // Hangs up at once, so that a request sent this way fails fast.
+        for connection in proxy.incoming() {
+            used.store(true, std::sync::atomic::Ordering::SeqCst);
+            drop(connection);
+        }
+    });
+    // libtest names a test by its path without the crate.
+    let test = match module.split_once("::") {
+        Some((_, path)) => format!("{path}::loopback_bypasses_proxies_from_the_environment"),
+        None => "loopback_bypasses_proxies_from_the_environment".to_owned(),
+    };
+    let mut child = std::process::Command::new(std::env::current_exe().expect("this test"));
+    child.args([test.as_str(), "--exact", "--test-threads=1"]);
+    child.env(CHILD, "1");
+    for variable in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        child.env(variable, &proxy_url);
+    }
+    for variable in ["NO_PROXY", "no_proxy"] {
+        child.env_remove(variable);
+    }
+    let output = child.output().expect("the test runs again");
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{shown}");
+    assert!(shown.contains("1 passed"), "the child ran no test: {shown}");
+    assert!(
+        !proxy_used.load(std::sync::atomic::Ordering::SeqCst),
+        "a request to loopback went to the proxy"
+    );
 }

@@ -38,6 +38,11 @@ const TLS_PROVIDER: ureq::tls::TlsProvider = if cfg!(feature = "native-tls") {
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
+    /// For loopback URLs ([`is_loopback_url`]): the same settings without a proxy. A proxy
+    /// named in the environment (`HTTP_PROXY`, `ALL_PROXY`) would carry what must stay on this
+    /// machine off it, in clear for `http://`, or fail to reach it at all. `None` for an agent
+    /// of the caller's own, whose settings are kept.
+    loopback: Option<ureq::Agent>,
     body_limit: usize,
 }
 
@@ -51,19 +56,26 @@ impl UreqTransport {
     /// An agent with safe defaults: no redirects followed, [`DEFAULT_CONNECT_TIMEOUT`] and
     /// [`DEFAULT_TIMEOUT`], replies capped at [`DEFAULT_BODY_LIMIT`] bytes, and TLS through
     /// the feature chosen (`native-tls` over `rustls` when both are on).
+    ///
+    /// Requests to loopback (a local stand-in) never go through a proxy from the
+    /// environment; the others do.
     pub fn new() -> Self {
-        let config = ureq::Agent::config_builder()
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
-            .timeout_global(Some(DEFAULT_TIMEOUT))
-            .tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .provider(TLS_PROVIDER)
-                    .build(),
-            )
-            .build();
-        Self::from_agent(ureq::Agent::new_with_config(config))
+        let safe_defaults = || {
+            ureq::Agent::config_builder()
+                .max_redirects(0)
+                .http_status_as_error(false)
+                .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
+                .timeout_global(Some(DEFAULT_TIMEOUT))
+                .tls_config(
+                    ureq::tls::TlsConfig::builder()
+                        .provider(TLS_PROVIDER)
+                        .build(),
+                )
+        };
+        Self {
+            loopback: Some(safe_defaults().proxy(None).build().into()),
+            ..Self::from_agent(safe_defaults().build().into())
+        }
     }
 
     /// Your own agent, with its settings (redirects, timeouts, TLS, proxy). Only
@@ -72,6 +84,7 @@ impl UreqTransport {
     pub fn from_agent(agent: ureq::Agent) -> Self {
         Self {
             agent,
+            loopback: None,
             body_limit: DEFAULT_BODY_LIMIT,
         }
     }
@@ -86,12 +99,15 @@ impl UreqTransport {
         &self,
         request: Request<B>,
     ) -> Result<Response<ureq::Body>, TransportError> {
-        let request = self
-            .agent
+        let agent = match &self.loopback {
+            Some(direct) if is_loopback_url(request.uri()) => direct,
+            _ => &self.agent,
+        };
+        let request = agent
             .configure_request(request)
             .http_status_as_error(false)
             .build();
-        self.agent.run(request).map_err(client_error)
+        agent.run(request).map_err(client_error)
     }
 }
 
