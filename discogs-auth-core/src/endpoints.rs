@@ -29,7 +29,8 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
-/// Parses an absolute `http`/`https` URL with a host and no fragment.
+/// Parses an absolute `http`/`https` URL with a host, no user name or password (they would
+/// show wherever the URL does, `Debug` included) and no fragment.
 pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
     if has_control(url) {
         return Err(UrlError {
@@ -60,6 +61,15 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
         return Err(UrlError {
             field,
             reason: "it has no host",
+        });
+    }
+    if uri
+        .authority()
+        .is_some_and(|authority| authority.as_str().contains('@'))
+    {
+        return Err(UrlError {
+            field,
+            reason: "it must not hold a user name or password",
         });
     }
     Ok(uri)

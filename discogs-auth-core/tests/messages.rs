@@ -161,6 +161,25 @@ fn url_errors_and_api_urls() {
         message_and_source(&endpoints.api_url("/a\nb").unwrap_err()),
         no_source("path is not usable: it contains a control character")
     );
+    for (api_base, authorize_url, field) in [
+        (
+            "https://user:pw@example.com",
+            "https://example.com/authorize",
+            "api_base",
+        ),
+        (
+            "https://example.com",
+            "https://user@example.com/authorize",
+            "authorize_url",
+        ),
+    ] {
+        assert_eq!(
+            message_and_source(&Endpoints::new(api_base, authorize_url).unwrap_err()),
+            no_source(&format!(
+                "{field} is not usable: it must not hold a user name or password"
+            ))
+        );
+    }
     assert_eq!(
         message_and_source(
             &Endpoints::new("ftp://example.com", "https://example.com/authorize").unwrap_err()
