@@ -206,6 +206,49 @@ mod tests {
     }
 
     #[test]
+    fn only_post_put_and_patch_send_an_empty_body() {
+        let request = |method: Method, body: &[u8]| {
+            Request::builder()
+                .method(method)
+                .uri("https://api.discogs.com/")
+                .body(body.to_vec())
+                .unwrap()
+        };
+        for method in [Method::POST, Method::PUT, Method::PATCH] {
+            assert!(has_body_to_send(&request(method.clone(), b"")), "{method}");
+        }
+        for method in [Method::GET, Method::HEAD, Method::DELETE, Method::OPTIONS] {
+            assert!(!has_body_to_send(&request(method.clone(), b"")), "{method}");
+            assert!(
+                has_body_to_send(&request(method.clone(), b"a=1")),
+                "{method}"
+            );
+        }
+    }
+
+    #[test]
+    fn loopback_urls_are_those_of_this_machine() {
+        for url in [
+            "http://localhost:1234/",
+            "https://LOCALHOST/",
+            "http://127.0.0.1/",
+            "http://127.8.9.10:80/",
+            "http://[::1]:8080/",
+        ] {
+            assert!(is_loopback_url(&url.parse().unwrap()), "{url}");
+        }
+        for url in [
+            "https://api.discogs.com/",
+            "http://10.0.0.1/",
+            "http://localhost.example.com/",
+            "http://[::2]/",
+            "/relative",
+        ] {
+            assert!(!is_loopback_url(&url.parse().unwrap()), "{url}");
+        }
+    }
+
+    #[test]
     fn only_loopback_may_use_plain_http() {
         for allowed in [
             "https://api.discogs.com/",
