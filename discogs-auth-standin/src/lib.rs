@@ -70,9 +70,9 @@ pub const DEMO_USER_ID: u64 = 1;
 /// How a stand-in is set up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StandInConfig {
-    /// Requests a minute per credential (consumer key or token) when authenticated. Discogs: 60.
+    /// Authenticated requests a minute per client IP. Discogs: 60.
     pub authenticated_limit: u32,
-    /// Requests a minute per client IP when not authenticated. Discogs: 25.
+    /// Unauthenticated requests a minute per client IP, counted apart. Discogs: 25.
     pub anonymous_limit: u32,
 }
 

@@ -1,4 +1,5 @@
-//! Discogs' moving-window rate limit: per credential when authenticated, per IP otherwise.
+//! Discogs' moving-window rate limit, counted by source IP as Discogs counts it: authenticated
+//! requests in one window (60 a minute), unauthenticated ones in another (25).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -12,14 +13,13 @@ const WINDOW_SECS: u64 = 60;
 /// the clock, so that many active subjects do not make every request scan them all).
 const PURGE_ABOVE_SUBJECTS: usize = 1_000;
 
-/// Who a request is counted against.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Subject {
-    /// A verified credential: a consumer key, an access token or a personal token. The string
-    /// only ever lives in this map; it is never printed.
-    Credential(String),
-    /// An anonymous (or unverified) client.
-    Address(IpAddr),
+/// The window a request is counted in: its source address, and whether it was authenticated.
+/// Credentials do not get windows of their own: a client that spreads its calls over several
+/// tokens from one address is still counted once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Subject {
+    pub(crate) address: IpAddr,
+    pub(crate) authenticated: bool,
 }
 
 /// The requests counted in the last minute, per subject.
@@ -87,61 +87,64 @@ mod tests {
         }
     }
 
-    #[test]
-    fn counts_up_to_the_limit_then_refuses_without_counting() {
-        let mut limiter = RateLimiter::default();
-        let subject = || Subject::Credential("app".into());
-        assert_eq!(limiter.hit(subject(), 2, 100), Ok(figures(2, 1, 1)));
-        assert_eq!(limiter.hit(subject(), 2, 110), Ok(figures(2, 2, 0)));
-        assert_eq!(limiter.hit(subject(), 2, 120), Err(figures(2, 2, 0)));
-        assert_eq!(limiter.hit(subject(), 2, 120), Err(figures(2, 2, 0)));
-        // The window moves: the request at 100 leaves at 160.
-        assert_eq!(limiter.hit(subject(), 2, 160), Ok(figures(2, 2, 0)));
-        assert_eq!(limiter.hit(subject(), 2, 171), Ok(figures(2, 2, 0)));
+    /// The window of `address` (`127.0.0.n`) for authenticated requests.
+    fn authenticated(n: u8) -> Subject {
+        Subject {
+            address: IpAddr::from([127, 0, 0, n]),
+            authenticated: true,
+        }
     }
 
     #[test]
+    fn counts_up_to_the_limit_then_refuses_without_counting() {
+        let mut limiter = RateLimiter::default();
+        let subject = authenticated(1);
+        assert_eq!(limiter.hit(subject, 2, 100), Ok(figures(2, 1, 1)));
+        assert_eq!(limiter.hit(subject, 2, 110), Ok(figures(2, 2, 0)));
+        assert_eq!(limiter.hit(subject, 2, 120), Err(figures(2, 2, 0)));
+        assert_eq!(limiter.hit(subject, 2, 120), Err(figures(2, 2, 0)));
+        // The window moves: the request at 100 leaves at 160.
+        assert_eq!(limiter.hit(subject, 2, 160), Ok(figures(2, 2, 0)));
+        assert_eq!(limiter.hit(subject, 2, 171), Ok(figures(2, 2, 0)));
+    }
+
+    /// Addresses are counted apart, and so are one address's authenticated and anonymous
+    /// requests.
+    #[test]
     fn subjects_are_counted_apart() {
         let mut limiter = RateLimiter::default();
-        let ip = Subject::Address(IpAddr::from([127, 0, 0, 1]));
-        assert_eq!(limiter.hit(ip.clone(), 1, 0), Ok(figures(1, 1, 0)));
-        assert_eq!(limiter.hit(ip, 1, 0), Err(figures(1, 1, 0)));
-        assert_eq!(
-            limiter.hit(Subject::Credential("t".into()), 1, 0),
-            Ok(figures(1, 1, 0))
-        );
+        let anonymous = Subject {
+            authenticated: false,
+            ..authenticated(1)
+        };
+        assert_eq!(limiter.hit(authenticated(1), 1, 0), Ok(figures(1, 1, 0)));
+        assert_eq!(limiter.hit(authenticated(1), 1, 0), Err(figures(1, 1, 0)));
+        assert_eq!(limiter.hit(authenticated(2), 1, 0), Ok(figures(1, 1, 0)));
+        assert_eq!(limiter.hit(anonymous, 1, 0), Ok(figures(1, 1, 0)));
     }
 
     #[test]
     fn a_zero_limit_refuses_everything() {
         let mut limiter = RateLimiter::default();
-        assert_eq!(
-            limiter.hit(Subject::Credential("x".into()), 0, 0),
-            Err(figures(0, 0, 0))
-        );
+        assert_eq!(limiter.hit(authenticated(1), 0, 0), Err(figures(0, 0, 0)));
     }
 
     #[test]
     fn idle_subjects_are_dropped_once_there_are_many() {
         let mut limiter = RateLimiter::default();
+        let subject = |index: usize| Subject {
+            address: IpAddr::from(std::net::Ipv6Addr::from(index as u128)),
+            authenticated: true,
+        };
         for index in 0..=PURGE_ABOVE_SUBJECTS {
-            let subject = Subject::Credential(format!("token-{index}"));
-            assert!(limiter.hit(subject, 60, 0).is_ok());
+            assert!(limiter.hit(subject(index), 60, 0).is_ok());
         }
         assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 1);
         // Still within the window: nothing is idle, nothing dropped.
-        assert!(
-            limiter
-                .hit(Subject::Credential("late".into()), 60, 30)
-                .is_ok()
-        );
+        assert!(limiter.hit(subject(usize::MAX - 1), 60, 30).is_ok());
         assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 2);
         // A minute later every earlier window is empty and goes.
-        assert!(
-            limiter
-                .hit(Subject::Credential("next".into()), 60, 91)
-                .is_ok()
-        );
+        assert!(limiter.hit(subject(usize::MAX), 60, 91).is_ok());
         assert_eq!(limiter.windows.len(), 1);
     }
 }

@@ -8,11 +8,10 @@ use discogs_auth_core::{
     DiscogsAuth, DiscogsAuthError, SignedRequest, TokenSecret, VerifyError, secrets_equal,
 };
 
+use crate::DEMO_APP_NAME;
 use crate::nonces::TIMESTAMP_WINDOW_SECS;
-use crate::rate_limit::Subject;
 use crate::reply::Refusal;
 use crate::state::State;
-use crate::{DEMO_APP_NAME, DEMO_USERNAME};
 
 /// The token an OAuth endpoint expects the request to be signed with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,8 +181,6 @@ impl Via {
 pub(crate) struct Recognised {
     pub(crate) tier: Tier,
     pub(crate) via: Option<Via>,
-    /// Whom to count the request against; `None` counts it against the client's address.
-    pub(crate) subject: Option<Subject>,
     /// The application acting for the demo user, when the credentials identify the user.
     pub(crate) acting_app: Option<&'static str>,
 }
@@ -192,9 +189,13 @@ impl Recognised {
     const ANONYMOUS: Self = Self {
         tier: Tier::Anonymous,
         via: None,
-        subject: None,
         acting_app: None,
     };
+
+    /// Whether credentials were given (and verified): the authenticated rate limit.
+    pub(crate) fn is_authenticated(&self) -> bool {
+        self.tier != Tier::Anonymous
+    }
 }
 
 /// `consumer_name` reported for the personal token, which belongs to no application.
@@ -248,9 +249,6 @@ pub(crate) fn recognise(
         return Ok(Recognised {
             tier: Tier::OAuth,
             via: Some(Via::Header),
-            subject: signed
-                .token()
-                .map(|token| Subject::Credential(format!("access token {token}"))),
             acting_app: Some(app.unwrap_or(DEMO_APP_NAME)),
         });
     }
@@ -274,9 +272,6 @@ fn check_discogs_auth(state: &State, auth: &DiscogsAuth, via: Via) -> Result<Rec
             Ok(Recognised {
                 tier: Tier::Token,
                 via: Some(via),
-                subject: Some(Subject::Credential(format!(
-                    "personal token of {DEMO_USERNAME}"
-                ))),
                 acting_app: Some(PERSONAL_TOKEN_APP),
             })
         }
@@ -295,10 +290,6 @@ fn check_discogs_auth(state: &State, auth: &DiscogsAuth, via: Via) -> Result<Rec
                 Ok(Recognised {
                     tier: Tier::KeySecret,
                     via: Some(via),
-                    subject: Some(Subject::Credential(format!(
-                        "consumer {}",
-                        consumer.key.as_str()
-                    ))),
                     acting_app: None,
                 })
             } else {

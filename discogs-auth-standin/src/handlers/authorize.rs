@@ -7,7 +7,6 @@ use axum::response::Response;
 use discogs_auth_core::encoding::FormPairs;
 
 use super::{Endpoint, Incoming};
-use crate::rate_limit::Subject;
 use crate::reply::{self, Format, Refusal, escape};
 use crate::state::State;
 use crate::tokens::{approve, deny, live_entry};
@@ -29,8 +28,8 @@ impl Endpoint for Authorize {
         Ok(())
     }
 
-    fn subject(_auth: &()) -> Option<Subject> {
-        None
+    fn authenticated(_auth: &()) -> bool {
+        false
     }
 
     fn reply(state: &mut State, incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {

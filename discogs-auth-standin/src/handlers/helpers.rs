@@ -5,7 +5,6 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 
 use super::{Endpoint, Incoming};
-use crate::rate_limit::Subject;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
 
@@ -32,8 +31,8 @@ impl<T: OpenEndpoint> Endpoint for T {
         Ok(())
     }
 
-    fn subject(_auth: &()) -> Option<Subject> {
-        None
+    fn authenticated(_auth: &()) -> bool {
+        false
     }
 
     fn reply(_state: &mut State, incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {

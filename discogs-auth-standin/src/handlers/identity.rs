@@ -4,7 +4,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::{Endpoint, Incoming};
-use crate::rate_limit::Subject;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
 use crate::verify::{Recognised, must_authenticate, recognise};
@@ -20,8 +19,8 @@ impl Endpoint for Identity {
         recognise(state, &incoming.request)
     }
 
-    fn subject(recognised: &Recognised) -> Option<Subject> {
-        recognised.subject.clone()
+    fn authenticated(recognised: &Recognised) -> bool {
+        recognised.is_authenticated()
     }
 
     /// An access token or the personal token identifies the demo user; a key/secret pair or

@@ -71,8 +71,9 @@ pub(crate) trait Endpoint {
     /// still be refused by the rate limit.
     fn authenticate(state: &mut state::State, incoming: &Incoming) -> Result<Self::Auth, Refusal>;
 
-    /// Whom to count the request against; `None` counts it against the client's address.
-    fn subject(auth: &Self::Auth) -> Option<Subject>;
+    /// Whether the request counts as authenticated (the higher limit) in its address's
+    /// windows.
+    fn authenticated(auth: &Self::Auth) -> bool;
 
     /// The reply to an authenticated request within the rate limit.
     fn reply(
@@ -103,15 +104,21 @@ async fn serve<E: Endpoint>(State(shared): State<Shared>, request: Request) -> R
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The request body is too large.",
             );
-            return counted(&mut state, None, client, |_| Err(refusal), E::FORMAT);
+            let anonymous = Subject {
+                address: client,
+                authenticated: false,
+            };
+            return counted(&mut state, anonymous, |_| Err(refusal), E::FORMAT);
         }
     };
     let auth = check_request::<E>(&incoming).and_then(|()| E::authenticate(&mut state, &incoming));
-    let subject = auth.as_ref().ok().and_then(E::subject);
+    let subject = Subject {
+        address: incoming.client,
+        authenticated: auth.as_ref().is_ok_and(E::authenticated),
+    };
     counted(
         &mut state,
         subject,
-        incoming.client,
         |state| E::reply(state, &incoming, auth?),
         E::FORMAT,
     )
@@ -134,19 +141,19 @@ fn check_request<E: Endpoint>(incoming: &Incoming) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Counts the request against `subject` (or the client's address), then replies with `reply`
-/// unless the limit is reached; either way with the rate-limit headers.
+/// Counts the request in `subject`'s window, then replies with `reply` unless the limit is
+/// reached; either way with the rate-limit headers.
 fn counted(
     state: &mut state::State,
-    subject: Option<Subject>,
-    client: IpAddr,
+    subject: Subject,
     reply: impl FnOnce(&mut state::State) -> Result<Response, Refusal>,
     format: Format,
 ) -> Response {
     let now = state.now();
-    let (subject, limit) = match subject {
-        Some(subject) => (subject, state.config.authenticated_limit),
-        None => (Subject::Address(client), state.config.anonymous_limit),
+    let limit = if subject.authenticated {
+        state.config.authenticated_limit
+    } else {
+        state.config.anonymous_limit
     };
     match state.limiter.hit(subject, limit, now.as_unix_seconds()) {
         Err(figures) => reply::too_many_requests(figures, now),

@@ -7,7 +7,6 @@ use discogs_auth_core::encoding::FormPairs;
 use serde_json::{Map, Value};
 
 use super::{Endpoint, Incoming};
-use crate::rate_limit::Subject;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
 use crate::verify::{Recognised, recognise};
@@ -25,8 +24,8 @@ impl Endpoint for Search {
         recognise(state, &incoming.request)
     }
 
-    fn subject(recognised: &Recognised) -> Option<Subject> {
-        recognised.subject.clone()
+    fn authenticated(recognised: &Recognised) -> bool {
+        recognised.is_authenticated()
     }
 
     /// `{"tier": …, "via": …, "query": {…}}`; a repeated parameter keeps its last value.

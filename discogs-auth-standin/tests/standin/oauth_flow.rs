@@ -117,8 +117,8 @@ async fn happy_path_with_plaintext_and_a_callback_url() {
     );
     assert_eq!(
         RateLimit::from_headers(reply.headers()),
-        Ok(figures(60, 1)),
-        "the access token has its own window"
+        Ok(figures(60, 3)),
+        "one address's authenticated requests share a window: request token, access token, identity"
     );
 
     search_is_accepted(

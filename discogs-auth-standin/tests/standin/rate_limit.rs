@@ -93,7 +93,8 @@ async fn too_many_requests_beyond_the_limit() {
         assert_eq!(check_reply(&reply, &[]).map(|_| ()), Err(too_many.clone()));
     }
 
-    // A credential has its own window, at the authenticated limit.
+    // Authenticated requests from the address have a window of their own, at the authenticated
+    // limit, shared by every credential: Discogs counts by source IP.
     let with_token = || {
         let mut request = anonymous();
         DiscogsAuth::Token(standin.personal_token())
@@ -111,6 +112,16 @@ async fn too_many_requests_beyond_the_limit() {
     let reply = send(&router, with_token()).await;
     assert_eq!(reply.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(RateLimit::from_headers(reply.headers()), Ok(figures(2, 2)));
+    let mut with_key_secret = anonymous();
+    DiscogsAuth::KeySecret(standin.consumer())
+        .apply(&mut with_key_secret, Placement::Header)
+        .unwrap();
+    let reply = send(&router, with_key_secret).await;
+    assert_eq!(
+        reply.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "another credential"
+    );
 
     // The window moves on the stand-in's clock.
     standin.advance_clock(60);
@@ -120,7 +131,7 @@ async fn too_many_requests_beyond_the_limit() {
 }
 
 #[tokio::test]
-async fn the_token_endpoints_are_limited_per_consumer() {
+async fn the_token_endpoints_count_with_the_address_s_other_calls() {
     let standin = StandIn::spawn_with(StandInConfig {
         authenticated_limit: 2,
         anonymous_limit: 25,
@@ -146,5 +157,16 @@ async fn the_token_endpoints_are_limited_per_consumer() {
             message: "You are making requests too quickly.".into(),
             rate_limit: figures(2, 2),
         }))
+    );
+    let mut search = get(&format!("{}/database/search?q=x", standin.base_url()))
+        .body(Vec::new())
+        .unwrap();
+    DiscogsAuth::Token(standin.personal_token())
+        .apply(&mut search, Placement::Header)
+        .unwrap();
+    assert_eq!(
+        send(&router, search).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "an API call from the same address, with another credential"
     );
 }
