@@ -229,6 +229,53 @@ fn save_then_check() {
     );
 }
 
+/// Only the redirect for this login's request token ends the wait: a request without a query,
+/// one with another token, or to another path is turned away (404), and the real redirect
+/// still completes the login.
+#[test]
+fn stray_and_forged_callbacks_do_not_end_the_wait() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let login = Login::against(&standin, &[]);
+    let authorize_url = login.line_after(AUTHORIZE_PREFIX);
+    let callback = login.line_after("   Waiting for the redirect to ");
+    let callback = callback
+        .strip_suffix(" (Ctrl-C to cancel)")
+        .expect("the wait line");
+    let stray = ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .proxy(None)
+            .build(),
+    );
+    for url in [
+        callback.to_owned(),
+        format!("{callback}?oauth_token=forged&oauth_verifier=x"),
+        format!("{callback}?denied=forged"),
+        format!("{callback}s?oauth_token={}", token_in(&authorize_url)),
+    ] {
+        let reply = stray.get(&url).call().expect("the listener answers");
+        assert_eq!(reply.status(), 404, "{url}");
+    }
+    let page = click(&authorize_url, demo::Button::Authorize);
+    assert!(page.contains("you can close this tab"), "{page}");
+    assert_authenticated(login);
+}
+
+/// A path the token could not be saved to is refused before the user is asked anything.
+#[test]
+fn an_unusable_save_path_is_refused_before_the_flow() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let path = scratch_path("missing-directory").join("token.json");
+    let path_text = path.to_str().expect("a UTF-8 path");
+    let (status, stdout, stderr) = Login::against(&standin, &["--save", path_text]).finish();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(
+        stderr,
+        format!("error: cannot save to {path_text}: its directory does not exist\n")
+    );
+    assert!(!stdout.contains("Open this URL"), "{stdout}");
+}
+
 #[test]
 fn a_wrong_secret_ends_with_one_clear_line() {
     let standin = StandIn::spawn().expect("the stand-in starts");
@@ -295,4 +342,19 @@ fn bad_options_are_refused() {
     let (status, _, stderr) = Login::start(&["--consumer-key", "k"]).finish();
     assert_eq!(status.code(), Some(2));
     assert_eq!(stderr, "error: a consumer key needs its consumer secret\n");
+    for seconds in ["0", "86401", "18446744073709551615"] {
+        let (status, _, stderr) = Login::start(&["--timeout", seconds]).finish();
+        assert_eq!(status.code(), Some(2));
+        assert_eq!(
+            stderr,
+            format!("error: --timeout takes 1 to 86400 seconds, not \"{seconds}\"\n")
+        );
+    }
+    // An option given as `--name=value` is named without its value: it may be a secret.
+    let (status, _, stderr) = Login::start(&["--consumer-secret=hunter2"]).finish();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(
+        stderr,
+        "error: unknown option \"--consumer-secret\" (see --help)\n"
+    );
 }

@@ -17,10 +17,13 @@ Options:
   --user-agent UA           User-Agent sent with every request
   --signature METHOD        plaintext or hmac-sha1 [default: plaintext]
   --oob                     no callback listener: paste the verifier Discogs shows
-  --timeout SECONDS         how long to wait for the callback [default: 300]
+  --timeout SECONDS         how long to wait for the callback, 1 to 86400 [default: 300]
   --save PATH               write the access token to PATH (JSON, mode 0600)
   --check PATH              load the access token from PATH and only fetch the identity
   -h, --help                this text";
+
+/// The longest wait `--timeout` accepts: a day.
+const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
 
 /// What the user asked for.
 #[derive(Debug)]
@@ -85,12 +88,20 @@ pub fn parse(
                 let seconds = value()?;
                 let seconds: u64 = seconds
                     .parse()
-                    .map_err(|_| format!("--timeout takes whole seconds, not {seconds:?}"))?;
+                    .ok()
+                    .filter(|seconds| (1..=MAX_TIMEOUT_SECS).contains(seconds))
+                    .ok_or_else(|| {
+                        format!("--timeout takes 1 to {MAX_TIMEOUT_SECS} seconds, not {seconds:?}")
+                    })?;
                 options.timeout = Duration::from_secs(seconds);
             }
             "--save" => options.save = Some(value()?),
             "--check" => options.check = Some(value()?),
-            other => return Err(format!("unknown option {other:?} (see --help)")),
+            // Only the name: `--consumer-secret=…` would otherwise print the secret.
+            other => {
+                let name = other.split_once('=').map_or(other, |(name, _)| name);
+                return Err(format!("unknown option {name:?} (see --help)"));
+            }
         }
     }
     options.consumer = match (key, secret) {

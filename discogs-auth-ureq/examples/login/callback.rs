@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 /// Longest request head read from the browser.
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
+/// Longest time one connection may take to send its request head: a client that trickles
+/// bytes cannot hold the wait past its deadline by more than this.
+const MAX_REQUEST_TIME: Duration = Duration::from_secs(5);
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
 
 const CLOSE_TAB_PAGE: &str = "<!DOCTYPE html><html><head><title>discogs-auth</title></head>\
@@ -30,10 +33,20 @@ impl CallbackListener {
         Ok(format!("http://{}/callback", self.listener.local_addr()?))
     }
 
-    /// Waits for `GET /callback?…` and returns its path and query; the browser gets a short
-    /// "close this tab" page. Other requests (a favicon) get 404 and the wait goes on.
-    pub fn wait(&self, timeout: Duration, interrupted: &AtomicBool) -> Result<String, String> {
-        let deadline = Instant::now() + timeout;
+    /// Waits for `GET /callback?…` that `is_ours` accepts (the redirect for this login's
+    /// request token) and returns its path and query; the browser gets a short "close this
+    /// tab" page. Other requests (a favicon, a stray or forged callback) get 404 and the wait
+    /// goes on, so that nothing but Discogs' redirect can end it.
+    pub fn wait(
+        &self,
+        timeout: Duration,
+        interrupted: &AtomicBool,
+        is_ours: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
+        // `--timeout` is at most a day, so this cannot overflow; the fallback is a day anyway.
+        let deadline = Instant::now()
+            .checked_add(timeout)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(24 * 60 * 60));
         loop {
             if interrupted.load(Ordering::SeqCst) {
                 return Err("interrupted (Ctrl-C) while waiting for the callback".to_owned());
@@ -46,7 +59,7 @@ impl CallbackListener {
             }
             match self.listener.accept() {
                 Ok((stream, _)) => {
-                    if let Some(target) = answer(stream) {
+                    if let Some(target) = answer(stream, &is_ours) {
                         return Ok(target);
                     }
                 }
@@ -59,13 +72,18 @@ impl CallbackListener {
     }
 }
 
-/// Reads one request; answers it; returns the target if it is the callback.
-fn answer(mut stream: TcpStream) -> Option<String> {
+/// Reads one request; answers it; returns the target if it is the callback `is_ours`
+/// accepts.
+fn answer(mut stream: TcpStream, is_ours: impl Fn(&str) -> bool) -> Option<String> {
     stream.set_nonblocking(false).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let give_up = Instant::now() + MAX_REQUEST_TIME;
     let mut head = Vec::new();
     let mut buffer = [0u8; 1024];
     while !head.windows(4).any(|window| window == b"\r\n\r\n") && head.len() < MAX_REQUEST_HEAD {
+        let left = give_up.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
         match stream.read(&mut buffer) {
             Ok(0) | Err(_) => break,
             Ok(read) => head.extend_from_slice(&buffer[..read]),
@@ -75,7 +93,9 @@ fn answer(mut stream: TcpStream) -> Option<String> {
     let mut request_line = head.lines().next().unwrap_or_default().split(' ');
     let (method, target) = (request_line.next(), request_line.next());
     let callback = match (method, target) {
-        (Some("GET"), Some(target)) if target.starts_with("/callback") => Some(target.to_owned()),
+        (Some("GET"), Some(target)) if is_callback_path(target) && is_ours(target) => {
+            Some(target.to_owned())
+        }
         _ => None,
     };
     let (status, body) = match callback {
@@ -90,4 +110,10 @@ fn answer(mut stream: TcpStream) -> Option<String> {
         body.len()
     );
     callback
+}
+
+/// Whether `target` is `/callback`, with or without a query: not `/callbacks`.
+fn is_callback_path(target: &str) -> bool {
+    let path = target.split_once('?').map_or(target, |(path, _)| path);
+    path == "/callback"
 }

@@ -17,10 +17,12 @@ pub enum Button {
 /// Does what a person does in the browser: opens the authorize page, clicks `button`, and
 /// follows the redirect to the callback listener; returns the page the listener served.
 pub fn click_in_browser(authorize_url: &str, button: Button) -> Result<String, String> {
+    // Everything it visits is on loopback: a proxy from the environment could not reach it.
     let browser = ureq::Agent::new_with_config(
         ureq::Agent::config_builder()
             .max_redirects(0)
             .http_status_as_error(false)
+            .proxy(None)
             .build(),
     );
     let page = browser

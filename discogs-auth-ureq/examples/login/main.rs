@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use discogs_auth_standin::StandIn;
 use discogs_auth_ureq::{
-    AccessToken, Callback, Consumer, Endpoints, OAuthClient, RequestToken, Session, UreqTransport,
-    UserAgent, Verifier,
+    AccessToken, Callback, CallbackError, Consumer, Endpoints, OAuthClient, RequestToken, Session,
+    UreqTransport, UserAgent, Verifier,
 };
 
 use args::Options;
@@ -33,7 +33,14 @@ const INTERRUPTED: u8 = 130;
 fn main() -> ExitCode {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&interrupted);
-    if let Err(error) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+    // The first Ctrl-C stops the run at its next check (the waits check all the time, the
+    // steps between requests); a second one quits at once, mid-request if need be.
+    let on_ctrl_c = move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+    };
+    if let Err(error) = ctrlc::set_handler(on_ctrl_c) {
         eprintln!("error: cannot watch for Ctrl-C: {error}");
         return ExitCode::FAILURE;
     }
@@ -90,6 +97,10 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
     .with_endpoints(endpoints)
     .with_signature_method(options.signature);
     let session = Session::new(client, UreqTransport::new());
+    if let Some(path) = &options.save {
+        // Before the flow, so that a token the user just authorized is not lost to a typo.
+        storage::check_writable(Path::new(path))?;
+    }
 
     if let Some(path) = &options.check {
         let (saved_key, access_token) = storage::load(Path::new(path))?;
@@ -141,12 +152,27 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
                 demo::click_in_browser(&authorize_url, demo::Button::Authorize)
             })
         });
-        let redirect = listener.wait(options.timeout, interrupted)?;
+        // Only the redirect for this request token ends the wait: another request, forged
+        // or stray, is turned away and the wait goes on.
+        let is_ours = |target: &str| {
+            !matches!(
+                request_token.authorize_from_callback(target),
+                Err(CallbackError::TokenMismatch
+                    | CallbackError::Malformed(_)
+                    | CallbackError::MissingParameter {
+                        name: "oauth_token"
+                    })
+            )
+        };
+        let waited = listener.wait(options.timeout, interrupted, is_ours);
         if let Some(browser) = browser {
+            // The demo browser's own failure explains a wait that timed out.
             browser
                 .join()
                 .map_err(|_| "the demo browser failed".to_owned())??;
         }
+        let redirect = waited?;
+        stop_if_interrupted(interrupted)?;
         let authorized = request_token
             .authorize_from_callback(&redirect)
             .map_err(|e| e.to_string())?;
@@ -156,14 +182,33 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
             .map_err(|e| e.to_string())?
     };
 
+    stop_if_interrupted(interrupted)?;
     show_identity(&session, &access_token)?;
+    stop_if_interrupted(interrupted)?;
     if let Some(path) = &options.save {
         storage::save(Path::new(path), &consumer_key, &access_token)?;
-        println!(
-            "Saved the access token to {path} (readable by you only); reuse it with --check {path}."
-        );
+        if demo.is_some() {
+            println!(
+                "Saved the access token to {path} (readable by you only); it is the demo \
+                 stand-in's, so it only works while this run's stand-in does."
+            );
+        } else {
+            println!(
+                "Saved the access token to {path} (readable by you only); reuse it with --check \
+                 {path}."
+            );
+        }
     }
     Ok(())
+}
+
+/// Ends the run after a Ctrl-C, at a point between requests.
+fn stop_if_interrupted(interrupted: &AtomicBool) -> Result<(), String> {
+    if interrupted.load(Ordering::SeqCst) {
+        Err("interrupted (Ctrl-C)".to_owned())
+    } else {
+        Ok(())
+    }
 }
 
 fn exchange(
@@ -172,9 +217,7 @@ fn exchange(
     verifier: String,
     interrupted: &AtomicBool,
 ) -> Result<AccessToken, String> {
-    if interrupted.load(Ordering::SeqCst) {
-        return Err("interrupted (Ctrl-C)".to_owned());
-    }
+    stop_if_interrupted(interrupted)?;
     let verifier = Verifier::new(verifier.trim()).map_err(|e| e.to_string())?;
     println!("3. Exchanging the verifier for an access token");
     session
@@ -203,7 +246,8 @@ fn read_line(interrupted: &AtomicBool, timeout: Duration) -> Result<String, Stri
         let read = std::io::stdin().lock().read_line(&mut line).map(|_| line);
         let _ = sender.send(read);
     });
-    let deadline = std::time::Instant::now() + timeout;
+    let now = std::time::Instant::now();
+    let deadline = now.checked_add(timeout).unwrap_or(now);
     loop {
         match receiver.recv_timeout(Duration::from_millis(50)) {
             Ok(Ok(line)) if line.trim().is_empty() => {

@@ -31,6 +31,23 @@ pub fn save(path: &Path, consumer_key: &str, token: &AccessToken) -> Result<(), 
     })
 }
 
+/// Refuses, before anything is asked of the user, a path the token could not be saved to: one
+/// whose directory does not exist, or that names a directory.
+pub fn check_writable(path: &Path) -> Result<(), String> {
+    let refused = |why: &str| Err(format!("cannot save to {}: {why}", path.display()));
+    if path.file_name().is_none() || path.is_dir() {
+        return refused("it is a directory");
+    }
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !directory.is_dir() {
+        return refused("its directory does not exist");
+    }
+    Ok(())
+}
+
 fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
