@@ -350,6 +350,26 @@ async fn happy_path_with_exact_cookies_and_no_secret_in_any_reply() {
     app.assert_no_secret_leaked(&[verifier]);
 }
 
+/// A login started at another name for the app (`localhost` for `127.0.0.1`) is sent to the
+/// app's own address first: the session cookie must be set where the callback comes back.
+#[tokio::test]
+async fn a_login_started_at_another_host_name_moves_to_the_app_s_own() {
+    let harness = Harness::start(Limits::default()).await;
+    let port = harness.base.rsplit(':').next().expect("a port");
+    let request = harness
+        .http
+        .get(format!("{}/login", harness.base))
+        .header("host", format!("localhost:{port}"));
+    let reply = harness.send(request, None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), format!("{}/login", harness.base));
+    assert!(
+        reply.set_cookies().is_empty(),
+        "no cookie for the other name"
+    );
+    assert_eq!(harness.provider_requests(), 0);
+}
+
 #[tokio::test]
 async fn replayed_callback_gets_the_unknown_token_page() {
     let app = Harness::start(Limits::default()).await;

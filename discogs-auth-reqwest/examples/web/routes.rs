@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::header::HOST;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -53,6 +54,8 @@ impl Default for Limits {
 /// Everything the handlers share.
 pub struct App<T> {
     discogs: Session<T>,
+    /// `host:port` of `app_url`: a login must start there, where the callback comes back.
+    authority: String,
     callback: Callback,
     demo: Option<String>,
     pending: Mutex<PendingLogins>,
@@ -68,9 +71,17 @@ impl<T> App<T> {
         demo: Option<String>,
         limits: Limits,
     ) -> Result<Self, UrlError> {
+        let callback = Callback::url(&format!("{}/callback", app_url.trim_end_matches('/')))?;
+        // `Callback::url` has just checked that it is an absolute URL with a host.
+        let authority = app_url
+            .parse::<Uri>()
+            .ok()
+            .and_then(|url| url.authority().map(ToString::to_string))
+            .unwrap_or_default();
         Ok(Self {
             discogs,
-            callback: Callback::url(&format!("{}/callback", app_url.trim_end_matches('/')))?,
+            authority,
+            callback,
             demo,
             pending: Mutex::new(PendingLogins::new(
                 limits.pending_logins,
@@ -128,6 +139,12 @@ async fn login<T: AsyncTransport>(State(app): State<Arc<App<T>>>, headers: Heade
         // Every authorize visit adds an entry to the user's authorized applications on
         // Discogs; a signed-in user keeps the access token they have.
         return pages::see_other("/me");
+    }
+    // The session cookie must be set on the host the callback comes back to: a login started
+    // at `localhost` would come back to `127.0.0.1` without it, and fail.
+    let host = headers.get(HOST).and_then(|host| host.to_str().ok());
+    if host != Some(app.authority.as_str()) {
+        return pages::see_other(&format!("http://{}/login", app.authority));
     }
     let (session_id, new_cookie) = match cookie::session_id(&headers) {
         Some(id) => (id, None),
