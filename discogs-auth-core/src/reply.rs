@@ -211,7 +211,7 @@ fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
 /// verifier that starts with the consumer secret) is replaced whole, and a replacement is
 /// never searched again, so a one-letter secret cannot eat into `[redacted]`.
 fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut forms: Vec<String> = secrets
+    let forms: Vec<String> = secrets
         .iter()
         .flat_map(|secret| {
             [
@@ -222,11 +222,14 @@ fn redact(text: &str, secrets: &[&str]) -> String {
         })
         .filter(|form| !form.is_empty())
         .collect();
-    forms.sort_unstable_by_key(|form| std::cmp::Reverse(form.len()));
     let mut redacted = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(next) = rest.chars().next() {
-        match forms.iter().find(|form| rest.starts_with(form.as_str())) {
+        let longest = forms
+            .iter()
+            .filter(|form| rest.starts_with(form.as_str()))
+            .max_by_key(|form| form.len());
+        match longest {
             Some(form) => {
                 redacted.push_str("[redacted]");
                 rest = &rest[form.len()..];

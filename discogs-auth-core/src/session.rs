@@ -165,15 +165,6 @@ impl<T> Session<T> {
         Freshness::from_sources(&*self.nonces, &*self.clock)
     }
 
-    /// What a request signed with `access_token` holds of secrets (a PLAINTEXT signature is
-    /// both), to be redacted from a reply's error message.
-    fn signing_secrets<'a>(&'a self, access_token: &'a AccessToken) -> [&'a str; 2] {
-        [
-            self.client.consumer().secret.expose_secret(),
-            access_token.secret.expose_secret(),
-        ]
-    }
-
     fn discogs_auth_request(
         &self,
         auth: &DiscogsAuth,
@@ -247,7 +238,10 @@ impl<T: SyncTransport> Session<T> {
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         self.client
             .sign_request(access_token, &mut request, &self.freshness()?)?;
-        successful(self.send(request)?, &self.signing_secrets(access_token))
+        successful(
+            self.send(request)?,
+            &self.client.signing_secrets(access_token),
+        )
     }
 
     /// Adds Discogs Auth credentials (and the session's `User-Agent` if missing) and sends
@@ -322,7 +316,7 @@ impl<T: AsyncTransport> Session<T> {
             .sign_request(access_token, &mut request, &self.freshness()?)?;
         successful(
             self.send_async(request).await?,
-            &self.signing_secrets(access_token),
+            &self.client.signing_secrets(access_token),
         )
     }
 

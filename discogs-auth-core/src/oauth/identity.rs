@@ -202,11 +202,7 @@ impl OAuthClient {
         access_token: &AccessToken,
         response: &Response<B>,
     ) -> Result<Identity, ReplyError> {
-        let secrets = [
-            self.consumer().secret.expose_secret(),
-            access_token.secret.expose_secret(),
-        ];
-        let body = check_reply(response, &secrets)?;
+        let body = check_reply(response, &self.signing_secrets(access_token))?;
         serde_json::from_slice(body).map_err(|error| ReplyError::MalformedJson {
             detail: json_error_detail(&error),
         })

@@ -24,7 +24,9 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 
 use crate::base_string::{SignatureBase, WrittenProtocol};
-use crate::credentials::{Consumer, CredentialError, TokenSecret, TokenValue, validate};
+use crate::credentials::{
+    AccessToken, Consumer, CredentialError, TokenSecret, TokenValue, validate,
+};
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
 use crate::signature::{SignatureMethod, SigningError, sign};
@@ -161,6 +163,15 @@ impl OAuthClient {
     /// The consumer credentials.
     pub fn consumer(&self) -> &Consumer {
         &self.consumer
+    }
+
+    /// The secrets a request signed with `access_token` carries (a PLAINTEXT signature is
+    /// both), to be redacted from a reply's error message.
+    pub(crate) fn signing_secrets<'a>(&'a self, access_token: &'a AccessToken) -> [&'a str; 2] {
+        [
+            self.consumer.secret.expose_secret(),
+            access_token.secret.expose_secret(),
+        ]
     }
 
     /// The endpoints requests go to.
