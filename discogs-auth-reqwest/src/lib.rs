@@ -94,16 +94,15 @@ impl ReqwestTransport {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
-        let uri = request.uri().clone();
+        let client = match &self.loopback {
+            Some(direct) if is_loopback_url(request.uri()) => direct,
+            _ => &self.client,
+        };
         let sends_body = has_body_to_send(&request);
         let mut request = reqwest::Request::try_from(request).map_err(client_error)?;
         if !sends_body {
             *request.body_mut() = None;
         }
-        let client = match &self.loopback {
-            Some(direct) if is_loopback_url(&uri) => direct,
-            _ => &self.client,
-        };
         let mut response = client.execute(request).await.map_err(client_error)?;
         refuse_declared_oversize(response.content_length(), self.body_limit)?;
         let mut body = Vec::new();

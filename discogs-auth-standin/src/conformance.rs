@@ -493,15 +493,18 @@ fn one_request_server(
     (url, served)
 }
 
+/// Answers `200 OK` with the body `ok` (the client may already have gone: nothing to do then).
+fn answer_ok(socket: &mut TcpStream) {
+    let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+}
+
 /// A GET with an empty body goes out with no body at all: no `Content-Length: 0`, which
 /// RFC 9110 asks clients not to send on a GET.
 pub fn bodiless_get_sends_no_content_length<T>(make_transport: impl Fn() -> T)
 where
     T: SyncTransport<Error = TransportError>,
 {
-    let (url, served) = one_request_server(|socket| {
-        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-    });
+    let (url, served) = one_request_server(answer_ok);
     let request = Request::get(url).body(Vec::new()).expect("a valid request");
     let reply = make_transport().send(request).expect("a reply");
     assert_eq!(reply.body(), b"ok");
@@ -554,9 +557,7 @@ pub fn loopback_bypasses_proxies_from_the_environment<T>(
 {
     const CHILD: &str = "DISCOGS_AUTH_CONFORMANCE_PROXY_CHILD";
     if std::env::var_os(CHILD).is_some() {
-        let (url, served) = one_request_server(|socket| {
-            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        });
+        let (url, served) = one_request_server(answer_ok);
         let request = Request::get(url).body(Vec::new()).expect("a valid request");
         let reply = make_transport()
             .send(request)

@@ -43,10 +43,8 @@ impl CallbackListener {
         interrupted: &AtomicBool,
         is_ours: impl Fn(&str) -> bool,
     ) -> Result<String, String> {
-        // `--timeout` is at most a day, so this cannot overflow; the fallback is a day anyway.
-        let deadline = Instant::now()
-            .checked_add(timeout)
-            .unwrap_or_else(|| Instant::now() + Duration::from_secs(24 * 60 * 60));
+        // `--timeout` is at most a day (see `args`), so this cannot overflow.
+        let deadline = Instant::now() + timeout;
         loop {
             if interrupted.load(Ordering::SeqCst) {
                 return Err("interrupted (Ctrl-C) while waiting for the callback".to_owned());

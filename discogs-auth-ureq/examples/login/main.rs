@@ -246,8 +246,8 @@ fn read_line(interrupted: &AtomicBool, timeout: Duration) -> Result<String, Stri
         let read = std::io::stdin().lock().read_line(&mut line).map(|_| line);
         let _ = sender.send(read);
     });
-    let now = std::time::Instant::now();
-    let deadline = now.checked_add(timeout).unwrap_or(now);
+    // `--timeout` is at most a day (see `args`), so this cannot overflow.
+    let deadline = std::time::Instant::now() + timeout;
     loop {
         match receiver.recv_timeout(Duration::from_millis(50)) {
             Ok(Ok(line)) if line.trim().is_empty() => {
