@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
 use crate::encoding::{bytes_difference, decimal_digits};
-use crate::freshness::{FreshnessError, Nonce, Timestamp};
+use crate::freshness::{FreshnessError, MAX_NONCE_LEN, Timestamp};
 use crate::oauth::sign::signed_form_body;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol};
 use crate::signature::{SignatureMethod, SigningError, sign};
@@ -39,7 +39,10 @@ pub enum VerifyError {
     UnsupportedVersion,
     /// `oauth_timestamp` is not a whole number of seconds.
     InvalidTimestamp,
-    /// `oauth_nonce` is empty, too long or has characters outside the unreserved set.
+    /// `oauth_nonce` is empty or longer than [`MAX_NONCE_LEN`] bytes.
+    ///
+    /// Any other text is a valid nonce (RFC 5849 §3.3 sets no alphabet): a provider reads the
+    /// base64 nonces of other clients, `+`, `/` and `=` included.
     InvalidNonce(FreshnessError),
     /// The request URI is relative and there is no usable `Host` header to rebuild it.
     MissingHost,
@@ -102,7 +105,6 @@ pub struct SignedRequest {
     parameters: OAuthParameters,
     signature_method: SignatureMethod,
     timestamp: Timestamp,
-    nonce: Nonce,
     method: Method,
     uri: Uri,
     form_body: Option<Vec<u8>>,
@@ -163,7 +165,7 @@ impl SignedRequest {
         let timestamp = decimal_digits(required(Protocol::Timestamp)?)
             .and_then(|seconds| Timestamp::from_unix_seconds(seconds).ok())
             .ok_or(VerifyError::InvalidTimestamp)?;
-        let nonce = Nonce::new(required(Protocol::Nonce)?).map_err(VerifyError::InvalidNonce)?;
+        check_nonce(required(Protocol::Nonce)?)?;
         if parameters
             .protocol(Protocol::Version)
             .is_some_and(|v| v != "1.0")
@@ -177,7 +179,6 @@ impl SignedRequest {
             parameters,
             signature_method,
             timestamp,
-            nonce,
             method: request.method().clone(),
             uri,
             form_body,
@@ -212,9 +213,11 @@ impl SignedRequest {
         self.timestamp
     }
 
-    /// `oauth_nonce`.
-    pub fn nonce(&self) -> &Nonce {
-        &self.nonce
+    /// `oauth_nonce`, decoded: 1 to [`MAX_NONCE_LEN`] bytes of any text.
+    pub fn nonce(&self) -> &str {
+        self.parameters
+            .protocol(Protocol::Nonce)
+            .unwrap_or_default()
     }
 
     /// `oauth_signature_method`.
@@ -279,6 +282,19 @@ pub fn secrets_equal(a: &str, b: &str) -> bool {
     bytes_difference(a, b).ct_eq(&0).into()
 }
 
+/// The length rule Discogs applies to `oauth_nonce`; the characters are the client's choice.
+fn check_nonce(nonce: &str) -> Result<(), VerifyError> {
+    if nonce.is_empty() {
+        return Err(VerifyError::InvalidNonce(FreshnessError::EmptyNonce));
+    }
+    if nonce.len() > MAX_NONCE_LEN {
+        return Err(VerifyError::InvalidNonce(FreshnessError::NonceTooLong {
+            len: nonce.len(),
+        }));
+    }
+    Ok(())
+}
+
 fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, VerifyError> {
     let uri = request.uri();
     if uri.scheme().is_some() && uri.authority().is_some() {
@@ -341,7 +357,7 @@ mod tests {
             let request = SignedRequest::from_request(&signed(method)).unwrap();
             assert_eq!(request.consumer_key(), "dpf43f3p2l4k3l03");
             assert_eq!(request.token(), Some("nnch734d00sl2jdk"));
-            assert_eq!(request.nonce().as_str(), "chapoH");
+            assert_eq!(request.nonce(), "chapoH");
             assert_eq!(request.timestamp().as_unix_seconds(), 137131202);
             assert_eq!(
                 request.verify(&consumer_secret(), Some(&token_secret)),
@@ -354,6 +370,43 @@ mod tests {
             assert_eq!(
                 request.verify(&consumer_secret(), None),
                 Err(VerifyError::SignatureMismatch)
+            );
+        }
+    }
+
+    /// A base64 nonce, as Go's `dghubble/oauth1` and Ruby's `oauth` send, is read and verified:
+    /// RFC 5849 gives the nonce no alphabet. The HMAC-SHA1 signature was computed apart from
+    /// this crate (Python's `hmac` over the RFC 5849 §3.4.1 base string).
+    #[test]
+    fn nonces_outside_the_unreserved_set_verify() {
+        let received = |signature_method: &str, signature: &str| {
+            Request::get("http://photos.example.net/photos?file=vacation.jpg&size=original")
+                .header(
+                    AUTHORIZATION,
+                    format!(
+                        "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", \
+                         oauth_token=\"nnch734d00sl2jdk\", \
+                         oauth_signature_method=\"{signature_method}\", \
+                         oauth_timestamp=\"137131202\", oauth_nonce=\"q%2B%2F8Zk1Xh0LgTz4%3D\", \
+                         oauth_version=\"1.0\", oauth_signature=\"{signature}\""
+                    ),
+                )
+                .body(Vec::new())
+                .unwrap()
+        };
+        let token_secret = TokenSecret::new("pfkkdhi9sl3r4s00").unwrap();
+        let mut cases = vec![("PLAINTEXT", "kd94hf93k423kf44%26pfkkdhi9sl3r4s00")];
+        if cfg!(feature = "hmac-sha1") {
+            cases.push(("HMAC-SHA1", "kyCpYDR2ic6AnQ3ms68EGQML9t0%3D"));
+        }
+        for (signature_method, signature) in cases {
+            let request = SignedRequest::from_request(&received(signature_method, signature))
+                .unwrap_or_else(|error| panic!("{signature_method}: {error}"));
+            assert_eq!(request.nonce(), "q+/8Zk1Xh0LgTz4=");
+            assert_eq!(
+                request.verify(&consumer_secret(), Some(&token_secret)),
+                Ok(()),
+                "{signature_method}"
             );
         }
     }
@@ -505,6 +558,12 @@ mod tests {
             Err(VerifyError::InvalidNonce(FreshnessError::NonceTooLong {
                 len: 65
             }))
+        );
+        assert_eq!(
+            read(&with_header(
+                "OAuth oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1\", oauth_nonce=\"\""
+            )),
+            Err(VerifyError::InvalidNonce(FreshnessError::EmptyNonce))
         );
         assert_eq!(
             read(&with_header(&format!(

@@ -315,8 +315,17 @@ fn verify_errors() {
         no_source("oauth_timestamp is not a whole number of seconds")
     );
     assert_eq!(
-        read(&replaced("oauth_nonce=\"n\"", "oauth_nonce=\"n!\"")),
-        no_source("invalid oauth_nonce: oauth_nonce may only contain A-Z a-z 0-9 - . _ ~")
+        read(&replaced("oauth_nonce=\"n\"", "oauth_nonce=\"\"")),
+        no_source("invalid oauth_nonce: oauth_nonce must not be empty")
+    );
+    assert_eq!(
+        read(&replaced(
+            "oauth_nonce=\"n\"",
+            &format!("oauth_nonce=\"{}\"", "n".repeat(65))
+        )),
+        no_source(
+            "invalid oauth_nonce: oauth_nonce is 65 characters long; Discogs accepts at most 64"
+        )
     );
     assert_eq!(
         read(&with_authorization(

@@ -65,7 +65,7 @@ pub(crate) fn verify_oauth(
         )));
     }
 
-    let nonce = signed.nonce().as_str().to_owned();
+    let nonce = signed.nonce().to_owned();
     state.nonces.purge(now.as_unix_seconds());
     if state.nonces.contains(&consumer_key, &nonce) {
         return Err(Refusal::unauthorized("Nonce already used."));

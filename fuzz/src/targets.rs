@@ -879,7 +879,7 @@ fn sign_then_verify(input: &VerifyInput<'_>) {
     };
     assert_eq!(signed.consumer_key(), consumer.key.as_str());
     assert_eq!(signed.token(), Some(access.token.as_str()));
-    assert_eq!(signed.nonce(), &freshness.nonce);
+    assert_eq!(signed.nonce(), freshness.nonce.as_str());
     assert_eq!(signed.timestamp(), freshness.timestamp);
     assert_eq!(signed.signature_method(), input.signature_method);
     assert_eq!(

@@ -208,11 +208,18 @@ async fn a_missing_user_agent_is_refused_in_the_endpoint_s_format() {
 
 /// A request-token request built by hand (PLAINTEXT needs no signing library).
 fn hand_signed(standin: &StandIn, callback: Option<&str>) -> Request<Vec<u8>> {
+    hand_signed_with_nonce(standin, callback, fresh(standin).nonce.as_str())
+}
+
+fn hand_signed_with_nonce(
+    standin: &StandIn,
+    callback: Option<&str>,
+    nonce: &str,
+) -> Request<Vec<u8>> {
     let timestamp = standin.now().to_string();
-    let nonce = fresh(standin).nonce;
     let mut parameters = vec![
         ("oauth_consumer_key", DEMO_CONSUMER_KEY.to_owned()),
-        ("oauth_nonce", nonce.as_str().to_owned()),
+        ("oauth_nonce", nonce.to_owned()),
         ("oauth_signature", format!("{DEMO_CONSUMER_SECRET}&")),
         ("oauth_signature_method", "PLAINTEXT".to_owned()),
         ("oauth_timestamp", timestamp),
@@ -249,6 +256,26 @@ async fn the_callback_is_required_and_must_be_oob_or_a_url() {
     let reply = send(&router, hand_signed(&standin, Some("oob"))).await;
     assert_eq!(reply.status(), StatusCode::OK);
     assert!(body_text(&reply).ends_with("&oauth_callback_confirmed=true"));
+}
+
+/// Clients in other languages send base64 nonces (Go's `dghubble/oauth1`, Ruby's `oauth`): the
+/// stand-in takes them, as RFC 5849 does, and remembers them like any other.
+#[tokio::test]
+async fn a_base64_nonce_is_accepted_and_remembered() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let request = hand_signed_with_nonce(&standin, Some("oob"), "q+/8Zk1Xh0LgTz4=");
+    assert!(
+        request.headers()[AUTHORIZATION]
+            .to_str()
+            .unwrap()
+            .contains(r#"oauth_nonce="q%2B%2F8Zk1Xh0LgTz4%3D""#)
+    );
+    let reply = send(&router, request.clone()).await;
+    assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
+    let replayed = send(&router, request).await;
+    assert_eq!(replayed.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_text(&replayed), "Nonce already used.");
 }
 
 #[tokio::test]
