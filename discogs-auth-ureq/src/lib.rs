@@ -28,11 +28,25 @@ use discogs_auth_core::http::{Request, Response};
 
 /// ureq never picks native-tls by itself: an agent left with its default provider (rustls)
 /// panics on its first `https://` request when only the `native-tls` feature is on.
-const TLS_PROVIDER: ureq::tls::TlsProvider = if cfg!(feature = "native-tls") {
-    ureq::tls::TlsProvider::NativeTls
-} else {
-    ureq::tls::TlsProvider::Rustls
-};
+#[cfg(feature = "native-tls")]
+fn with_chosen_tls(
+    config: ureq::config::ConfigBuilder<ureq::typestate::AgentScope>,
+) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+    config.tls_config(
+        ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::NativeTls)
+            .build(),
+    )
+}
+
+/// Without `native-tls`, ureq's default provider is the one chosen (rustls), or there is no
+/// TLS at all (`--no-default-features`), and then ureq has no TLS settings to set.
+#[cfg(not(feature = "native-tls"))]
+fn with_chosen_tls(
+    config: ureq::config::ConfigBuilder<ureq::typestate::AgentScope>,
+) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+    config
+}
 
 /// A [`SyncTransport`] over a [`ureq::Agent`].
 #[derive(Debug, Clone)]
@@ -61,16 +75,13 @@ impl UreqTransport {
     /// environment; the others do.
     pub fn new() -> Self {
         let safe_defaults = || {
-            ureq::Agent::config_builder()
-                .max_redirects(0)
-                .http_status_as_error(false)
-                .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
-                .timeout_global(Some(DEFAULT_TIMEOUT))
-                .tls_config(
-                    ureq::tls::TlsConfig::builder()
-                        .provider(TLS_PROVIDER)
-                        .build(),
-                )
+            with_chosen_tls(
+                ureq::Agent::config_builder()
+                    .max_redirects(0)
+                    .http_status_as_error(false)
+                    .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout_global(Some(DEFAULT_TIMEOUT)),
+            )
         };
         Self {
             loopback: Some(safe_defaults().proxy(None).build().into()),
@@ -161,7 +172,7 @@ impl fmt::Display for UrlRemoved {
 
 impl std::error::Error for UrlRemoved {}
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "rustls", feature = "native-tls")))]
 mod tests {
     use super::*;
 
