@@ -413,9 +413,9 @@ async fn callback_with_an_unknown_token_is_a_400_page() {
 }
 
 #[tokio::test]
-async fn callback_in_another_browser_session_is_refused_and_burns_the_login() {
+async fn callback_in_another_browser_session_is_refused_and_leaves_the_login_to_its_owner() {
     let app = Harness::start(Limits::default()).await;
-    let (token, victim_of_csrf) = app.start_login(None).await;
+    let (token, owner) = app.start_login(None).await;
     let (_, other) = app.start_login(None).await;
     let (callback, verifier) = app.approve(&token);
 
@@ -423,8 +423,12 @@ async fn callback_in_another_browser_session_is_refused_and_burns_the_login() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(refused.reason(), "other-session");
     assert!(refused.set_cookies().is_empty());
-    // Used up: not even the browser that started it can finish it now.
-    let replay = app.get(&callback, Some(&victim_of_csrf)).await;
+    // Anyone who saw the authorize URL knows the token; spending it first must not spoil the
+    // login for the browser that started it, which still finishes it, once.
+    let finished = app.get(&callback, Some(&owner)).await;
+    assert_eq!(finished.status, StatusCode::SEE_OTHER);
+    assert_eq!(finished.location(), "/me");
+    let replay = app.get(&callback, Some(&owner)).await;
     assert_eq!(replay.reason(), "unknown-token");
 
     // No cookie at all is another session too.

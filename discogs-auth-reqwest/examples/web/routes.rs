@@ -203,8 +203,11 @@ fn callback_token(query: &str) -> Option<String> {
     token.map(str::to_owned)
 }
 
-/// Where Discogs sends the browser back. The pending login is used up whatever happens, so a
-/// replayed callback finds nothing.
+/// Where Discogs sends the browser back. Once the browser that started the login brings it
+/// back, the pending login is used up whatever happens, so a replayed callback finds nothing.
+/// A callback from any other browser is refused and leaves the login to its owner: the
+/// request token is in the authorize URL, and whoever saw that URL must not be able to spoil
+/// the real user's login by spending it first.
 async fn callback<T: AsyncTransport>(
     State(app): State<Arc<App<T>>>,
     headers: HeaderMap,
@@ -214,16 +217,24 @@ async fn callback<T: AsyncTransport>(
     let Some(token) = callback_token(query) else {
         return pages::problem(Problem::MalformedCallback);
     };
-    let Some(login) = app.pending().take(&token, Instant::now()) else {
-        return pages::problem(Problem::UnknownToken);
+    let login = {
+        let mut pending = app.pending();
+        let now = Instant::now();
+        let Some(login) = pending.get(&token, now) else {
+            return pages::problem(Problem::UnknownToken);
+        };
+        // Login CSRF: only the browser that started the flow may finish it, or an attacker
+        // could send a victim to a callback for the attacker's own authorization.
+        let same_browser = cookie::session_id(&headers)
+            .is_some_and(|id| secrets_equal(id.as_str(), login.started_by.as_str()));
+        if !same_browser {
+            return pages::problem(Problem::OtherSession);
+        }
+        match pending.take(&token, now) {
+            Some(login) => login,
+            None => return pages::problem(Problem::UnknownToken),
+        }
     };
-    // Login CSRF: only the browser that started the flow may finish it, or an attacker could
-    // send a victim to a callback for the attacker's own authorization.
-    let same_browser = cookie::session_id(&headers)
-        .is_some_and(|id| secrets_equal(id.as_str(), login.started_by.as_str()));
-    if !same_browser {
-        return pages::problem(Problem::OtherSession);
-    }
     let authorized = match login.request_token.authorize_from_callback(query) {
         Ok(authorized) => authorized,
         Err(CallbackError::Denied) => return pages::declined(),
