@@ -251,11 +251,10 @@ fn check_approval(token: &RequestToken, authorized: &AuthorizedRequestToken, cal
         without_fragment.split_once('?').map(|(_, query)| query),
         Some(without_fragment),
     ];
+    // Only Discogs' two parameters count: the application's own may hold anything.
     let names_token = candidates.into_iter().flatten().any(|query| {
-        FormPairs::parse(query.as_bytes()).is_ok_and(|pairs| {
-            pairs.unique("oauth_token") == Ok(Some(token.token.as_str()))
-                && pairs.unique("oauth_verifier") == Ok(Some(verifier))
-        })
+        values_of(query, "oauth_token") == [token.token.as_str()]
+            && values_of(query, "oauth_verifier") == [verifier]
     });
     assert!(
         names_token,
@@ -270,6 +269,47 @@ fn check_approval(token: &RequestToken, authorized: &AuthorizedRequestToken, cal
         !shown.contains(CALLBACK_TOKEN_SECRET),
         "Debug shows the secret"
     );
+}
+
+/// Every value of `name` in the form data `query`, decoded by hand (`+` a space, `%XX` a byte,
+/// anything else as it is); pairs whose name is not UTF-8 are not `name`.
+fn values_of(query: &str, name: &str) -> Vec<String> {
+    let decode = |raw: &str| {
+        let raw = raw.as_bytes();
+        let mut decoded = Vec::with_capacity(raw.len());
+        let mut at = 0;
+        while at < raw.len() {
+            let escaped = raw.get(at + 1..at + 3).and_then(|hex| {
+                u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16)
+                    .ok()
+                    .filter(|_| hex.iter().all(u8::is_ascii_hexdigit))
+            });
+            match (raw[at], escaped) {
+                (b'%', Some(byte)) => {
+                    decoded.push(byte);
+                    at += 3;
+                }
+                (b'+', _) => {
+                    decoded.push(b' ');
+                    at += 1;
+                }
+                (byte, _) => {
+                    decoded.push(byte);
+                    at += 1;
+                }
+            }
+        }
+        String::from_utf8(decoded).ok()
+    };
+    query
+        .split('&')
+        .filter_map(|pair| {
+            let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(raw_name)? == name)
+                .then(|| decode(raw_value))
+                .flatten()
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -209,6 +209,23 @@ mod tests {
         }
     }
 
+    /// The application's own parameters in its callback URL may be in any encoding (here
+    /// Latin-1 `é`, and a name that is not UTF-8): only Discogs' parameters must be text.
+    #[test]
+    fn the_application_s_own_callback_parameters_may_hold_anything() {
+        for callback in [
+            "https://app.example/cb?next=%E9t%E9&oauth_token=abc123&oauth_verifier=V%2B1",
+            "https://app.example/cb?oauth_token=abc123&%FF=1&oauth_verifier=V%2B1&x=%C3",
+        ] {
+            let approved = request_token().authorize_from_callback(callback).unwrap();
+            assert_eq!(approved.verifier.expose_secret(), "V+1", "{callback}");
+        }
+        assert_eq!(
+            request_token().authorize_from_callback("next=%E9&denied=abc123"),
+            Err(CallbackError::Denied)
+        );
+    }
+
     #[test]
     fn every_refusal_has_its_own_error() {
         let cases = [
