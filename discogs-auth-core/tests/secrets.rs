@@ -150,6 +150,67 @@ fn signed_requests_never_show_their_signature_in_debug() {
     );
 }
 
+/// Every request the core signs, printed whole, shows its `Authorization` header as
+/// `Sensitive`: with PLAINTEXT it holds the secrets, and the access-token step the verifier.
+#[test]
+fn requests_the_core_signs_print_their_authorization_as_sensitive() {
+    let methods = [
+        SignatureMethod::Plaintext,
+        #[cfg(feature = "hmac-sha1")]
+        SignatureMethod::HmacSha1,
+    ];
+    for method in methods {
+        let client = client(method);
+        let sent = Freshness::new("n", 1_001).unwrap();
+        let authorized = request_token().with_verifier(Verifier::new(VERIFIER).unwrap());
+        let signed_search = || {
+            Request::get("https://api.discogs.com/database/search?q=x")
+                .body(Vec::new())
+                .unwrap()
+        };
+        let mut one_off = signed_search();
+        client
+            .sign_request(&access_token(), &mut one_off, &sent)
+            .unwrap();
+        let mut with_signer = signed_search();
+        client
+            .signer(&access_token())
+            .sign_request(&mut with_signer, &sent)
+            .unwrap();
+        let requests = [
+            (
+                "request-token request",
+                client
+                    .request_token_request(&Callback::OutOfBand, &sent)
+                    .unwrap(),
+            ),
+            (
+                "access-token request",
+                client.access_token_request(&authorized, &sent).unwrap(),
+            ),
+            (
+                "identity request",
+                client.identity_request(&access_token(), &sent).unwrap(),
+            ),
+            ("sign_request", one_off),
+            ("RequestSigner::sign_request", with_signer),
+        ];
+        for (what, request) in requests {
+            let what = format!("{what}, {method:?}");
+            assert!(
+                request.headers()[header::AUTHORIZATION].is_sensitive(),
+                "{what}"
+            );
+            let shown = format!("{request:?}");
+            assert!(
+                shown.contains(r#""authorization": Sensitive"#),
+                "{what}: {shown}"
+            );
+            assert_debug_hidden(&what, &request);
+        }
+    }
+}
+
 /// A provider that echoes the secrets of the request back (each step knows its own: the
 /// consumer secret, then the request token's secret and the verifier) gets them redacted.
 #[test]

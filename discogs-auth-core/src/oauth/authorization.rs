@@ -245,6 +245,13 @@ impl HeaderTemplate {
 
 /// A written header as a `HeaderValue`. Every value was percent-encoded to ASCII, and the nonce
 /// and timestamp admit only unreserved characters, so the header is always valid.
+///
+/// Marked sensitive: a PLAINTEXT signature is the secrets themselves and the access-token step
+/// carries the verifier, so `Debug` of the request (a log line, a failed assertion) shows
+/// `Sensitive` instead, and HTTP/2 never puts the value in its compression table.
 fn header_value(header: Vec<u8>) -> HeaderValue {
-    HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("OAuth"))
+    let mut value =
+        HeaderValue::try_from(header).unwrap_or_else(|_| HeaderValue::from_static("OAuth"));
+    value.set_sensitive(true);
+    value
 }
