@@ -336,7 +336,9 @@ impl EncodedPairs {
 
     /// Adds the pairs of form data `input`, decoded as
     /// [`FormPairs::parse`](crate::encoding::FormPairs::parse) does; an error when a name or
-    /// value is not UTF-8 (the pair `FormPairs::parse` would stop at).
+    /// value is not UTF-8 (the pair `FormPairs::parse` would stop at). A pair named
+    /// `oauth_signature` is checked like the others but left out, as RFC 5849 §3.4.1.3.1
+    /// leaves it out of every source.
     fn push_form(&mut self, input: &[u8]) -> Result<(), FormError> {
         for (name, value) in raw_form_pairs(input) {
             let name_start = self.text.len();
@@ -344,7 +346,13 @@ impl EncodedPairs {
             let name_end = self.text.len();
             self.text.extend_from_slice(b"%3D");
             push_form_encoded_twice(&mut self.text, value)?;
-            self.record(name_start..name_end);
+            // Encoded, the name is still `oauth_signature` (every byte of it is unreserved),
+            // and no other name is written that way.
+            if self.text[name_start..name_end] == *SIGNATURE.as_bytes() {
+                self.text.truncate(name_start);
+            } else {
+                self.record(name_start..name_end);
+            }
         }
         Ok(())
     }
@@ -410,13 +418,14 @@ impl EncodedPairs {
     }
 }
 
+/// The one parameter no base string holds, wherever it is (RFC 5849 §3.4.1.3.1).
+const SIGNATURE: &str = "oauth_signature";
+
 /// The protocol parameters a base string holds: all but `oauth_signature`.
 fn signed_protocol<'a>(
     protocol: &'a [(&'a str, &'a str)],
 ) -> impl Iterator<Item = &'a (&'a str, &'a str)> {
-    protocol
-        .iter()
-        .filter(|(name, _)| *name != "oauth_signature")
+    protocol.iter().filter(|(name, _)| *name != SIGNATURE)
 }
 
 /// Appends the signature base string (RFC 5849 §3.4.1) of `base` to `out`, as

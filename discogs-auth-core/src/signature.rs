@@ -192,8 +192,9 @@ pub fn base_string_uri(uri: &Uri) -> Result<String, SigningError> {
 
 #[cfg(test)]
 /// The parameters a signature covers (RFC 5849 §3.4.1.3): the `oauth_*` protocol parameters
-/// (without `oauth_signature` and `realm`), the decoded query, and the decoded body when it is
-/// `application/x-www-form-urlencoded` (`form_body` is `None` otherwise).
+/// (without `realm`), the decoded query, and the decoded body when it is
+/// `application/x-www-form-urlencoded` (`form_body` is `None` otherwise); then, from all of
+/// them, `oauth_signature` is left out (§3.4.1.3.1).
 ///
 /// The reference definition: signing itself goes through [`write_base_string`], which reads the
 /// same parameters without an owned string per parameter (the tests hold the two equal).
@@ -203,7 +204,6 @@ pub(crate) fn collect_signed_parameters<'a>(
     form_body: Option<&[u8]>,
 ) -> Result<Vec<(String, String)>, SigningError> {
     let mut parameters: Vec<(String, String)> = protocol_parameters
-        .filter(|(name, _)| *name != "oauth_signature")
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect();
     if let Some(query) = uri.query() {
@@ -214,6 +214,7 @@ pub(crate) fn collect_signed_parameters<'a>(
         let pairs = FormPairs::parse(body).map_err(SigningError::MalformedFormBody)?;
         parameters.extend(pairs.into_vec());
     }
+    parameters.retain(|(name, _)| name != "oauth_signature");
     Ok(parameters)
 }
 

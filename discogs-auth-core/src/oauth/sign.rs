@@ -297,6 +297,60 @@ mod tests {
         assert_eq!(header(&signed), header(&one_off));
     }
 
+    /// RFC 5849 §3.4.1.3.1 leaves `oauth_signature` out of the base string wherever it is, the
+    /// query and a form body included: the §1.2 request with `oauth_signature=zzz` added to its
+    /// query signs to the RFC's own `MdpQcU8iPSUjWoN/UDMsK2sui9I=`. The POST's value was
+    /// computed apart from this crate (Python's `hmac` over the RFC's base string). One-off,
+    /// with the signer, and through verification.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn an_oauth_signature_in_the_query_or_body_is_not_signed() {
+        let client = rfc_client(SignatureMethod::HmacSha1);
+        let freshness = Freshness::new("chapoH", 137131202).unwrap();
+        let get = || {
+            Request::get(
+                "http://photos.example.net/photos?file=vacation.jpg&oauth_signature=zzz&size=original",
+            )
+            .body(Vec::new())
+            .unwrap()
+        };
+        let post = || {
+            Request::post("http://photos.example.net/photos?file=vacation.jpg")
+                .header(
+                    http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(b"oauth_signature=zzz&size=original".to_vec())
+                .unwrap()
+        };
+        let cases = [
+            (get(), "MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"),
+            (post(), "mKTr9vwWEzC45NdvBZHsQnGtUNI%3D"),
+        ];
+        for (request, signature) in cases {
+            let request = || request.clone();
+            let (mut one_off, mut signed) = (request(), request());
+            client
+                .sign_request(&access(), &mut one_off, &freshness)
+                .unwrap();
+            client
+                .signer(&access())
+                .sign_request(&mut signed, &freshness)
+                .unwrap();
+            let expected = format!("oauth_signature=\"{signature}\"");
+            assert!(header(&one_off).contains(&expected), "{}", header(&one_off));
+            assert_eq!(header(&signed), header(&one_off));
+            let received = crate::provider::SignedRequest::from_request(&one_off).unwrap();
+            assert_eq!(
+                received.verify(
+                    &ConsumerSecret::new("kd94hf93k423kf44").unwrap(),
+                    Some(&TokenSecret::new("pfkkdhi9sl3r4s00").unwrap())
+                ),
+                Ok(())
+            );
+        }
+    }
+
     #[test]
     fn rfc5849_plaintext_vector() {
         let mut request = photos_request();
