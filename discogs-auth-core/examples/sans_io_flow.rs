@@ -10,7 +10,7 @@ use std::error::Error;
 use discogs_auth_core::http::{Request, Response, StatusCode};
 use discogs_auth_core::{
     Callback, Consumer, ConsumerSecret, Endpoints, Freshness, OAuthClient, SignatureMethod,
-    SignedRequest, TokenSecret, UserAgent, secrets_equal,
+    SignedRequest, Timestamp, TokenSecret, UserAgent, secrets_equal,
 };
 
 const CONSUMER_KEY: &str = "demo-consumer-key";
@@ -173,8 +173,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let sent = Freshness::generate()?;
     let request = client.access_token_request(&authorized, &sent)?;
     println!("   {} {}", request.method(), request.uri());
-    let access_token =
-        client.on_access_token_response(&authorized, &discogs.handle(&request), sent.timestamp)?;
+    let reply = discogs.handle(&request);
+    // Judged when the reply arrives: a request token can expire on the way.
+    let access_token = client.on_access_token_response(&authorized, &reply, Timestamp::now())?;
     println!("   got access token {}", access_token.token);
 
     println!("4. identity");
@@ -188,7 +189,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // The verifier was single-use: replaying the access-token step is refused.
     let replay = client.access_token_request(&authorized, &Freshness::generate()?)?;
     let refused =
-        client.on_access_token_response(&authorized, &discogs.handle(&replay), sent.timestamp);
+        client.on_access_token_response(&authorized, &discogs.handle(&replay), Timestamp::now());
     println!(
         "Replaying the verifier: {}",
         refused

@@ -41,7 +41,9 @@
 //! assert!(request.headers()["authorization"].to_str()?
 //!     .contains(r#"oauth_signature="your_consumer_secret%26xyz789""#));
 //! let reply = http::Response::new("oauth_token=t0k3n&oauth_token_secret=s3cr3t");
-//! let access_token = client.on_access_token_response(&authorized, &reply, sent.timestamp)?;
+//! // When the reply arrived: it tells a request token that expired on the way from other refusals.
+//! let arrived = Timestamp::from_unix_seconds(1_700_000_061)?;
+//! let access_token = client.on_access_token_response(&authorized, &reply, arrived)?;
 //!
 //! // 4. Identity: is the access token good?
 //! let request = client.identity_request(&access_token, &Freshness::new("zxcvbn", 1_700_000_061)?)?;

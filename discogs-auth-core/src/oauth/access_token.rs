@@ -36,8 +36,11 @@ impl OAuthClient {
         )
     }
 
-    /// Reads the access-token reply. `now` tells an expired request token (a 400 or 401 after
-    /// its 15 minutes) from other refusals.
+    /// Reads the access-token reply. `now` is when the reply arrived ([`Timestamp::now`], or
+    /// the caller's clock): it tells a request token that expired (a 400 or 401 after its 15
+    /// minutes) from other refusals. The request's own timestamp cannot, since
+    /// [`OAuthClient::access_token_request`] refuses to build a request for a token already
+    /// expired then.
     pub fn on_access_token_response<B: AsRef<[u8]>>(
         &self,
         authorized: &AuthorizedRequestToken,
