@@ -172,13 +172,33 @@ fn unique<'a>(
 }
 
 /// The query of a callback given as a URL, a path, or a bare query; the fragment dropped.
+///
+/// The shape is told from the start (a scheme, a `/`, a `?`), not from where the first `?` is:
+/// a query may hold `?` itself (RFC 3986 §3.4), so a bare query is taken whole.
 fn callback_query(callback: &str) -> &str {
     let without_fragment = callback.split_once('#').map_or(callback, |(head, _)| head);
-    match without_fragment.split_once('?') {
-        Some((_, query)) => query,
-        None if without_fragment.starts_with('/') || without_fragment.contains("://") => "",
-        None => without_fragment,
+    if let Some(query) = without_fragment.strip_prefix('?') {
+        return query;
     }
+    if without_fragment.starts_with('/') || has_scheme(without_fragment) {
+        return without_fragment
+            .split_once('?')
+            .map_or("", |(_, query)| query);
+    }
+    without_fragment
+}
+
+/// Whether `text` starts with a URI scheme and `://` (RFC 3986 §3.1: a letter, then letters,
+/// digits, `+`, `-` or `.`).
+fn has_scheme(text: &str) -> bool {
+    let Some((scheme, _)) = text.split_once("://") else {
+        return false;
+    };
+    let mut bytes = scheme.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic())
+        && bytes.all(|byte| byte.is_ascii_alphanumeric() || b"+-.".contains(&byte))
 }
 
 #[cfg(test)]
@@ -224,6 +244,27 @@ mod tests {
             request_token().authorize_from_callback("next=%E9&denied=abc123"),
             Err(CallbackError::Denied)
         );
+    }
+
+    /// A query may hold an unencoded `?` (RFC 3986 §3.4) in any of the callback's shapes, and
+    /// a bare query may hold `://` in a value.
+    #[test]
+    fn a_question_mark_or_a_url_inside_the_query_is_part_of_it() {
+        for callback in [
+            "https://app.example/cb?oauth_token=abc123&oauth_verifier=ab?cd",
+            "/cb?oauth_token=abc123&oauth_verifier=ab?cd",
+            "?oauth_token=abc123&oauth_verifier=ab?cd",
+            "oauth_token=abc123&oauth_verifier=ab?cd",
+        ] {
+            let approved = request_token().authorize_from_callback(callback).unwrap();
+            assert_eq!(approved.verifier.expose_secret(), "ab?cd", "{callback}");
+        }
+        let approved = request_token()
+            .authorize_from_callback(
+                "oauth_token=abc123&next=https://app.example/x?y&oauth_verifier=v",
+            )
+            .unwrap();
+        assert_eq!(approved.verifier.expose_secret(), "v");
     }
 
     #[test]
