@@ -1,10 +1,13 @@
 //! OAuth 1.0a as Discogs speaks it: one module per step, each split into a pure request builder
 //! and a pure reply parser.
 //!
-//! The types carry the flow forward so that misuse does not compile: an access-token request
-//! takes an [`AuthorizedRequestToken`](crate::AuthorizedRequestToken) (which only a callback or
-//! a verifier makes), and API calls are signed with an [`AccessToken`](crate::AccessToken),
-//! never with a request token.
+//! The types carry the flow forward so that the steps cannot be mixed up: an access-token
+//! request takes an [`AuthorizedRequestToken`](crate::AuthorizedRequestToken) (which only a
+//! callback or a verifier makes), and API calls are signed with an
+//! [`AccessToken`](crate::AccessToken), never with a request token. They do not make a value
+//! single-use: the steps borrow, so a failed exchange can be retried, and pairing a request
+//! token with a verifier is the caller's word (`RequestToken::with_verifier`, for a verifier
+//! typed in). Discogs refuses a verifier used twice or given for another token.
 
 mod access_token;
 mod authorization;
