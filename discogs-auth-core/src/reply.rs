@@ -5,7 +5,7 @@ use std::fmt;
 use http::{Response, StatusCode, header};
 
 use crate::credentials::CredentialError;
-use crate::encoding::{FormError, percent_encode};
+use crate::encoding::{FormError, percent_encode, push_form_encoded};
 use crate::rate_limit::RateLimit;
 
 /// Longest error message kept from a reply, in characters.
@@ -194,7 +194,7 @@ fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
     let extracted: String = if trimmed.starts_with('{') {
         json_message(trimmed).unwrap_or_else(|| trimmed.to_owned())
     } else if is_html || trimmed.starts_with('<') {
-        html_title(trimmed).unwrap_or_else(|| strip_tags(trimmed))
+        decode_html_entities(&html_title(trimmed).unwrap_or_else(|| strip_tags(trimmed)))
     } else {
         trimmed.to_owned()
     };
@@ -205,23 +205,32 @@ fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
 }
 
 /// `text` with every secret replaced by `[redacted]`: as it is, percent-encoded (the shape a
-/// signature echo takes) and with its whitespace collapsed as `text`'s was.
+/// signature echo takes) with upper- or lowercase hex, form-encoded (a space as `+`), and with
+/// its whitespace collapsed as `text`'s was. An HTML page's entities are decoded before this.
 ///
 /// One pass, trying the longest form first at each place: a secret that holds another (a
 /// verifier that starts with the consumer secret) is replaced whole, and a replacement is
 /// never searched again, so a one-letter secret cannot eat into `[redacted]`.
 fn redact(text: &str, secrets: &[&str]) -> String {
-    let forms: Vec<String> = secrets
-        .iter()
-        .flat_map(|secret| {
-            [
-                (*secret).to_owned(),
-                percent_encode(secret).into_owned(),
-                collapse_whitespace(secret),
-            ]
-        })
-        .filter(|form| !form.is_empty())
-        .collect();
+    let mut forms: Vec<String> = Vec::new();
+    for secret in secrets {
+        let encoded = percent_encode(secret).into_owned();
+        let lowercase_hex = lowercase_escapes(&encoded);
+        let mut form_encoded = String::new();
+        push_form_encoded(&mut form_encoded, secret);
+        // Most secrets are letters and digits, and all their forms are one.
+        for form in [
+            (*secret).to_owned(),
+            encoded,
+            lowercase_hex,
+            form_encoded,
+            collapse_whitespace(secret),
+        ] {
+            if !form.is_empty() && !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
     let mut redacted = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(next) = rest.chars().next() {
@@ -241,6 +250,75 @@ fn redact(text: &str, secrets: &[&str]) -> String {
         }
     }
     redacted
+}
+
+/// `encoded` with the hex digits of its escapes in lowercase (`%2f` for `%2F`).
+fn lowercase_escapes(encoded: &str) -> String {
+    let mut after_percent = 0;
+    encoded
+        .chars()
+        .map(|c| {
+            if c == '%' {
+                after_percent = 2;
+                c
+            } else if after_percent > 0 {
+                after_percent -= 1;
+                c.to_ascii_lowercase()
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The text of an HTML page with its character references decoded: the named ones a server
+/// escapes text with (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`) and numeric ones (`&#39;`,
+/// `&#x27;`). Anything else is left as it is.
+fn decode_html_entities(text: &str) -> String {
+    let mut decoded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        decoded.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let reference = rest
+            .get(1..)
+            // Only the ten bytes after a `&` are searched for its `;`, so a page full of `&`
+            // is read in linear time.
+            .and_then(|after| after.bytes().take(11).position(|byte| byte == b';'))
+            .and_then(|end| {
+                let name = &rest[1..1 + end];
+                let character = match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => {
+                        let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                        {
+                            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                            None => name
+                                .strip_prefix('#')
+                                .and_then(|digits| digits.parse().ok()),
+                        };
+                        code.and_then(char::from_u32)
+                    }
+                };
+                character.map(|character| (character, end + 2))
+            });
+        match reference {
+            Some((character, len)) => {
+                decoded.push(character);
+                rest = &rest[len..];
+            }
+            None => {
+                decoded.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    decoded.push_str(rest);
+    decoded
 }
 
 fn json_message(text: &str) -> Option<String> {
@@ -471,6 +549,48 @@ mod tests {
         ] {
             let error = ApiError::from_response(&reply(401, None, body), &["se  cret"]);
             assert_eq!(error.message, "Invalid consumer [redacted].", "{body}");
+        }
+    }
+
+    /// The other ways a page writes a secret: percent-encoded with lowercase hex, form-encoded
+    /// (a space as `+`), and HTML with character references.
+    #[test]
+    fn secrets_are_redacted_in_every_encoding_a_page_may_use() {
+        let secret = "s3/cr&t x";
+        for (content_type, body) in [
+            (None, "Invalid signature s3%2Fcr%26t%20x."),
+            (None, "Invalid signature s3%2fcr%26t%20x."),
+            (None, "Invalid signature s3%2Fcr%26t+x."),
+            (
+                Some("text/html"),
+                "<title>Invalid signature s3/cr&amp;t x.</title>",
+            ),
+            (
+                Some("text/html"),
+                "<p>Invalid signature s3&#x2F;cr&#38;t x.</p>",
+            ),
+        ] {
+            let error = ApiError::from_response(&reply(401, content_type, body), &[secret]);
+            assert_eq!(error.message, "Invalid signature [redacted].", "{body}");
+        }
+    }
+
+    #[test]
+    fn html_character_references_are_decoded() {
+        for (html, text) in [
+            (
+                "<title>Tom &amp; Jerry &lt;3 &quot;ok&quot; &apos;a&#39;</title>",
+                "Tom & Jerry <3 \"ok\" 'a'",
+            ),
+            (
+                "<p>&#x41;&#X42;&#67; &copy; & &amp &#xZZ; &#1114112;</p>",
+                "ABC &copy; & &amp &#xZZ; &#1114112;",
+            ),
+        ] {
+            assert_eq!(
+                api_error(&reply(500, Some("text/html"), html)).message,
+                text
+            );
         }
     }
 
