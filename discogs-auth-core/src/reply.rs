@@ -188,8 +188,14 @@ pub fn check_reply<'a, B: AsRef<[u8]>>(
     })
 }
 
+/// `body` without a leading UTF-8 byte order mark, which RFC 8259 §8.1 lets a JSON parser
+/// ignore and some servers put before their JSON.
+pub(crate) fn without_byte_order_mark(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
 fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = String::from_utf8_lossy(without_byte_order_mark(body));
     let trimmed = text.trim_start();
     let extracted: String = if trimmed.starts_with('{') {
         json_message(trimmed).unwrap_or_else(|| trimmed.to_owned())
@@ -573,6 +579,19 @@ mod tests {
             let error = ApiError::from_response(&reply(401, content_type, body), &[secret]);
             assert_eq!(error.message, "Invalid signature [redacted].", "{body}");
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_a_json_error_is_ignored() {
+        assert_eq!(
+            api_error(&reply(
+                401,
+                Some("application/json"),
+                "\u{FEFF}{\"message\": \"You must authenticate.\"}"
+            ))
+            .message,
+            "You must authenticate."
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use http::{Method, Response};
 use super::{OAuthClient, RequestError};
 use crate::credentials::AccessToken;
 use crate::freshness::Freshness;
-use crate::reply::{ReplyError, check_reply, truncate_chars};
+use crate::reply::{ReplyError, check_reply, truncate_chars, without_byte_order_mark};
 
 /// Who an access token acts for, from `GET /oauth/identity`.
 ///
@@ -203,8 +203,10 @@ impl OAuthClient {
         response: &Response<B>,
     ) -> Result<Identity, ReplyError> {
         let body = check_reply(response, &self.signing_secrets(access_token))?;
-        serde_json::from_slice(body).map_err(|error| ReplyError::MalformedJson {
-            detail: json_error_detail(&error),
+        serde_json::from_slice(without_byte_order_mark(body)).map_err(|error| {
+            ReplyError::MalformedJson {
+                detail: json_error_detail(&error),
+            }
         })
     }
 }
@@ -300,6 +302,21 @@ mod tests {
         assert_eq!(
             error(r#"{"id": "x"}"#),
             "invalid type: string \"x\", expected u64 at line 1 column 10"
+        );
+    }
+
+    /// RFC 8259 §8.1 lets a parser ignore a byte order mark before JSON; some servers send one.
+    #[test]
+    fn a_byte_order_mark_before_the_identity_is_ignored() {
+        let identity = rfc_client(SignatureMethod::Plaintext).on_identity_response(
+            &AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00").unwrap(),
+            &Response::new(
+                "\u{FEFF}{\"id\": 1, \"username\": \"example\", \"resource_url\": \"r\", \"consumer_name\": \"c\"}",
+            ),
+        );
+        assert_eq!(
+            identity.map(|identity| identity.username),
+            Ok("example".into())
         );
     }
 
