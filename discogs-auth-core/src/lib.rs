@@ -142,7 +142,7 @@ pub use freshness::{
 };
 pub use oauth::{
     CLOCK_SKEW_TOLERANCE_SECS, Callback, CallbackError, FORM_CONTENT_TYPE, Identity, OAuthClient,
-    RequestError, RequestSigner, UserAgent,
+    RequestError, RequestSigner, UserAgent, callback_request_token,
 };
 pub use oauth_header::{OAuthHeaderError, OAuthParameters};
 pub use provider::{SignedRequest, VerifyError, secrets_equal};

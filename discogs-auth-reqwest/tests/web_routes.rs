@@ -386,6 +386,21 @@ async fn replayed_callback_gets_the_unknown_token_page() {
     app.assert_no_secret_leaked(&[verifier]);
 }
 
+/// A parameter of the application's own in another encoding (Latin-1 `é`) does not stop the
+/// login: only Discogs' parameters must be text.
+#[tokio::test]
+async fn a_callback_with_a_latin1_parameter_of_its_own_finishes() {
+    let app = Harness::start(Limits::default()).await;
+    let (token, session) = app.start_login(None).await;
+    let (callback, verifier) = app.approve(&token);
+    let finished = app
+        .get(&format!("{callback}&next=%E9"), Some(&session))
+        .await;
+    assert_eq!(finished.status, StatusCode::SEE_OTHER, "{}", finished.body);
+    assert_eq!(finished.location(), "/me");
+    app.assert_no_secret_leaked(&[verifier]);
+}
+
 #[tokio::test]
 async fn callback_with_an_unknown_token_is_a_400_page() {
     let app = Harness::start(Limits::default()).await;

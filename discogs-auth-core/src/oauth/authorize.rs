@@ -161,6 +161,44 @@ impl RequestToken {
     }
 }
 
+/// The request token a callback is about: its `oauth_token` after an approval, its `denied`
+/// after a refusal. An application with several logins under way finds with it the one to
+/// finish with [`RequestToken::authorize_from_callback`], which then checks the rest. The
+/// callback is read as that method reads it (a URL, a path or a bare query); one that names
+/// two different tokens is [`CallbackError::TokenMismatch`].
+///
+/// ```
+/// use discogs_auth_core::{CallbackError, callback_request_token};
+/// assert_eq!(
+///     callback_request_token("https://app.example/cb?oauth_token=abc123&oauth_verifier=v")?,
+///     "abc123"
+/// );
+/// assert_eq!(callback_request_token("/cb?denied=abc123")?, "abc123");
+/// assert_eq!(
+///     callback_request_token("/cb?oauth_verifier=v"),
+///     Err(CallbackError::MissingParameter { name: "oauth_token" })
+/// );
+/// assert_eq!(
+///     callback_request_token("/cb?oauth_token=abc123&denied=xyz"),
+///     Err(CallbackError::TokenMismatch)
+/// );
+/// # Ok::<(), CallbackError>(())
+/// ```
+pub fn callback_request_token(callback: &str) -> Result<String, CallbackError> {
+    let [denied, token] = form_fields(
+        callback_query(callback).as_bytes(),
+        ["denied", "oauth_token"],
+    )
+    .map_err(CallbackError::Malformed)?;
+    match (unique(denied, "denied")?, unique(token, "oauth_token")?) {
+        (Some(denied), Some(token)) if denied != token => Err(CallbackError::TokenMismatch),
+        (Some(token), _) | (None, Some(token)) => Ok(token.into_owned()),
+        (None, None) => Err(CallbackError::MissingParameter {
+            name: "oauth_token",
+        }),
+    }
+}
+
 /// The single value of a callback parameter: `None` when absent, an error when repeated.
 fn unique<'a>(
     field: FormField<'a>,
@@ -180,7 +218,7 @@ fn callback_query(callback: &str) -> &str {
     if let Some(query) = without_fragment.strip_prefix('?') {
         return query;
     }
-    if without_fragment.starts_with('/') || has_scheme(without_fragment) {
+    if without_fragment.starts_with('/') || starts_with_scheme(without_fragment) {
         return without_fragment
             .split_once('?')
             .map_or("", |(_, query)| query);
@@ -188,10 +226,11 @@ fn callback_query(callback: &str) -> &str {
     without_fragment
 }
 
-/// Whether `text` starts with a URI scheme and `://` (RFC 3986 §3.1: a letter, then letters,
-/// digits, `+`, `-` or `.`).
-fn has_scheme(text: &str) -> bool {
-    let Some((scheme, _)) = text.split_once("://") else {
+/// Whether `text` starts with a URI scheme and its `:` (RFC 3986 §3.1: a letter, then letters,
+/// digits, `+`, `-` or `.`), as `https://…`, `myapp:/cb?…` and `com.example.app:cb?…` do. A
+/// bare query never does: its first `:`, if any, comes after a `=` or a `&`.
+fn starts_with_scheme(text: &str) -> bool {
+    let Some((scheme, _)) = text.split_once(':') else {
         return false;
     };
     let mut bytes = scheme.bytes();
@@ -265,6 +304,28 @@ mod tests {
             )
             .unwrap();
         assert_eq!(approved.verifier.expose_secret(), "v");
+    }
+
+    /// A desktop or mobile application's callback: a scheme of its own, with or without `//`.
+    #[test]
+    fn callbacks_with_any_scheme_are_urls() {
+        for callback in [
+            "myapp:/cb?oauth_token=abc123&oauth_verifier=v",
+            "com.example.app:cb?oauth_token=abc123&oauth_verifier=v",
+            "HTTP://app.example/cb?oauth_token=abc123&oauth_verifier=v",
+            "x-app+1.0://cb?oauth_token=abc123&oauth_verifier=v",
+        ] {
+            let approved = request_token().authorize_from_callback(callback).unwrap();
+            assert_eq!(approved.verifier.expose_secret(), "v", "{callback}");
+        }
+        // Not a scheme (it starts with a digit): a bare query, whose first name is not
+        // `oauth_token`.
+        assert_eq!(
+            request_token().authorize_from_callback("1app:/cb?oauth_token=abc123&oauth_verifier=v"),
+            Err(CallbackError::MissingParameter {
+                name: "oauth_token"
+            })
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod identity;
 mod request_token;
 pub(crate) mod sign;
 
-pub use authorize::{Callback, CallbackError};
+pub use authorize::{Callback, CallbackError, callback_request_token};
 pub use identity::Identity;
 pub use request_token::CLOCK_SKEW_TOLERANCE_SECS;
 pub use sign::RequestSigner;

@@ -20,10 +20,9 @@ use axum::http::header::HOST;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
-use discogs_auth_reqwest::encoding::FormPairs;
 use discogs_auth_reqwest::{
     AsyncTransport, Callback, CallbackError, FlowError, REQUEST_TOKEN_LIFETIME_SECS, ReplyError,
-    RequestError, Session, UrlError, secrets_equal,
+    RequestError, Session, UrlError, callback_request_token, secrets_equal,
 };
 
 use crate::cookie;
@@ -192,17 +191,6 @@ async fn login<T: AsyncTransport>(State(app): State<Arc<App<T>>>, headers: Heade
     response
 }
 
-/// The request token a callback names: `oauth_token` after an approval, `denied` after a
-/// refusal.
-fn callback_token(query: &str) -> Option<String> {
-    let form = FormPairs::parse(query.as_bytes()).ok()?;
-    let token = match form.unique("oauth_token").ok()? {
-        Some(token) => Some(token),
-        None => form.unique("denied").ok()?,
-    };
-    token.map(str::to_owned)
-}
-
 /// Where Discogs sends the browser back. Once the browser that started the login brings it
 /// back, the pending login is used up whatever happens, so a replayed callback finds nothing.
 /// A callback from any other browser is refused and leaves the login to its owner: the
@@ -213,9 +201,12 @@ async fn callback<T: AsyncTransport>(
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
-    let query = uri.query().unwrap_or_default();
-    let Some(token) = callback_token(query) else {
-        return pages::problem(Problem::MalformedCallback);
+    // The path comes too, so that the core never has to guess whether it was given a URL.
+    let callback = uri.path_and_query().map_or("", |target| target.as_str());
+    let token = match callback_request_token(callback) {
+        Ok(token) => token,
+        Err(CallbackError::TokenMismatch) => return pages::problem(Problem::TokenMismatch),
+        Err(_) => return pages::problem(Problem::MalformedCallback),
     };
     let login = {
         let mut pending = app.pending();
@@ -235,7 +226,7 @@ async fn callback<T: AsyncTransport>(
             None => return pages::problem(Problem::UnknownToken),
         }
     };
-    let authorized = match login.request_token.authorize_from_callback(query) {
+    let authorized = match login.request_token.authorize_from_callback(callback) {
         Ok(authorized) => authorized,
         Err(CallbackError::Denied) => return pages::declined(),
         Err(CallbackError::TokenMismatch) => return pages::problem(Problem::TokenMismatch),
