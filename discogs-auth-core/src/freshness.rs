@@ -24,7 +24,8 @@ pub enum FreshnessError {
     EmptyNonce,
     /// The nonce was longer than [`MAX_NONCE_LEN`] characters.
     NonceTooLong {
-        /// Its length in bytes.
+        /// Its length in characters (for a nonce this crate sends, unreserved ASCII, also its
+        /// length in bytes).
         len: usize,
     },
     /// The nonce holds a character outside `A-Z a-z 0-9 - . _ ~`.
@@ -175,11 +176,12 @@ impl Nonce {
         if value.is_empty() {
             return Err(FreshnessError::EmptyNonce);
         }
-        if value.len() > MAX_NONCE_LEN {
-            return Err(FreshnessError::NonceTooLong { len: value.len() });
-        }
+        // The characters first: once they are all ASCII, bytes and characters are one count.
         if !crate::encoding::is_all_unreserved(value) {
             return Err(FreshnessError::NonceCharacter);
+        }
+        if value.len() > MAX_NONCE_LEN {
+            return Err(FreshnessError::NonceTooLong { len: value.len() });
         }
         Ok(Self::from_unreserved(value))
     }

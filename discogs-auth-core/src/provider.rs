@@ -39,7 +39,7 @@ pub enum VerifyError {
     UnsupportedVersion,
     /// `oauth_timestamp` is not a whole number of seconds.
     InvalidTimestamp,
-    /// `oauth_nonce` is empty or longer than [`MAX_NONCE_LEN`] bytes.
+    /// `oauth_nonce` is empty or longer than [`MAX_NONCE_LEN`] characters.
     ///
     /// Any other text is a valid nonce (RFC 5849 §3.3 sets no alphabet): a provider reads the
     /// base64 nonces of other clients, `+`, `/` and `=` included.
@@ -213,7 +213,7 @@ impl SignedRequest {
         self.timestamp
     }
 
-    /// `oauth_nonce`, decoded: 1 to [`MAX_NONCE_LEN`] bytes of any text.
+    /// `oauth_nonce`, decoded: 1 to [`MAX_NONCE_LEN`] characters of any text.
     pub fn nonce(&self) -> &str {
         self.parameters
             .protocol(Protocol::Nonce)
@@ -282,15 +282,20 @@ pub fn secrets_equal(a: &str, b: &str) -> bool {
     bytes_difference(a, b).ct_eq(&0).into()
 }
 
-/// The length rule Discogs applies to `oauth_nonce`; the characters are the client's choice.
+/// The length rule Discogs applies to `oauth_nonce`, in characters; which characters is the
+/// client's choice.
 fn check_nonce(nonce: &str) -> Result<(), VerifyError> {
     if nonce.is_empty() {
         return Err(VerifyError::InvalidNonce(FreshnessError::EmptyNonce));
     }
+    // Characters are counted only when the bytes could be too many.
     if nonce.len() > MAX_NONCE_LEN {
-        return Err(VerifyError::InvalidNonce(FreshnessError::NonceTooLong {
-            len: nonce.len(),
-        }));
+        let len = nonce.chars().count();
+        if len > MAX_NONCE_LEN {
+            return Err(VerifyError::InvalidNonce(FreshnessError::NonceTooLong {
+                len,
+            }));
+        }
     }
     Ok(())
 }
@@ -564,6 +569,20 @@ mod tests {
                 "OAuth oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1\", oauth_nonce=\"\""
             )),
             Err(VerifyError::InvalidNonce(FreshnessError::EmptyNonce))
+        );
+        // Counted in characters, as Discogs counts: 64 two-byte `é` are a nonce, 65 are not.
+        let nonce_of = |count: usize| {
+            with_header(&format!(
+                "OAuth oauth_consumer_key=\"k\", oauth_signature=\"s\", oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1\", oauth_nonce=\"{}\"",
+                "%C3%A9".repeat(count)
+            ))
+        };
+        assert_eq!(read(&nonce_of(64)), Ok(()));
+        assert_eq!(
+            read(&nonce_of(65)),
+            Err(VerifyError::InvalidNonce(FreshnessError::NonceTooLong {
+                len: 65
+            }))
         );
         assert_eq!(
             read(&with_header(&format!(

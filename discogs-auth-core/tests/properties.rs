@@ -805,13 +805,13 @@ fn credential_input() -> impl Strategy<Value = String> {
 fn expected_nonce(value: &str) -> Result<(), FreshnessError> {
     if value.is_empty() {
         Err(FreshnessError::EmptyNonce)
-    } else if value.len() > MAX_NONCE_LEN {
-        Err(FreshnessError::NonceTooLong { len: value.len() })
     } else if !value
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
     {
         Err(FreshnessError::NonceCharacter)
+    } else if value.len() > MAX_NONCE_LEN {
+        Err(FreshnessError::NonceTooLong { len: value.len() })
     } else {
         Ok(())
     }

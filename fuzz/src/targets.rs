@@ -272,7 +272,8 @@ fn check_approval(token: &RequestToken, authorized: &AuthorizedRequestToken, cal
 }
 
 /// Every value of `name` in the form data `query`, decoded by hand (`+` a space, `%XX` a byte,
-/// anything else as it is); pairs whose name is not UTF-8 are not `name`.
+/// anything else as it is); pairs whose name is not UTF-8 are not `name`, and a value that is
+/// not UTF-8 still counts (with U+FFFD for what it holds).
 fn values_of(query: &str, name: &str) -> Vec<String> {
     let decode = |raw: &str| {
         let raw = raw.as_bytes();
@@ -299,15 +300,14 @@ fn values_of(query: &str, name: &str) -> Vec<String> {
                 }
             }
         }
-        String::from_utf8(decoded).ok()
+        decoded
     };
     query
         .split('&')
         .filter_map(|pair| {
             let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(raw_name)? == name)
-                .then(|| decode(raw_value))
-                .flatten()
+            (String::from_utf8(decode(raw_name)).ok()? == name)
+                .then(|| String::from_utf8_lossy(&decode(raw_value)).into_owned())
         })
         .collect()
 }
