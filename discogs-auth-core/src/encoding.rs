@@ -467,7 +467,7 @@ fn find_in_words(
 }
 
 /// The value of an ASCII hexadecimal digit.
-fn hex_value(digit: u8) -> Option<u8> {
+pub(crate) fn hex_value(digit: u8) -> Option<u8> {
     match digit {
         b'0'..=b'9' => Some(digit - b'0'),
         b'a'..=b'f' => Some(digit - b'a' + 10),

@@ -5,7 +5,7 @@ use std::fmt;
 use http::{Response, StatusCode, header};
 
 use crate::credentials::CredentialError;
-use crate::encoding::{FormError, percent_encode, push_form_encoded};
+use crate::encoding::{FormError, hex_value};
 use crate::rate_limit::RateLimit;
 
 /// Longest error message kept from a reply, in characters.
@@ -210,27 +210,22 @@ fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
     )
 }
 
-/// `text` with every secret replaced by `[redacted]`: as it is, percent-encoded (the shape a
-/// signature echo takes) with upper- or lowercase hex, form-encoded (a space as `+`), and with
-/// its whitespace collapsed as `text`'s was. An HTML page's entities are decoded before this.
+/// `text` with every secret replaced by `[redacted]`, however the page wrote it: as it is,
+/// with its whitespace collapsed as `text`'s was, or with any of its bytes escaped
+/// ([`echoed_len`]). An HTML page's character references are decoded before this, and a
+/// secret is also looked for with its own references decoded, for a page that echoed it raw.
 ///
-/// One pass, trying the longest form first at each place: a secret that holds another (a
+/// One pass, trying the longest match first at each place: a secret that holds another (a
 /// verifier that starts with the consumer secret) is replaced whole, and a replacement is
 /// never searched again, so a one-letter secret cannot eat into `[redacted]`.
 fn redact(text: &str, secrets: &[&str]) -> String {
     let mut forms: Vec<String> = Vec::new();
     for secret in secrets {
-        let encoded = percent_encode(secret).into_owned();
-        let lowercase_hex = lowercase_escapes(&encoded);
-        let mut form_encoded = String::new();
-        push_form_encoded(&mut form_encoded, secret);
         // Most secrets are letters and digits, and all their forms are one.
         for form in [
             (*secret).to_owned(),
-            encoded,
-            lowercase_hex,
-            form_encoded,
             collapse_whitespace(secret),
+            decode_html_entities(secret),
         ] {
             if !form.is_empty() && !forms.contains(&form) {
                 forms.push(form);
@@ -242,12 +237,13 @@ fn redact(text: &str, secrets: &[&str]) -> String {
     while let Some(next) = rest.chars().next() {
         let longest = forms
             .iter()
-            .filter(|form| rest.starts_with(form.as_str()))
-            .max_by_key(|form| form.len());
+            .filter_map(|form| echoed_len(rest, form))
+            .filter(|&len| rest.is_char_boundary(len))
+            .max();
         match longest {
-            Some(form) => {
+            Some(len) => {
                 redacted.push_str("[redacted]");
-                rest = &rest[form.len()..];
+                rest = &rest[len..];
             }
             None => {
                 redacted.push(next);
@@ -258,28 +254,31 @@ fn redact(text: &str, secrets: &[&str]) -> String {
     redacted
 }
 
-/// `encoded` with the hex digits of its escapes in lowercase (`%2f` for `%2F`).
-fn lowercase_escapes(encoded: &str) -> String {
-    let mut after_percent = 0;
-    encoded
-        .chars()
-        .map(|c| {
-            if c == '%' {
-                after_percent = 2;
-                c
-            } else if after_percent > 0 {
-                after_percent -= 1;
-                c.to_ascii_lowercase()
-            } else {
-                c
-            }
-        })
-        .collect()
+/// How long the start of `text` is if it is `secret` written with any of its bytes escaped as
+/// a page may escape them: percent-encoded with either hex case (`%2F`, `%2f`), a space as `+`
+/// (form encoding), a `/`, `"` or `\` escaped as in JSON (`\/`), or an ASCII byte as `\u00XX`.
+/// Each encoder escapes its own set of bytes (`~` is `%7E` for one and `~` for another), so the
+/// bytes are matched one by one, each as it is or escaped.
+fn echoed_len(text: &str, secret: &str) -> Option<usize> {
+    let text = text.as_bytes();
+    let hex_byte = |high: u8, low: u8| Some(hex_value(high)? << 4 | hex_value(low)?);
+    let mut at = 0;
+    for &byte in secret.as_bytes() {
+        at += match text.get(at..)? {
+            [first, ..] if *first == byte => 1,
+            [b'%', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 3,
+            [b'+', ..] if byte == b' ' => 1,
+            [b'\\', escaped, ..] if *escaped == byte && b"/\"\\".contains(&byte) => 2,
+            [b'\\', b'u', b'0', b'0', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 6,
+            _ => return None,
+        };
+    }
+    Some(at)
 }
 
 /// The text of an HTML page with its character references decoded: the named ones a server
 /// escapes text with (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`) and numeric ones (`&#39;`,
-/// `&#x27;`). Anything else is left as it is.
+/// `&#x27;`; `&#0;` is U+FFFD, as in HTML). Anything else is left as it is.
 fn decode_html_entities(text: &str) -> String {
     let mut decoded = String::with_capacity(text.len());
     let mut rest = text;
@@ -288,29 +287,12 @@ fn decode_html_entities(text: &str) -> String {
         rest = &rest[at..];
         let reference = rest
             .get(1..)
-            // Only the ten bytes after a `&` are searched for its `;`, so a page full of `&`
-            // is read in linear time.
-            .and_then(|after| after.bytes().take(11).position(|byte| byte == b';'))
+            // Only the ten bytes after a `&` are searched for its `;` (the longest reference
+            // read, `#x10FFFF`, has eight), so a page full of `&` is read in linear time.
+            .and_then(|after| after.bytes().take(10).position(|byte| byte == b';'))
             .and_then(|end| {
-                let name = &rest[1..1 + end];
-                let character = match name {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    _ => {
-                        let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
-                        {
-                            Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                            None => name
-                                .strip_prefix('#')
-                                .and_then(|digits| digits.parse().ok()),
-                        };
-                        code.and_then(char::from_u32)
-                    }
-                };
-                character.map(|character| (character, end + 2))
+                let character = character_reference(&rest[1..1 + end])?;
+                Some((character, end + 2))
             });
         match reference {
             Some((character, len)) => {
@@ -325,6 +307,30 @@ fn decode_html_entities(text: &str) -> String {
     }
     decoded.push_str(rest);
     decoded
+}
+
+/// The character a reference names (what is between `&` and `;`), if it is one
+/// [`decode_html_entities`] reads.
+fn character_reference(name: &str) -> Option<char> {
+    let number = |digits: &str, radix: u32| {
+        let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
+        all_digits.then(|| u32::from_str_radix(digits, radix).ok())?
+    };
+    let code = match name {
+        "amp" => return Some('&'),
+        "lt" => return Some('<'),
+        "gt" => return Some('>'),
+        "quot" => return Some('"'),
+        "apos" => return Some('\''),
+        _ => match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+            Some(hex) => number(hex, 16)?,
+            None => number(name.strip_prefix('#')?, 10)?,
+        },
+    };
+    if code == 0 {
+        return Some(char::REPLACEMENT_CHARACTER);
+    }
+    char::from_u32(code)
 }
 
 fn json_message(text: &str) -> Option<String> {
@@ -558,27 +564,53 @@ mod tests {
         }
     }
 
-    /// The other ways a page writes a secret: percent-encoded with lowercase hex, form-encoded
-    /// (a space as `+`), and HTML with character references.
+    /// The other ways a page writes a secret: percent-encoded by any encoder (which bytes it
+    /// escapes, hex case, a space as `+`), JSON-escaped in a body shown raw, and HTML with
+    /// character references, or raw though it looks like one.
     #[test]
     fn secrets_are_redacted_in_every_encoding_a_page_may_use() {
-        let secret = "s3/cr&t x";
+        let secret = "s3/cr&t x~";
         for (content_type, body) in [
-            (None, "Invalid signature s3%2Fcr%26t%20x."),
-            (None, "Invalid signature s3%2fcr%26t%20x."),
-            (None, "Invalid signature s3%2Fcr%26t+x."),
+            // RFC 3986, as this crate encodes.
+            (None, "Invalid signature s3%2Fcr%26t%20x~."),
+            (None, "Invalid signature s3%2fcr%26t%20x~."),
+            // WHATWG forms (`~` escaped), Python's `quote_plus` and Go's `QueryEscape` (not).
+            (None, "Invalid signature s3%2Fcr%26t+x%7E."),
+            (None, "Invalid signature s3%2Fcr%26t+x~."),
+            (None, "Invalid signature s3%2fcr%26t+x%7e."),
+            // Only some bytes escaped.
+            (None, "Invalid signature s3/cr%26t x~."),
             (
-                Some("text/html"),
-                "<title>Invalid signature s3/cr&amp;t x.</title>",
+                Some("application/json"),
+                r#"{"error": "Invalid signature s3\/cr\u0026t x~."}"#,
             ),
             (
                 Some("text/html"),
-                "<p>Invalid signature s3&#x2F;cr&#38;t x.</p>",
+                "<title>Invalid signature s3/cr&amp;t x~.</title>",
+            ),
+            (
+                Some("text/html"),
+                "<p>Invalid signature s3&#x2F;cr&#38;t x&#126;.</p>",
             ),
         ] {
             let error = ApiError::from_response(&reply(401, content_type, body), &[secret]);
-            assert_eq!(error.message, "Invalid signature [redacted].", "{body}");
+            let expected = if body.starts_with('{') {
+                r#"{"error": "Invalid signature [redacted]."}"#
+            } else {
+                "Invalid signature [redacted]."
+            };
+            assert_eq!(error.message, expected, "{body}");
         }
+        // A secret that looks like a character reference, echoed raw in a page, reads as the
+        // character once the page is decoded.
+        let error = ApiError::from_response(
+            &reply(401, Some("text/html"), "<p>sig x&lt;y end</p>"),
+            &["x&lt;y"],
+        );
+        assert_eq!(error.message, "sig [redacted] end");
+        // Not every byte is matched escaped: a different byte is a different text.
+        let error = ApiError::from_response(&reply(401, None, "sig s3%2Gcr end"), &["s3/cr"]);
+        assert_eq!(error.message, "sig s3%2Gcr end");
     }
 
     #[test]
@@ -604,6 +636,11 @@ mod tests {
             (
                 "<p>&#x41;&#X42;&#67; &copy; & &amp &#xZZ; &#1114112;</p>",
                 "ABC &copy; & &amp &#xZZ; &#1114112;",
+            ),
+            // Signs are not digits; `&#0;` is U+FFFD; a reference longer than any read stays.
+            (
+                "<p>&#+65; &#x+41; &#x; &#; a&#0;b &#000000000065;</p>",
+                "&#+65; &#x+41; &#x; &#; a\u{FFFD}b &#000000000065;",
             ),
         ] {
             assert_eq!(
