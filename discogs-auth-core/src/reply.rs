@@ -227,7 +227,7 @@ fn redact(text: &str, secrets: &[&str]) -> String {
             collapse_whitespace(secret),
             decode_html_entities(secret),
         ] {
-            if !form.is_empty() && !forms.contains(&form) {
+            if !forms.contains(&form) {
                 forms.push(form);
             }
         }
@@ -238,7 +238,9 @@ fn redact(text: &str, secrets: &[&str]) -> String {
         let longest = forms
             .iter()
             .filter_map(|form| echoed_len(rest, form))
-            .filter(|&len| rest.is_char_boundary(len))
+            // An empty form (a blank secret's collapsed spacing) matches everywhere, and
+            // nothing: it would stop the walk.
+            .filter(|&len| len > 0 && rest.is_char_boundary(len))
             .max();
         match longest {
             Some(len) => {
@@ -442,6 +444,7 @@ mod tests {
     #[test]
     fn a_blank_secret_leaves_the_text_alone() {
         assert_eq!(redact("Invalid consumer.", &["   "]), "Invalid consumer.");
+        assert_eq!(redact("Invalid consumer.", &[""]), "Invalid consumer.");
         assert_eq!(
             redact("key s3cr3t! refused", &["s3cr3t!"]),
             "key [redacted] refused"
@@ -608,9 +611,18 @@ mod tests {
             &["x&lt;y"],
         );
         assert_eq!(error.message, "sig [redacted] end");
-        // Not every byte is matched escaped: a different byte is a different text.
-        let error = ApiError::from_response(&reply(401, None, "sig s3%2Gcr end"), &["s3/cr"]);
-        assert_eq!(error.message, "sig s3%2Gcr end");
+        // An escape stands only for its own byte: `+` for a space, `\` only before `/`, `"`
+        // or `\`, and `\u00XX` and `%XX` only for the byte XX.
+        for body in [
+            "sig s3%2Gcr end",
+            "sig s3%2Ecr end",
+            "sig s3+cr end",
+            r"sig s3\.cr end",
+            r"sig s3\u002Ecr end",
+        ] {
+            let error = ApiError::from_response(&reply(401, None, body), &["s3/cr"]);
+            assert_eq!(error.message, body);
+        }
     }
 
     #[test]
@@ -630,8 +642,8 @@ mod tests {
     fn html_character_references_are_decoded() {
         for (html, text) in [
             (
-                "<title>Tom &amp; Jerry &lt;3 &quot;ok&quot; &apos;a&#39;</title>",
-                "Tom & Jerry <3 \"ok\" 'a'",
+                "<title>Tom &amp; Jerry &lt;3 &gt; &quot;ok&quot; &apos;a&#39;</title>",
+                "Tom & Jerry <3 > \"ok\" 'a'",
             ),
             (
                 "<p>&#x41;&#X42;&#67; &copy; & &amp &#xZZ; &#1114112;</p>",

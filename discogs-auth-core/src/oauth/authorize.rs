@@ -306,6 +306,46 @@ mod tests {
         assert_eq!(approved.verifier.expose_secret(), "v");
     }
 
+    #[test]
+    fn a_callback_names_its_request_token() {
+        for (callback, expected) in [
+            (
+                "https://app/cb?oauth_token=abc123&oauth_verifier=v",
+                Ok("abc123"),
+            ),
+            ("/cb?denied=abc123", Ok("abc123")),
+            ("oauth_token=abc123&denied=abc123", Ok("abc123")),
+            (
+                "?oauth_token=abc123&denied=zzz",
+                Err(CallbackError::TokenMismatch),
+            ),
+            (
+                "denied=zzz&oauth_token=abc123",
+                Err(CallbackError::TokenMismatch),
+            ),
+            (
+                "oauth_verifier=v",
+                Err(CallbackError::MissingParameter {
+                    name: "oauth_token",
+                }),
+            ),
+            (
+                "denied=a&denied=a",
+                Err(CallbackError::DuplicateParameter { name: "denied" }),
+            ),
+            (
+                "oauth_token=%FF",
+                Err(CallbackError::Malformed(FormError::NotUtf8)),
+            ),
+        ] {
+            assert_eq!(
+                callback_request_token(callback),
+                expected.map(str::to_owned),
+                "{callback}"
+            );
+        }
+    }
+
     /// A desktop or mobile application's callback: a scheme of its own, with or without `//`.
     #[test]
     fn callbacks_with_any_scheme_are_urls() {
