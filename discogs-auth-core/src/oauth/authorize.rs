@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::credentials::{AuthorizedRequestToken, CredentialError, RequestToken, Verifier};
-use crate::encoding::{FormError, FormField, form_fields, percent_encode};
+use crate::encoding::{FormError, FormField, find_byte, form_fields, percent_encode};
 use crate::endpoints::{UrlError, parse_absolute_url};
 
 use super::OAuthClient;
@@ -214,30 +214,32 @@ fn unique<'a>(
 /// The shape is told from the start (a scheme, a `/`, a `?`), not from where the first `?` is:
 /// a query may hold `?` itself (RFC 3986 §3.4), so a bare query is taken whole.
 fn callback_query(callback: &str) -> &str {
-    let without_fragment = callback.split_once('#').map_or(callback, |(head, _)| head);
+    // `#` and `?` are ASCII, so the text on either side of one is whole characters.
+    let without_fragment =
+        find_byte(callback.as_bytes(), b'#').map_or(callback, |at| &callback[..at]);
     if let Some(query) = without_fragment.strip_prefix('?') {
         return query;
     }
     if without_fragment.starts_with('/') || starts_with_scheme(without_fragment) {
-        return without_fragment
-            .split_once('?')
-            .map_or("", |(_, query)| query);
+        return find_byte(without_fragment.as_bytes(), b'?')
+            .map_or("", |at| &without_fragment[at + 1..]);
     }
     without_fragment
 }
 
 /// Whether `text` starts with a URI scheme and its `:` (RFC 3986 §3.1: a letter, then letters,
 /// digits, `+`, `-` or `.`), as `https://…`, `myapp:/cb?…` and `com.example.app:cb?…` do. A
-/// bare query never does: its first `:`, if any, comes after a `=` or a `&`.
+/// bare query would only if its first name were made of those characters and followed by a
+/// `:` (`a:b=…`); Discogs' own parameters hold a `_`.
 fn starts_with_scheme(text: &str) -> bool {
-    let Some((scheme, _)) = text.split_once(':') else {
-        return false;
-    };
-    let mut bytes = scheme.bytes();
-    bytes
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic())
-        && bytes.all(|byte| byte.is_ascii_alphanumeric() || b"+-.".contains(&byte))
+    let bytes = text.as_bytes();
+    // Read no further than the scheme's characters go: a bare query stops at its first `_`,
+    // `=` or `&`.
+    let scheme_len = bytes
+        .iter()
+        .take_while(|byte| byte.is_ascii_alphanumeric() || b"+-.".contains(byte))
+        .count();
+    bytes.first().is_some_and(u8::is_ascii_alphabetic) && bytes.get(scheme_len) == Some(&b':')
 }
 
 #[cfg(test)]
