@@ -287,6 +287,7 @@ mod tests {
 
     /// `request` signed with the RFC 5849 §1.2 credentials, nonce and timestamp, one-off and
     /// with a signer, which must write the same header.
+    #[cfg(feature = "hmac-sha1")]
     fn signed_both_ways(method: SignatureMethod, request: Request<Vec<u8>>) -> Request<Vec<u8>> {
         let client = rfc_client(method);
         let freshness = Freshness::new("chapoH", 137131202).unwrap();
