@@ -10,6 +10,7 @@ use crate::encoding::{
     ENCODED_AT_MOST, ENCODED_TWICE_AT_MOST, FormError, KnownText, cmp_encoded, push_encoded,
     push_encoded_twice, push_form_encoded_twice, raw_form_pairs,
 };
+use crate::oauth_header::Protocol;
 use crate::signature::{BaseUri, SigningError};
 #[cfg(test)]
 use crate::signature::{base_string_uri, collect_signed_parameters, signature_base_string};
@@ -419,7 +420,7 @@ impl EncodedPairs {
 }
 
 /// The one parameter no base string holds, wherever it is (RFC 5849 §3.4.1.3.1).
-const SIGNATURE: &str = "oauth_signature";
+const SIGNATURE: &str = Protocol::Signature.name();
 
 /// The protocol parameters a base string holds: all but `oauth_signature`.
 fn signed_protocol<'a>(
