@@ -151,6 +151,6 @@ pub use reply::{ApiError, MAX_ERROR_MESSAGE_CHARS, ReplyError, check_reply};
 pub use session::{FlowError, Session};
 pub use signature::{SignatureMethod, SigningError};
 pub use transport::{
-    AsyncTransport, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, SyncTransport,
-    TransportError, ensure_secure_url, has_body_to_send, is_loopback_url,
+    AsyncTransport, BodyCut, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    ReplyBody, SyncTransport, TransportError, ensure_secure_url, has_body_to_send, is_loopback_url,
 };

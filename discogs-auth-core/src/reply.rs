@@ -7,6 +7,7 @@ use http::{Response, StatusCode, header};
 use crate::credentials::CredentialError;
 use crate::encoding::{FormError, hex_value};
 use crate::rate_limit::RateLimit;
+use crate::transport::BodyCut;
 
 /// Longest error message kept from a reply, in characters.
 pub const MAX_ERROR_MESSAGE_CHARS: usize = 200;
@@ -39,7 +40,7 @@ impl ApiError {
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
-        let mut message = error_message(response.body().as_ref(), is_html, secrets);
+        let mut message = error_message(uncut_part(response, secrets), is_html, secrets);
         if message.is_empty() {
             message = response
                 .status()
@@ -53,6 +54,21 @@ impl ApiError {
             rate_limit: RateLimit::from_headers(response.headers()).ok().flatten(),
         }
     }
+}
+
+/// The body, less what a cut at the adapter's limit ([`BodyCut`]) may have left of an echoed
+/// secret: only its start, which redaction could not recognise as the secret.
+fn uncut_part<'a, B: AsRef<[u8]>>(response: &'a Response<B>, secrets: &[&str]) -> &'a [u8] {
+    let body = response.body().as_ref();
+    if response.extensions().get::<BodyCut>().is_none() {
+        return body;
+    }
+    // No way of writing one byte that redaction reads back is longer than 16 bytes (the
+    // longest: an HTML reference for the `%` of a percent-escape).
+    const LONGEST_WRITING_OF_A_BYTE: usize = 16;
+    let longest_secret = secrets.iter().map(|secret| secret.len()).max().unwrap_or(0);
+    let tail = longest_secret.saturating_mul(LONGEST_WRITING_OF_A_BYTE);
+    &body[..body.len().saturating_sub(tail)]
 }
 
 /// A reply could not be turned into the value the step expects.
@@ -553,6 +569,33 @@ mod tests {
         let response = reply(400, None, "Invalid verifier s3cr3t-verifier for token t");
         let error = ApiError::from_response(&response, &["s3cr3t-verifier"]);
         assert_eq!(error.message, "Invalid verifier [redacted] for token t");
+    }
+
+    /// A body cut at the adapter's limit may end inside an echoed secret; what is left of it
+    /// is not shown, and an uncut body loses nothing.
+    #[test]
+    fn a_cut_body_shows_no_part_of_a_secret() {
+        let secret = "SECRETsecret123";
+        // The message is the page's text, the start of the secret among it.
+        let page = format!(
+            "<div title=\"{}\">Refused {}",
+            "x".repeat(1_000),
+            &secret[..9]
+        );
+        let mut response = reply(503, Some("text/html"), &page);
+        let uncut = ApiError::from_response(&response, &[secret]);
+        assert_eq!(uncut.message, "Refused SECRETsec");
+
+        response
+            .extensions_mut()
+            .insert(BodyCut { limit: page.len() });
+        let cut = ApiError::from_response(&response, &[secret]);
+        assert_eq!(cut.message, "Service Unavailable");
+        // Without secrets, nothing of a cut body is held back.
+        assert_eq!(
+            ApiError::from_response(&response, &[]).message,
+            uncut.message
+        );
     }
 
     #[test]

@@ -8,13 +8,16 @@
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
+use std::io::{self, Read};
 use std::time::Duration;
 
-use http::{Method, Request, Response, Uri};
+use http::{Method, Request, Response, StatusCode, Uri};
 
-/// Largest reply body an adapter reads by default. Auth replies are tiny; a larger body is
-/// refused with [`TransportError::BodyTooLarge`], never silently cut.
-pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+/// Largest reply body an adapter reads by default: 8 MiB. Auth replies are tiny, but the same
+/// transport sends API calls, whose pages run to hundreds of kilobytes (a search's 50 results,
+/// a release with a long tracklist); the limit is there so that no reply can take unbounded
+/// memory. See [`ReplyBody`] for what happens above it.
+pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole request, reply body included.
@@ -82,13 +85,18 @@ pub enum TransportError {
     },
     /// The URL is neither `https://` nor `http://`.
     UnsupportedScheme,
-    /// The reply body is larger than the adapter's limit.
+    /// The URL holds a user name or password (`https://user:pass@host/`): some clients would
+    /// send them as Basic credentials, others drop them; neither is what Discogs expects.
+    CredentialsInUrl,
+    /// A success reply's body is larger than the adapter's limit (see [`ReplyBody`]).
     BodyTooLarge {
         /// The limit in bytes.
         limit: usize,
     },
-    /// The HTTP client failed (connection, TLS, timeout, …). Its message carries no URL, since
-    /// a URL may hold query credentials.
+    /// The request or its reply took longer than the adapter's timeout.
+    Timeout,
+    /// The HTTP client failed (connection, TLS, …). Its message carries no URL, since a URL
+    /// may hold query credentials.
     Client(Box<dyn StdError + Send + Sync>),
 }
 
@@ -100,9 +108,13 @@ impl fmt::Display for TransportError {
                 "refusing to send credentials over plain http:// to {host}; use https://"
             ),
             Self::UnsupportedScheme => f.write_str("unsupported URL scheme; use https://"),
+            Self::CredentialsInUrl => {
+                f.write_str("refusing a URL with a user name or password in it")
+            }
             Self::BodyTooLarge { limit } => {
                 write!(f, "the reply body is larger than the {limit}-byte limit")
             }
+            Self::Timeout => f.write_str("the request timed out"),
             Self::Client(error) => write!(f, "the HTTP request failed: {error}"),
         }
     }
@@ -145,6 +157,8 @@ pub fn has_body_to_send<B: AsRef<[u8]>>(request: &Request<B>) -> bool {
 
 /// Refuses to send to a URL where credentials would travel in clear: `https://` anywhere,
 /// `http://` only to loopback (`localhost`, `127.0.0.0/8`, `[::1]`), as a local stand-in needs.
+/// A URL with a user name or password is refused whatever its scheme
+/// ([`TransportError::CredentialsInUrl`]).
 ///
 /// ```
 /// use discogs_auth_core::{ensure_secure_url, TransportError};
@@ -157,6 +171,12 @@ pub fn has_body_to_send<B: AsRef<[u8]>>(request: &Request<B>) -> bool {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn ensure_secure_url(uri: &Uri) -> Result<(), TransportError> {
+    if uri
+        .authority()
+        .is_some_and(|authority| authority.as_str().contains('@'))
+    {
+        return Err(TransportError::CredentialsInUrl);
+    }
     match uri.scheme_str() {
         Some(scheme) if scheme.eq_ignore_ascii_case("https") => Ok(()),
         Some(scheme) if scheme.eq_ignore_ascii_case("http") => {
@@ -195,14 +215,138 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Marks a reply whose body an adapter cut at its limit ([`ReplyBody`]), in the response's
+/// extensions: the message read from it must not show the start of a secret the cut split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyCut {
+    /// The limit the body was cut at, in bytes.
+    pub limit: usize,
+}
+
+/// A reply's body as an adapter reads it, under its limit, so that every adapter treats an
+/// oversized reply the same way.
+///
+/// A success reply (2xx) larger than the limit is refused with
+/// [`TransportError::BodyTooLarge`], as soon as its `Content-Length` or its bytes pass the
+/// limit: its body is what the caller asked for, and cut short it would be read wrong. Any
+/// other reply is kept up to the limit and cut there (marked with [`BodyCut`]): what the
+/// caller needs from a 429 or a CDN's 503 page is its status and headers, and only the start
+/// of its message is reported.
+///
+/// ```
+/// use discogs_auth_core::{ReplyBody, TransportError, http::{Response, StatusCode}};
+///
+/// // An error page larger than the limit keeps its status.
+/// let mut body = ReplyBody::new(StatusCode::SERVICE_UNAVAILABLE, None, 8)?;
+/// assert!(!body.push(b"Down for maintenance")?); // full: stop reading
+/// let reply = body.finish(Response::builder().status(503).body(())?);
+/// assert_eq!(reply.status(), StatusCode::SERVICE_UNAVAILABLE);
+/// assert_eq!(reply.body(), b"Down for");
+///
+/// // A success reply larger than the limit is an error, never a truncated body.
+/// let mut body = ReplyBody::new(StatusCode::OK, None, 8)?;
+/// assert!(matches!(body.push(b"{\"id\": 123456}"), Err(TransportError::BodyTooLarge { limit: 8 })));
+/// assert!(matches!(
+///     ReplyBody::new(StatusCode::OK, Some(9), 8),
+///     Err(TransportError::BodyTooLarge { limit: 8 })
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct ReplyBody {
+    bytes: Vec<u8>,
+    limit: usize,
+    /// Whether going past the limit is an error (a success reply) rather than the end.
+    refuses_excess: bool,
+    cut: bool,
+}
+
+impl ReplyBody {
+    /// Starts the body of a reply with `status` and the `Content-Length` it declared, if any.
+    pub fn new(
+        status: StatusCode,
+        declared_length: Option<u64>,
+        limit: usize,
+    ) -> Result<Self, TransportError> {
+        let refuses_excess = status.is_success();
+        let declared = declared_length.map(|length| usize::try_from(length).unwrap_or(usize::MAX));
+        if refuses_excess && declared.is_some_and(|length| length > limit) {
+            return Err(TransportError::BodyTooLarge { limit });
+        }
+        // A declared length reserves room up front, but only so much on the server's word.
+        const LARGEST_RESERVATION: usize = 1024 * 1024;
+        let reserved = declared.map_or(0, |length| length.min(limit).min(LARGEST_RESERVATION));
+        Ok(Self {
+            bytes: Vec::with_capacity(reserved),
+            limit,
+            refuses_excess,
+            cut: false,
+        })
+    }
+
+    /// Adds the next piece of the body: `Ok(true)` while more may follow, `Ok(false)` once the
+    /// body is cut at the limit (the rest need not be read).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<bool, TransportError> {
+        let room = self.room();
+        self.bytes
+            .extend_from_slice(chunk.get(..room).unwrap_or(chunk));
+        self.settle()
+    }
+
+    /// Reads the rest of the body from `reader`, mapping its I/O errors with `io_error`.
+    pub fn read_from(
+        &mut self,
+        reader: impl Read,
+        io_error: impl FnOnce(io::Error) -> TransportError,
+    ) -> Result<(), TransportError> {
+        let room = self.room();
+        reader
+            .take(u64::try_from(room).unwrap_or(u64::MAX))
+            .read_to_end(&mut self.bytes)
+            .map_err(io_error)?;
+        self.settle().map(drop)
+    }
+
+    /// The reply: `head`'s status, version, headers and extensions with this body, and
+    /// [`BodyCut`] among the extensions if it was cut.
+    pub fn finish(self, head: Response<()>) -> Response<Vec<u8>> {
+        let (mut parts, ()) = head.into_parts();
+        if self.cut {
+            parts.extensions.insert(BodyCut { limit: self.limit });
+        }
+        Response::from_parts(parts, self.bytes)
+    }
+
+    /// How many more bytes to take: up to one past the limit, which tells a body of exactly
+    /// `limit` bytes from a larger one.
+    fn room(&self) -> usize {
+        self.limit
+            .saturating_add(1)
+            .saturating_sub(self.bytes.len())
+    }
+
+    /// Refuses or cuts a body that went past the limit.
+    fn settle(&mut self) -> Result<bool, TransportError> {
+        if self.bytes.len() <= self.limit {
+            return Ok(true);
+        }
+        if self.refuses_excess {
+            return Err(TransportError::BodyTooLarge { limit: self.limit });
+        }
+        self.bytes.truncate(self.limit);
+        self.cut = true;
+        Ok(false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The documented default: replies larger than 64 KiB are refused.
+    /// The documented default: 8 MiB.
     #[test]
-    fn default_body_limit_is_64_kib() {
-        assert_eq!(DEFAULT_BODY_LIMIT, 65_536);
+    fn default_body_limit_is_8_mib() {
+        assert_eq!(DEFAULT_BODY_LIMIT, 8_388_608);
     }
 
     #[test]
@@ -246,6 +390,139 @@ mod tests {
         ] {
             assert!(!is_loopback_url(&url.parse().unwrap()), "{url}");
         }
+    }
+
+    fn head(status: u16) -> Response<()> {
+        Response::builder()
+            .status(status)
+            .header("x-discogs-ratelimit-remaining", "0")
+            .body(())
+            .unwrap()
+    }
+
+    #[test]
+    fn a_success_reply_up_to_the_limit_is_read_whole() {
+        let mut body = ReplyBody::new(StatusCode::OK, Some(10), 10).unwrap();
+        assert!(body.push(b"12345").unwrap());
+        assert!(body.push(b"67890").unwrap());
+        let reply = body.finish(head(200));
+        assert_eq!(reply.body(), b"1234567890");
+        assert_eq!(reply.extensions().get::<BodyCut>(), None);
+
+        let mut body = ReplyBody::new(StatusCode::OK, None, 10).unwrap();
+        body.read_from(&b"1234567890"[..], TransportError::client)
+            .unwrap();
+        assert_eq!(body.finish(head(200)).body(), b"1234567890");
+    }
+
+    #[test]
+    fn a_success_reply_past_the_limit_is_refused() {
+        for declared in [Some(11), Some(u64::MAX)] {
+            assert!(matches!(
+                ReplyBody::new(StatusCode::OK, declared, 10),
+                Err(TransportError::BodyTooLarge { limit: 10 })
+            ));
+        }
+        // A `Content-Length` that understates the body does not get it through.
+        let mut body = ReplyBody::new(StatusCode::CREATED, Some(4), 10).unwrap();
+        assert!(body.push(b"1234567890").unwrap());
+        assert!(matches!(
+            body.push(b"1"),
+            Err(TransportError::BodyTooLarge { limit: 10 })
+        ));
+        // Pushed again after the refusal, it neither panics nor grows.
+        assert!(body.push(&[0; 100]).is_err());
+        assert!(body.bytes.len() <= 11);
+
+        let mut body = ReplyBody::new(StatusCode::OK, None, 10).unwrap();
+        assert!(matches!(
+            body.read_from(&b"12345678901"[..], TransportError::client),
+            Err(TransportError::BodyTooLarge { limit: 10 })
+        ));
+    }
+
+    /// A 429 with a large page keeps its status and headers (its rate-limit figures).
+    #[test]
+    fn an_error_reply_past_the_limit_is_cut_there() {
+        for declared in [None, Some(10), Some(1_000_000)] {
+            let mut body = ReplyBody::new(StatusCode::TOO_MANY_REQUESTS, declared, 10).unwrap();
+            assert!(body.push(b"Too many").unwrap());
+            assert!(!body.push(b" requests, slow down").unwrap());
+            assert!(!body.push(b"more").unwrap());
+            let reply = body.finish(head(429));
+            assert_eq!(reply.status(), StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(reply.headers()["x-discogs-ratelimit-remaining"], "0");
+            assert_eq!(reply.body(), b"Too many r");
+            assert_eq!(
+                reply.extensions().get::<BodyCut>(),
+                Some(&BodyCut { limit: 10 })
+            );
+        }
+        let mut body = ReplyBody::new(StatusCode::BAD_GATEWAY, None, 10).unwrap();
+        body.read_from(&b"<html>Bad Gateway</html>"[..], TransportError::client)
+            .unwrap();
+        let reply = body.finish(head(502));
+        assert_eq!(reply.body(), b"<html>Bad ");
+        assert!(reply.extensions().get::<BodyCut>().is_some());
+
+        // Exactly at the limit is not cut.
+        let mut body = ReplyBody::new(StatusCode::NOT_FOUND, None, 10).unwrap();
+        assert!(body.push(b"1234567890").unwrap());
+        assert_eq!(body.finish(head(404)).extensions().get::<BodyCut>(), None);
+    }
+
+    #[test]
+    fn extreme_limits_do_not_panic() {
+        let mut body = ReplyBody::new(StatusCode::OK, Some(0), 0).unwrap();
+        assert!(body.push(b"").unwrap());
+        assert!(matches!(
+            body.push(b"x"),
+            Err(TransportError::BodyTooLarge { limit: 0 })
+        ));
+        let mut body = ReplyBody::new(StatusCode::OK, Some(u64::MAX), usize::MAX).unwrap();
+        assert!(body.push(b"x").unwrap());
+        body.read_from(&b"yz"[..], TransportError::client).unwrap();
+        assert_eq!(body.finish(head(200)).body(), b"xyz");
+    }
+
+    #[test]
+    fn a_read_error_is_mapped_by_the_adapter() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::new(io::ErrorKind::TimedOut, "slow"))
+            }
+        }
+        let mut body = ReplyBody::new(StatusCode::OK, None, 10).unwrap();
+        let error = body
+            .read_from(Failing, |error| {
+                assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+                TransportError::Timeout
+            })
+            .unwrap_err();
+        assert!(matches!(error, TransportError::Timeout));
+    }
+
+    #[test]
+    fn urls_with_a_user_name_or_password_are_refused() {
+        for url in [
+            "https://user:pass@api.discogs.com/oauth/identity",
+            "https://user@api.discogs.com/",
+            "http://user:pass@127.0.0.1:8080/",
+            "https://:@api.discogs.com/",
+        ] {
+            assert!(
+                matches!(
+                    ensure_secure_url(&url.parse().unwrap()),
+                    Err(TransportError::CredentialsInUrl)
+                ),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            TransportError::CredentialsInUrl.to_string(),
+            "refusing a URL with a user name or password in it"
+        );
     }
 
     #[test]

@@ -1,15 +1,15 @@
 //! The blocking transport, over `reqwest::blocking::Client`.
 
-use std::io::Read;
+use std::io;
 use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response};
 use discogs_auth_core::{
-    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, SyncTransport, TransportError,
-    ensure_secure_url, has_body_to_send, is_loopback_url,
+    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ReplyBody, SyncTransport,
+    TransportError, ensure_secure_url, has_body_to_send, is_loopback_url,
 };
 
-use crate::{client_error, http_response, refuse_declared_oversize};
+use crate::{client_error, head};
 
 /// A [`SyncTransport`] over a [`reqwest::blocking::Client`]. Like every blocking reqwest
 /// client, create and use it outside of an async runtime.
@@ -37,18 +37,38 @@ impl BlockingReqwestTransport {
     /// Requests to loopback (a local stand-in) never go through a proxy from the
     /// environment; the others do.
     pub fn new() -> Result<Self, TransportError> {
-        let safe_defaults = || {
-            reqwest::blocking::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-                .timeout(DEFAULT_TIMEOUT)
-        };
-        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
-        let client = safe_defaults().build().map_err(client_error)?;
+        let loopback = Self::client_builder()
+            .no_proxy()
+            .build()
+            .map_err(client_error)?;
+        let client = Self::client_builder().build().map_err(client_error)?;
         Ok(Self {
             loopback: Some(loopback),
             ..Self::from_client(client).with_timeout(DEFAULT_TIMEOUT)
         })
+    }
+
+    /// The settings [`BlockingReqwestTransport::new`] starts from (no redirects followed, the
+    /// default timeouts), to change one of them (root certificates, a proxy) and keep the
+    /// others: build a client from it and pass it to
+    /// [`BlockingReqwestTransport::from_client`] (and add
+    /// [`with_timeout`](Self::with_timeout) for a deadline on the whole request).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use discogs_auth_reqwest::{BlockingReqwestTransport, DEFAULT_TIMEOUT};
+    ///
+    /// let client = BlockingReqwestTransport::client_builder()
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     .build()?;
+    /// let transport = BlockingReqwestTransport::from_client(client).with_timeout(DEFAULT_TIMEOUT);
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
+    pub fn client_builder() -> reqwest::blocking::ClientBuilder {
+        reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .timeout(DEFAULT_TIMEOUT)
     }
 
     /// Your own client, with its settings untouched. Its timeout bounds each wait (for the
@@ -70,7 +90,8 @@ impl BlockingReqwestTransport {
         self
     }
 
-    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`].
+    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`] (see
+    /// [`ReplyBody`] for what happens above it).
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
@@ -93,24 +114,35 @@ impl SyncTransport for BlockingReqwestTransport {
         }
         *request.timeout_mut() = self.timeout;
         let response = client.execute(request).map_err(client_error)?;
-        refuse_declared_oversize(response.content_length(), self.body_limit)?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        // One byte past the limit tells a body of exactly `limit` bytes from a larger one.
-        let mut body = Vec::new();
-        let readable = u64::try_from(self.body_limit)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1);
-        response
-            .take(readable)
-            .read_to_end(&mut body)
-            .map_err(TransportError::client)?;
-        if body.len() > self.body_limit {
-            return Err(TransportError::BodyTooLarge {
-                limit: self.body_limit,
-            });
-        }
-        Ok(http_response(status, version, &headers, body))
+        let mut body = ReplyBody::new(
+            response.status(),
+            response.content_length(),
+            self.body_limit,
+        )?;
+        let head = head(response.status(), response.version(), response.headers());
+        body.read_from(response, body_error)?;
+        Ok(body.finish(head))
+    }
+}
+
+/// An error reading the body: reqwest's own (a timeout among them), which the reader wraps in
+/// an `io::Error`.
+fn body_error(error: io::Error) -> TransportError {
+    let wraps_reqwest_error = error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<reqwest::Error>());
+    if !wraps_reqwest_error {
+        return match error.kind() {
+            io::ErrorKind::TimedOut => TransportError::Timeout,
+            _ => TransportError::client(error),
+        };
+    }
+    match error
+        .into_inner()
+        .map(|inner| inner.downcast::<reqwest::Error>())
+    {
+        Some(Ok(inner)) => client_error(*inner),
+        Some(Err(other)) => TransportError::Client(other),
+        None => TransportError::client(io::Error::other("reading the reply failed")),
     }
 }

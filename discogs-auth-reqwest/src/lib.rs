@@ -37,6 +37,7 @@ pub use blocking::BlockingReqwestTransport;
 pub use discogs_auth_core::*;
 
 use std::future::Future;
+use std::time::Duration;
 
 use discogs_auth_core::http::{HeaderMap, Request, Response, StatusCode, Version};
 
@@ -50,6 +51,8 @@ pub struct ReqwestTransport {
     /// of the caller's own, whose settings are kept.
     loopback: Option<reqwest::Client>,
     body_limit: usize,
+    /// Overrides the client's own timeout for the whole exchange, when set.
+    timeout: Option<Duration>,
 }
 
 impl ReqwestTransport {
@@ -60,32 +63,62 @@ impl ReqwestTransport {
     /// Requests to loopback (a local stand-in) never go through a proxy from the
     /// environment; the others do.
     pub fn new() -> Result<Self, TransportError> {
-        let safe_defaults = || {
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-                .timeout(DEFAULT_TIMEOUT)
-        };
-        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
-        let client = safe_defaults().build().map_err(client_error)?;
+        let loopback = Self::client_builder()
+            .no_proxy()
+            .build()
+            .map_err(client_error)?;
+        let client = Self::client_builder().build().map_err(client_error)?;
         Ok(Self {
             loopback: Some(loopback),
             ..Self::from_client(client)
         })
     }
 
+    /// The settings [`ReqwestTransport::new`] starts from (no redirects followed, the default
+    /// timeouts), to change one of them (root certificates, a proxy) and keep the others:
+    /// build a client from it and pass it to [`ReqwestTransport::from_client`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use discogs_auth_reqwest::ReqwestTransport;
+    ///
+    /// let client = ReqwestTransport::client_builder()
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     .build()?;
+    /// let transport = ReqwestTransport::from_client(client);
+    /// # Ok::<(), reqwest::Error>(())
+    /// ```
+    pub fn client_builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .timeout(DEFAULT_TIMEOUT)
+    }
+
     /// Your own client, with its settings (redirects, timeouts, TLS, proxy) untouched.
+    /// [`ReqwestTransport::client_builder`] gives the safe settings to start from: a default
+    /// client follows redirects.
     pub fn from_client(client: reqwest::Client) -> Self {
         Self {
             client,
             loopback: None,
             body_limit: DEFAULT_BODY_LIMIT,
+            timeout: None,
         }
     }
 
-    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`].
+    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`] (see
+    /// [`ReplyBody`] for what happens above it).
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
+        self
+    }
+
+    /// Gives each request `timeout` for the whole exchange, reply body included, instead of
+    /// the client's ([`DEFAULT_TIMEOUT`] for [`ReqwestTransport::new`]). Running out of it is
+    /// [`TransportError::Timeout`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -103,23 +136,25 @@ impl ReqwestTransport {
         if !sends_body {
             *request.body_mut() = None;
         }
-        let mut response = client.execute(request).await.map_err(client_error)?;
-        refuse_declared_oversize(response.content_length(), self.body_limit)?;
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(client_error)? {
-            if body.len() + chunk.len() > self.body_limit {
-                return Err(TransportError::BodyTooLarge {
-                    limit: self.body_limit,
-                });
-            }
-            body.extend_from_slice(&chunk);
+        if self.timeout.is_some() {
+            *request.timeout_mut() = self.timeout;
         }
-        Ok(http_response(
+        let mut response = client.execute(request).await.map_err(client_error)?;
+        let mut body = ReplyBody::new(
+            response.status(),
+            response.content_length(),
+            self.body_limit,
+        )?;
+        while let Some(chunk) = response.chunk().await.map_err(client_error)? {
+            if !body.push(&chunk)? {
+                break;
+            }
+        }
+        Ok(body.finish(head(
             response.status(),
             response.version(),
             response.headers(),
-            body,
-        ))
+        )))
     }
 }
 
@@ -134,33 +169,19 @@ impl AsyncTransport for ReqwestTransport {
     }
 }
 
-/// A reqwest error without its URL, which may carry query credentials.
+/// A reqwest error without its URL, which may carry query credentials; a timeout as
+/// [`TransportError::Timeout`], whichever phase it struck in.
 fn client_error(error: reqwest::Error) -> TransportError {
+    if error.is_timeout() {
+        return TransportError::Timeout;
+    }
     TransportError::client(error.without_url())
 }
 
-/// Refuses before reading when the reply announces a body over the limit.
-fn refuse_declared_oversize(
-    content_length: Option<u64>,
-    limit: usize,
-) -> Result<(), TransportError> {
-    match content_length {
-        Some(length) if length > u64::try_from(limit).unwrap_or(u64::MAX) => {
-            Err(TransportError::BodyTooLarge { limit })
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Rebuilds the reply as `http` types (reqwest has no reverse conversion that keeps the body
-/// as bytes).
-fn http_response(
-    status: StatusCode,
-    version: Version,
-    headers: &HeaderMap,
-    body: Vec<u8>,
-) -> Response<Vec<u8>> {
-    let mut response = Response::new(body);
+/// The reply's head as `http` types (reqwest has no reverse conversion that keeps the body as
+/// bytes), for [`ReplyBody::finish`].
+fn head(status: StatusCode, version: Version, headers: &HeaderMap) -> Response<()> {
+    let mut response = Response::new(());
     *response.status_mut() = status;
     *response.version_mut() = version;
     *response.headers_mut() = headers.clone();

@@ -10,14 +10,34 @@ mod async_client {
 
     discogs_auth_standin::conformance_tests!(transport);
 
+    /// The transport's timeout, and a client's own.
     #[test]
     fn trickling_body_times_out() {
+        let second = std::time::Duration::from_secs(1);
+        let transport = BlockOn::new(
+            ReqwestTransport::new()
+                .expect("a reqwest client")
+                .with_timeout(second),
+        )
+        .expect("a runtime");
+        discogs_auth_standin::conformance::trickling_body_times_out(transport);
         let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(1))
+            .timeout(second)
             .build()
             .expect("a reqwest client");
         let transport = BlockOn::new(ReqwestTransport::from_client(client)).expect("a runtime");
         discogs_auth_standin::conformance::trickling_body_times_out(transport);
+    }
+
+    #[test]
+    fn silent_server_times_out() {
+        let transport = BlockOn::new(
+            ReqwestTransport::new()
+                .expect("a reqwest client")
+                .with_timeout(std::time::Duration::from_secs(1)),
+        )
+        .expect("a runtime");
+        discogs_auth_standin::conformance::silent_server_times_out(transport);
     }
 }
 
@@ -35,6 +55,12 @@ mod blocking_client {
     fn trickling_body_times_out() {
         let transport = transport().with_timeout(std::time::Duration::from_secs(1));
         discogs_auth_standin::conformance::trickling_body_times_out(transport);
+    }
+
+    #[test]
+    fn silent_server_times_out() {
+        let transport = transport().with_timeout(std::time::Duration::from_secs(1));
+        discogs_auth_standin::conformance::silent_server_times_out(transport);
     }
 }
 

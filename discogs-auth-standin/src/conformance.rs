@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response, StatusCode};
 use discogs_auth_core::{
-    ApiError, AsyncTransport, AuthorizedRequestToken, Callback, CallbackError, Consumer,
+    ApiError, AsyncTransport, AuthorizedRequestToken, BodyCut, Callback, CallbackError, Consumer,
     DEFAULT_BODY_LIMIT, DiscogsAuth, Endpoints, FlowError, OAuthClient, OffsetClock, Placement,
     RateLimit, ReplyError, RequestError, RequestToken, Session, SignatureMethod, SyncTransport,
     TransportError, UserAgent,
@@ -27,8 +27,9 @@ macro_rules! conformance_tests {
             happy_path_plaintext, happy_path_hmac_sha1, denied, callback_token_mismatch,
             expired_request_token, wrong_consumer_secret, replayed_verifier, stale_timestamp,
             discogs_auth_by_header_and_query, rate_limited, redirect_is_not_followed,
-            oversized_body_is_refused, plain_http_to_another_host_is_refused,
-            bodiless_get_sends_no_content_length);
+            oversized_body_is_refused, oversized_chunked_body_is_refused,
+            oversized_error_reply_keeps_its_status, plain_http_to_another_host_is_refused,
+            url_with_credentials_is_refused, bodiless_get_sends_no_content_length);
     };
     (@tests $make_transport:expr; $($scenario:ident),*) => {
         $(
@@ -444,6 +445,134 @@ where
     }
 }
 
+/// A success reply without a `Content-Length` is refused as soon as its chunks pass the
+/// limit, not read on.
+pub fn oversized_chunked_body_is_refused<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let (url, _served) = one_request_server(|socket| {
+        answer_large(socket, "200 OK", "", true);
+    });
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    match make_transport().send(request) {
+        Err(TransportError::BodyTooLarge { limit }) => assert_eq!(limit, DEFAULT_BODY_LIMIT),
+        other => panic!("expected BodyTooLarge, got {other:?}"),
+    }
+}
+
+/// An error reply larger than the limit (a CDN's page, a chatty 429) is cut at the limit, not
+/// refused: its status and rate-limit figures reach the caller, whether it declared its
+/// length or sent chunks.
+pub fn oversized_error_reply_keeps_its_status<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    for chunked in [false, true] {
+        let (url, _served) = one_request_server(move |socket| {
+            let headers = "X-Discogs-Ratelimit: 60\r\nX-Discogs-Ratelimit-Used: 60\r\n\
+                           X-Discogs-Ratelimit-Remaining: 0\r\n";
+            answer_large(socket, "429 Too Many Requests", headers, chunked);
+        });
+        let request = Request::get(url).body(Vec::new()).expect("a valid request");
+        let reply = make_transport().send(request).expect("a reply");
+        assert_eq!(
+            reply.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "chunked: {chunked}"
+        );
+        assert_eq!(reply.body().len(), DEFAULT_BODY_LIMIT, "chunked: {chunked}");
+        assert_eq!(
+            reply.extensions().get::<BodyCut>(),
+            Some(&BodyCut {
+                limit: DEFAULT_BODY_LIMIT
+            })
+        );
+        match discogs_auth_core::check_reply(&reply, &[]) {
+            Err(ReplyError::RateLimited(error)) => {
+                assert_eq!(
+                    error.rate_limit,
+                    Some(RateLimit {
+                        limit: 60,
+                        used: 60,
+                        remaining: 0
+                    })
+                );
+                assert!(
+                    error
+                        .message
+                        .starts_with("You are making requests too quickly. xxx"),
+                    "{}",
+                    error.message
+                );
+            }
+            other => panic!("expected RateLimited, got {other:?}"),
+        }
+    }
+}
+
+/// Answers with `status`, `headers` and a text body a megabyte over [`DEFAULT_BODY_LIMIT`],
+/// declared with `Content-Length` or sent in chunks (or until the client hangs up).
+fn answer_large(socket: &mut TcpStream, status: &str, headers: &str, chunked: bool) {
+    let first = "You are making requests too quickly. ";
+    let body_len = DEFAULT_BODY_LIMIT + (1 << 20);
+    let length = if chunked {
+        "Transfer-Encoding: chunked\r\n".to_owned()
+    } else {
+        format!("Content-Length: {body_len}\r\n")
+    };
+    let head = format!("HTTP/1.1 {status}\r\n{headers}{length}\r\n");
+    let piece = [b'x'; 64 * 1024];
+    let mut pieces = std::iter::once(first.as_bytes()).chain(std::iter::repeat_n(
+        &piece[..],
+        body_len.div_ceil(piece.len()),
+    ));
+    let mut written = 0;
+    let mut send = |bytes: &[u8]| socket.write_all(bytes).is_ok();
+    if !send(head.as_bytes()) {
+        return;
+    }
+    while written < body_len {
+        let Some(piece) = pieces.next() else { return };
+        let piece = &piece[..piece.len().min(body_len - written)];
+        written += piece.len();
+        let sent = if chunked {
+            send(format!("{:x}\r\n", piece.len()).as_bytes()) && send(piece) && send(b"\r\n")
+        } else {
+            send(piece)
+        };
+        if !sent {
+            return;
+        }
+    }
+    if chunked {
+        send(b"0\r\n\r\n");
+    }
+}
+
+/// A URL with a user name or password is refused before anything is sent: one client would
+/// send them as Basic credentials, another drop them.
+pub fn url_with_credentials_is_refused<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let (url, served) = one_request_server(answer_ok);
+    let address = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let request = Request::get(url.replace("http://", "http://user:pa55word@"))
+        .body(Vec::new())
+        .expect("a valid request");
+    match make_transport().send(request) {
+        Err(TransportError::CredentialsInUrl) => {}
+        other => panic!("expected CredentialsInUrl, got {other:?}"),
+    }
+    // The server's first connection is this empty one: the transport never connected.
+    drop(TcpStream::connect(address));
+    assert_eq!(served.join().expect("the server thread"), b"");
+}
+
 /// `http://` to anything but loopback is refused before a connection is attempted. The host
 /// is under `.invalid`, which never resolves, so even a regression sends nothing anywhere.
 pub fn plain_http_to_another_host_is_refused<T>(make_transport: impl Fn() -> T)
@@ -538,7 +667,24 @@ where
     });
     let request = Request::get(url).body(Vec::new()).expect("a valid request");
     match transport.send(request) {
-        Err(TransportError::Client(_)) => {}
+        Err(TransportError::Timeout) => {}
+        other => panic!("expected the request to time out, got {other:?}"),
+    }
+}
+
+/// A server that takes the request and never answers: the transport's timeout (pass one of at
+/// most a second) ends the wait for the reply's head, as [`TransportError::Timeout`].
+pub fn silent_server_times_out<T>(transport: T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let (url, _served) = one_request_server(|socket| {
+        // Holds the connection open until the client hangs up.
+        let _ = socket.read(&mut [0; 1]);
+    });
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    match transport.send(request) {
+        Err(TransportError::Timeout) => {}
         other => panic!("expected the request to time out, got {other:?}"),
     }
 }

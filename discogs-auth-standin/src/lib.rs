@@ -28,7 +28,8 @@
 //!
 //! Two helpers exist for the transports' safety tests: every path under `/redirect/` answers
 //! `307` to the same path without the prefix, and every path under `/oversized/` answers a
-//! 1 MiB body.
+//! body one byte over the transports' default limit
+//! ([`DEFAULT_BODY_LIMIT`](discogs_auth_core::DEFAULT_BODY_LIMIT)).
 //!
 //! Not published: this crate is test infrastructure, and its demo credentials are public.
 

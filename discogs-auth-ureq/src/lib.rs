@@ -23,6 +23,8 @@
 pub use discogs_auth_core::*;
 
 use std::fmt;
+use std::io;
+use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response};
 
@@ -58,6 +60,13 @@ pub struct UreqTransport {
     /// of the caller's own, whose settings are kept.
     loopback: Option<ureq::Agent>,
     body_limit: usize,
+    /// Overrides the agent's own timeout for the whole exchange, when set.
+    timeout: Option<Duration>,
+    /// For an agent of the caller's left on ureq's default TLS provider (rustls) in a build
+    /// that has only `native-tls`: the agent's TLS settings with native-tls, applied to each
+    /// request, where ureq would panic.
+    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+    tls_override: Option<ureq::tls::TlsConfig>,
 }
 
 impl Default for UreqTransport {
@@ -74,35 +83,68 @@ impl UreqTransport {
     /// Requests to loopback (a local stand-in) never go through a proxy from the
     /// environment; the others do.
     pub fn new() -> Self {
-        let safe_defaults = || {
-            with_chosen_tls(
-                ureq::Agent::config_builder()
-                    .max_redirects(0)
-                    .http_status_as_error(false)
-                    .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
-                    .timeout_global(Some(DEFAULT_TIMEOUT)),
-            )
-        };
         Self {
-            loopback: Some(safe_defaults().proxy(None).build().into()),
-            ..Self::from_agent(safe_defaults().build().into())
+            loopback: Some(Self::agent_config().proxy(None).build().into()),
+            ..Self::from_agent(Self::agent_config().build().into())
         }
+    }
+
+    /// The settings [`UreqTransport::new`] starts from (no redirects followed, the default
+    /// timeouts, the TLS feature chosen), to change one of them (root certificates, a proxy)
+    /// and keep the others: build an agent from it and pass it to
+    /// [`UreqTransport::from_agent`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use discogs_auth_ureq::UreqTransport;
+    ///
+    /// let agent = UreqTransport::agent_config()
+    ///     .timeout_connect(Some(Duration::from_secs(3)))
+    ///     .build()
+    ///     .new_agent();
+    /// let transport = UreqTransport::from_agent(agent);
+    /// ```
+    pub fn agent_config() -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+        with_chosen_tls(
+            ureq::Agent::config_builder()
+                .max_redirects(0)
+                .http_status_as_error(false)
+                .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
+                .timeout_global(Some(DEFAULT_TIMEOUT)),
+        )
     }
 
     /// Your own agent, with its settings (redirects, timeouts, TLS, proxy). Only
     /// `http_status_as_error` is turned off for each request, since Discogs' error replies
-    /// must be read to report them.
+    /// must be read to report them. [`UreqTransport::agent_config`] gives the safe settings
+    /// to start from: a default agent follows redirects.
+    ///
+    /// In a build with `native-tls` and without `rustls`, an agent left on ureq's default
+    /// provider (rustls, which is not built) has its requests sent with native-tls instead,
+    /// its other TLS settings kept.
     pub fn from_agent(agent: ureq::Agent) -> Self {
         Self {
+            #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+            tls_override: native_tls_in_place_of_rustls(agent.config().tls_config()),
             agent,
             loopback: None,
             body_limit: DEFAULT_BODY_LIMIT,
+            timeout: None,
         }
     }
 
-    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`].
+    /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`] (see
+    /// [`ReplyBody`] for what happens above it).
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
+        self
+    }
+
+    /// Gives each request `timeout` for the whole exchange, reply body included, instead of
+    /// the agent's ([`DEFAULT_TIMEOUT`] for [`UreqTransport::new`]). Running out of it is
+    /// [`TransportError::Timeout`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -114,12 +156,30 @@ impl UreqTransport {
             Some(direct) if is_loopback_url(request.uri()) => direct,
             _ => &self.agent,
         };
-        let request = agent
-            .configure_request(request)
-            .http_status_as_error(false)
-            .build();
-        agent.run(request).map_err(client_error)
+        let mut config = agent.configure_request(request).http_status_as_error(false);
+        if let Some(timeout) = self.timeout {
+            config = config.timeout_global(Some(timeout));
+        }
+        #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+        if let Some(tls) = &self.tls_override {
+            config = config.tls_config(tls.clone());
+        }
+        agent.run(config.build()).map_err(client_error)
     }
+}
+
+/// `tls` with native-tls as its provider, if it names rustls, which this build lacks.
+#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+fn native_tls_in_place_of_rustls(tls: &ureq::tls::TlsConfig) -> Option<ureq::tls::TlsConfig> {
+    (tls.provider() == ureq::tls::TlsProvider::Rustls).then(|| {
+        ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::NativeTls)
+            .client_cert(tls.client_cert().cloned())
+            .root_certs(tls.root_certs().clone())
+            .use_sni(tls.use_sni())
+            .disable_verification(tls.disable_verification())
+            .build()
+    })
 }
 
 impl SyncTransport for UreqTransport {
@@ -133,18 +193,32 @@ impl SyncTransport for UreqTransport {
             self.run(request.map(|_| ()))?
         };
         let (parts, body) = response.into_parts();
-        let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
-        let body =
-            body.into_with_config()
-                .limit(limit)
-                .read_to_vec()
-                .map_err(|error| match error {
-                    ureq::Error::BodyExceedsLimit(_) => TransportError::BodyTooLarge {
-                        limit: self.body_limit,
-                    },
-                    other => client_error(other),
-                })?;
-        Ok(Response::from_parts(parts, body))
+        let mut reply = ReplyBody::new(parts.status, body.content_length(), self.body_limit)?;
+        // `ReplyBody` keeps the limit; ureq's own (10 MB by default) would get in its way.
+        let reader = body.into_with_config().limit(u64::MAX).reader();
+        reply.read_from(reader, body_error)?;
+        Ok(reply.finish(Response::from_parts(parts, ())))
+    }
+}
+
+/// An error reading the body: ureq's own, if the reader wraps one.
+fn body_error(error: io::Error) -> TransportError {
+    let wraps_ureq_error = error
+        .get_ref()
+        .is_some_and(|inner| inner.is::<ureq::Error>());
+    if !wraps_ureq_error {
+        return match error.kind() {
+            io::ErrorKind::TimedOut => TransportError::Timeout,
+            _ => TransportError::client(error),
+        };
+    }
+    match error
+        .into_inner()
+        .map(|inner| inner.downcast::<ureq::Error>())
+    {
+        Some(Ok(inner)) => client_error(*inner),
+        Some(Err(other)) => TransportError::Client(other),
+        None => TransportError::client(UrlRemoved("reading the reply failed")),
     }
 }
 
@@ -152,6 +226,7 @@ impl SyncTransport for UreqTransport {
 /// that quote it are replaced by their message alone.
 fn client_error(error: ureq::Error) -> TransportError {
     match error {
+        ureq::Error::Timeout(_) => TransportError::Timeout,
         ureq::Error::BadUri(_) => TransportError::client(UrlRemoved("bad uri")),
         ureq::Error::RequireHttpsOnly(_) => {
             TransportError::client(UrlRemoved("configured for https only"))

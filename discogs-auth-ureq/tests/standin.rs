@@ -2,13 +2,24 @@
 
 discogs_auth_standin::conformance_tests!(discogs_auth_ureq::UreqTransport::new);
 
+/// The transport's timeout, and an agent's own.
 #[test]
 fn trickling_body_times_out() {
+    let second = std::time::Duration::from_secs(1);
+    let transport = discogs_auth_ureq::UreqTransport::new().with_timeout(second);
+    discogs_auth_standin::conformance::trickling_body_times_out(transport);
     let config = ureq::Agent::config_builder()
-        .timeout_global(Some(std::time::Duration::from_secs(1)))
+        .timeout_global(Some(second))
         .build();
     let transport = discogs_auth_ureq::UreqTransport::from_agent(config.into());
     discogs_auth_standin::conformance::trickling_body_times_out(transport);
+}
+
+#[test]
+fn silent_server_times_out() {
+    let transport =
+        discogs_auth_ureq::UreqTransport::new().with_timeout(std::time::Duration::from_secs(1));
+    discogs_auth_standin::conformance::silent_server_times_out(transport);
 }
 
 /// The URL may carry query credentials, so no error quotes it. An agent that insists on

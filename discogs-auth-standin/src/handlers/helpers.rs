@@ -40,8 +40,8 @@ impl<T: OpenEndpoint> Endpoint for T {
     }
 }
 
-/// Size of the `/oversized/` body: far above any sane cap on an auth reply.
-pub(crate) const OVERSIZED_BODY_LEN: usize = 1 << 20;
+/// Size of the `/oversized/` body: one byte over the transports' default limit.
+pub(crate) const OVERSIZED_BODY_LEN: usize = discogs_auth_core::DEFAULT_BODY_LIMIT + 1;
 
 /// `/redirect/<rest>` → `307 Location: /<rest>` (query kept): with `<base>/redirect` as API
 /// base, every auth endpoint answers with a redirect a client must not follow.
@@ -65,7 +65,8 @@ impl OpenEndpoint for Redirect {
     }
 }
 
-/// `/oversized/<rest>` → 200 with a 1 MiB body, for clients' reply-size caps.
+/// `/oversized/<rest>` → 200 with a body one byte over the transports' default limit, for
+/// clients' reply-size caps.
 pub(crate) struct Oversized;
 
 impl OpenEndpoint for Oversized {
