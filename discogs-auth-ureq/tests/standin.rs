@@ -45,16 +45,24 @@ fn errors_do_not_quote_the_url() {
 /// Whichever TLS feature is on, an `https://` request goes through it: a server that closes
 /// the connection makes a transport error, never a panic (ureq panics when the agent's
 /// provider is a feature that is off).
+///
+/// The same for an agent of the caller's left on ureq's default provider (rustls), which a
+/// build with only `native-tls` lacks: its requests go through native-tls.
 #[test]
 fn https_goes_through_the_tls_feature_chosen() {
-    use discogs_auth_ureq::{SyncTransport, TransportError, http::Request};
+    use discogs_auth_ureq::{SyncTransport, TransportError, UreqTransport, http::Request};
 
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let url = format!("https://{}/", listener.local_addr().expect("bound"));
-    std::thread::spawn(move || drop(listener.accept()));
-    let request = Request::get(url).body(Vec::new()).expect("a valid request");
-    match discogs_auth_ureq::UreqTransport::new().send(request) {
-        Err(TransportError::Client(_)) => {}
-        other => panic!("expected a TLS failure, got {other:?}"),
+    for transport in [
+        UreqTransport::new(),
+        UreqTransport::from_agent(ureq::Agent::new_with_defaults()),
+    ] {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let url = format!("https://{}/", listener.local_addr().expect("bound"));
+        std::thread::spawn(move || drop(listener.accept()));
+        let request = Request::get(url).body(Vec::new()).expect("a valid request");
+        match transport.send(request) {
+            Err(TransportError::Client(_)) => {}
+            other => panic!("expected a TLS failure, got {other:?}"),
+        }
     }
 }
