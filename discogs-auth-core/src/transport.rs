@@ -503,6 +503,54 @@ mod tests {
         assert!(matches!(error, TransportError::Timeout));
     }
 
+    proptest::proptest! {
+        /// However the body arrives (any chunks, or a reader), the outcome is the one rule: a
+        /// success reply within the limit whole, past it refused; an error reply cut at the
+        /// limit, and marked cut only if it was longer.
+        #[test]
+        fn chunks_and_readers_agree_on_the_limit(
+            body in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+            cuts in proptest::collection::vec(0..64usize, 0..8),
+            limit in 0..48usize,
+            success in proptest::bool::ANY,
+        ) {
+            let status = if success { StatusCode::OK } else { StatusCode::BAD_GATEWAY };
+            let mut cuts: Vec<usize> = cuts.into_iter().filter(|&at| at <= body.len()).collect();
+            cuts.sort_unstable();
+            let mut pushed = ReplyBody::new(status, None, limit).unwrap();
+            let mut from = 0;
+            let mut outcome = Ok(());
+            for at in cuts.into_iter().chain([body.len()]) {
+                match pushed.push(&body[from..at]) {
+                    Ok(true) => from = at,
+                    Ok(false) => break,
+                    Err(error) => {
+                        outcome = Err(error);
+                        break;
+                    }
+                }
+            }
+            let mut read = ReplyBody::new(status, None, limit).unwrap();
+            let read_outcome = read.read_from(&body[..], TransportError::client);
+
+            if success && body.len() > limit {
+                let refused = |outcome: &Result<(), TransportError>| {
+                    matches!(outcome, Err(TransportError::BodyTooLarge { limit: refused }) if *refused == limit)
+                };
+                proptest::prop_assert!(refused(&outcome));
+                proptest::prop_assert!(refused(&read_outcome));
+            } else {
+                proptest::prop_assert!(outcome.is_ok() && read_outcome.is_ok());
+                let expected_cut = (body.len() > limit).then_some(BodyCut { limit });
+                let kept = &body[..body.len().min(limit)];
+                for reply in [pushed.finish(head(502)), read.finish(head(502))] {
+                    proptest::prop_assert_eq!(reply.body().as_slice(), kept);
+                    proptest::prop_assert_eq!(reply.extensions().get::<BodyCut>().copied(), expected_cut);
+                }
+            }
+        }
+    }
+
     #[test]
     fn urls_with_a_user_name_or_password_are_refused() {
         for url in [
