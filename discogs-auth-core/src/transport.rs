@@ -293,17 +293,19 @@ impl ReplyBody {
         self.settle()
     }
 
-    /// Reads the rest of the body from `reader`, mapping its I/O errors with `io_error`.
-    pub fn read_from(
+    /// Reads the rest of the body from an HTTP client's `reader`. A read error that wraps the
+    /// client's own error `E` is mapped by `client_error`; any other is
+    /// [`TransportError::Timeout`] if it says it timed out, else [`TransportError::Client`].
+    pub fn read_from<E: StdError + Send + Sync + 'static>(
         &mut self,
         reader: impl Read,
-        io_error: impl FnOnce(io::Error) -> TransportError,
+        client_error: impl FnOnce(E) -> TransportError,
     ) -> Result<(), TransportError> {
         let room = self.room();
         reader
             .take(u64::try_from(room).unwrap_or(u64::MAX))
             .read_to_end(&mut self.bytes)
-            .map_err(io_error)?;
+            .map_err(|error| read_error(error, client_error))?;
         self.settle().map(drop)
     }
 
@@ -336,6 +338,25 @@ impl ReplyBody {
         self.bytes.truncate(self.limit);
         self.cut = true;
         Ok(false)
+    }
+}
+
+/// The client's error `E` inside an `io::Error` from its body reader, mapped by
+/// `client_error`; or the `io::Error` itself.
+fn read_error<E: StdError + Send + Sync + 'static>(
+    error: io::Error,
+    client_error: impl FnOnce(E) -> TransportError,
+) -> TransportError {
+    if !error.get_ref().is_some_and(|inner| inner.is::<E>()) {
+        return match error.kind() {
+            io::ErrorKind::TimedOut => TransportError::Timeout,
+            _ => TransportError::client(error),
+        };
+    }
+    match error.into_inner().map(|inner| inner.downcast::<E>()) {
+        Some(Ok(inner)) => client_error(*inner),
+        Some(Err(other)) => TransportError::Client(other),
+        None => TransportError::client(io::Error::other("reading the reply failed")),
     }
 }
 
@@ -410,8 +431,10 @@ mod tests {
         assert_eq!(reply.extensions().get::<BodyCut>(), None);
 
         let mut body = ReplyBody::new(StatusCode::OK, None, 10).unwrap();
-        body.read_from(&b"1234567890"[..], TransportError::client)
-            .unwrap();
+        body.read_from(&b"1234567890"[..], |error: io::Error| {
+            TransportError::client(error)
+        })
+        .unwrap();
         assert_eq!(body.finish(head(200)).body(), b"1234567890");
     }
 
@@ -436,7 +459,9 @@ mod tests {
 
         let mut body = ReplyBody::new(StatusCode::OK, None, 10).unwrap();
         assert!(matches!(
-            body.read_from(&b"12345678901"[..], TransportError::client),
+            body.read_from(&b"12345678901"[..], |error: io::Error| {
+                TransportError::client(error)
+            }),
             Err(TransportError::BodyTooLarge { limit: 10 })
         ));
     }
@@ -459,8 +484,10 @@ mod tests {
             );
         }
         let mut body = ReplyBody::new(StatusCode::BAD_GATEWAY, None, 10).unwrap();
-        body.read_from(&b"<html>Bad Gateway</html>"[..], TransportError::client)
-            .unwrap();
+        body.read_from(&b"<html>Bad Gateway</html>"[..], |error: io::Error| {
+            TransportError::client(error)
+        })
+        .unwrap();
         let reply = body.finish(head(502));
         assert_eq!(reply.body(), b"<html>Bad ");
         assert!(reply.extensions().get::<BodyCut>().is_some());
@@ -481,26 +508,46 @@ mod tests {
         ));
         let mut body = ReplyBody::new(StatusCode::OK, Some(u64::MAX), usize::MAX).unwrap();
         assert!(body.push(b"x").unwrap());
-        body.read_from(&b"yz"[..], TransportError::client).unwrap();
+        body.read_from(&b"yz"[..], |error: io::Error| TransportError::client(error))
+            .unwrap();
         assert_eq!(body.finish(head(200)).body(), b"xyz");
     }
 
+    /// The client's own error, as its reader wraps it, goes to the adapter's mapping; other
+    /// read errors are told apart by their kind.
     #[test]
-    fn a_read_error_is_mapped_by_the_adapter() {
-        struct Failing;
-        impl Read for Failing {
-            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
-                Err(io::Error::new(io::ErrorKind::TimedOut, "slow"))
+    fn read_errors_are_mapped() {
+        #[derive(Debug, PartialEq)]
+        struct ClientError(&'static str);
+        impl fmt::Display for ClientError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
             }
         }
-        let mut body = ReplyBody::new(StatusCode::OK, None, 10).unwrap();
-        let error = body
-            .read_from(Failing, |error| {
-                assert_eq!(error.kind(), io::ErrorKind::TimedOut);
-                TransportError::Timeout
+        impl StdError for ClientError {}
+
+        struct Failing(Option<io::Error>);
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(self.0.take().unwrap_or_else(|| io::Error::other("again")))
+            }
+        }
+        let read = |error: io::Error| {
+            let mut body = ReplyBody::new(StatusCode::OK, None, 10).unwrap();
+            body.read_from(Failing(Some(error)), |client: ClientError| {
+                assert_eq!(client, ClientError("connection reset"));
+                TransportError::UnsupportedScheme
             })
-            .unwrap_err();
-        assert!(matches!(error, TransportError::Timeout));
+            .unwrap_err()
+        };
+        let wrapped = io::Error::other(ClientError("connection reset"));
+        assert!(matches!(read(wrapped), TransportError::UnsupportedScheme));
+        let timed_out = io::Error::new(io::ErrorKind::TimedOut, "slow");
+        assert!(matches!(read(timed_out), TransportError::Timeout));
+        match read(io::Error::new(io::ErrorKind::ConnectionReset, "reset")) {
+            TransportError::Client(error) => assert_eq!(error.to_string(), "reset"),
+            other => panic!("{other:?}"),
+        }
     }
 
     proptest::proptest! {
@@ -531,7 +578,7 @@ mod tests {
                 }
             }
             let mut read = ReplyBody::new(status, None, limit).unwrap();
-            let read_outcome = read.read_from(&body[..], TransportError::client);
+            let read_outcome = read.read_from(&body[..], |error: io::Error| TransportError::client(error));
 
             if success && body.len() > limit {
                 let refused = |outcome: &Result<(), TransportError>| {

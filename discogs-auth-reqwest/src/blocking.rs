@@ -1,6 +1,5 @@
 //! The blocking transport, over `reqwest::blocking::Client`.
 
-use std::io;
 use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response};
@@ -120,29 +119,7 @@ impl SyncTransport for BlockingReqwestTransport {
             self.body_limit,
         )?;
         let head = head(response.status(), response.version(), response.headers());
-        body.read_from(response, body_error)?;
+        body.read_from(response, client_error)?;
         Ok(body.finish(head))
-    }
-}
-
-/// An error reading the body: reqwest's own (a timeout among them), which the reader wraps in
-/// an `io::Error`.
-fn body_error(error: io::Error) -> TransportError {
-    let wraps_reqwest_error = error
-        .get_ref()
-        .is_some_and(|inner| inner.is::<reqwest::Error>());
-    if !wraps_reqwest_error {
-        return match error.kind() {
-            io::ErrorKind::TimedOut => TransportError::Timeout,
-            _ => TransportError::client(error),
-        };
-    }
-    match error
-        .into_inner()
-        .map(|inner| inner.downcast::<reqwest::Error>())
-    {
-        Some(Ok(inner)) => client_error(*inner),
-        Some(Err(other)) => TransportError::Client(other),
-        None => TransportError::client(io::Error::other("reading the reply failed")),
     }
 }

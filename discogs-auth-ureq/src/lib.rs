@@ -23,7 +23,6 @@
 pub use discogs_auth_core::*;
 
 use std::fmt;
-use std::io;
 use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response};
@@ -196,29 +195,8 @@ impl SyncTransport for UreqTransport {
         let mut reply = ReplyBody::new(parts.status, body.content_length(), self.body_limit)?;
         // `ReplyBody` keeps the limit; ureq's own (10 MB by default) would get in its way.
         let reader = body.into_with_config().limit(u64::MAX).reader();
-        reply.read_from(reader, body_error)?;
+        reply.read_from(reader, client_error)?;
         Ok(reply.finish(Response::from_parts(parts, ())))
-    }
-}
-
-/// An error reading the body: ureq's own, if the reader wraps one.
-fn body_error(error: io::Error) -> TransportError {
-    let wraps_ureq_error = error
-        .get_ref()
-        .is_some_and(|inner| inner.is::<ureq::Error>());
-    if !wraps_ureq_error {
-        return match error.kind() {
-            io::ErrorKind::TimedOut => TransportError::Timeout,
-            _ => TransportError::client(error),
-        };
-    }
-    match error
-        .into_inner()
-        .map(|inner| inner.downcast::<ureq::Error>())
-    {
-        Some(Ok(inner)) => client_error(*inner),
-        Some(Err(other)) => TransportError::Client(other),
-        None => TransportError::client(UrlRemoved("reading the reply failed")),
     }
 }
 
