@@ -23,6 +23,11 @@
 //! (`Invalid signature.`). Token endpoints answer errors in plain text, resource endpoints in
 //! JSON `{"message": …}`, the authorize page in HTML — as Discogs does.
 //!
+//! A nonce counts as used once its request passes the rate limit: a request refused with 429
+//! may be sent again unchanged. The stand-in remembers up to 100 000 nonces from the window;
+//! beyond that it refuses new signed requests with 503 until old ones leave the window, rather
+//! than forget a nonce whose request could still be replayed.
+//!
 //! The stand-in's clock is the system clock plus an offset that [`StandIn::advance_clock`]
 //! moves forward, so a test can expire a request token without waiting 15 minutes.
 //!

@@ -193,6 +193,12 @@ impl StandIn {
         handlers::router(Arc::clone(&self.shared))
     }
 
+    /// The shared state, for the crate's own tests to set up what the API cannot.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        state::lock(&self.shared)
+    }
+
     /// Stops the server and waits for its thread.
     pub fn shutdown(self) {
         drop(self);

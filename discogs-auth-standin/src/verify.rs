@@ -2,14 +2,14 @@
 //! credentials, each refusal with its own message.
 
 use axum::body::Bytes;
-use axum::http::Request;
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
+use axum::http::{Request, StatusCode};
 use discogs_auth_core::{
     DiscogsAuth, DiscogsAuthError, SignedRequest, TokenSecret, VerifyError, secrets_equal,
 };
 
 use crate::DEMO_APP_NAME;
-use crate::nonces::TIMESTAMP_WINDOW_SECS;
+use crate::nonces::{Full, NonceUse, TIMESTAMP_WINDOW_SECS};
 use crate::reply::Refusal;
 use crate::state::State;
 
@@ -40,8 +40,8 @@ pub(crate) fn require_user_agent<B>(request: &Request<B>) -> Result<(), Refusal>
 }
 
 /// Reads and verifies an OAuth-signed request: header, consumer, timestamp, nonce, token and
-/// signature, in that order. On success the nonce is remembered, so the same request is
-/// refused if replayed.
+/// signature, in that order. Changes nothing but forgetting nonces that have left the window:
+/// once the request is let through the rate limit, [`remember_nonce`] makes a replay of it fail.
 pub(crate) fn verify_oauth(
     state: &mut State,
     request: &Request<Bytes>,
@@ -65,9 +65,8 @@ pub(crate) fn verify_oauth(
         )));
     }
 
-    let nonce = signed.nonce().to_owned();
     state.nonces.purge(now.as_unix_seconds());
-    if state.nonces.contains(&consumer_key, &nonce) {
+    if state.nonces.contains(&consumer_key, signed.nonce()) {
         return Err(Refusal::unauthorized("Nonce already used."));
     }
 
@@ -83,14 +82,34 @@ pub(crate) fn verify_oauth(
             )));
         }
     }
-
-    state.nonces.insert(
-        &consumer_key,
-        &nonce,
-        signed.timestamp().as_unix_seconds(),
-        now.as_unix_seconds(),
-    );
     Ok(signed)
+}
+
+/// The nonce `signed` uses, to remember once the request is let through.
+pub(crate) fn nonce_use(signed: &SignedRequest) -> NonceUse {
+    NonceUse {
+        consumer_key: signed.consumer_key().to_owned(),
+        nonce: signed.nonce().to_owned(),
+        timestamp: signed.timestamp().as_unix_seconds(),
+    }
+}
+
+/// Remembers a verified request's nonce, so that a replay is refused. The lock must not have
+/// been released since [`verify_oauth`] found the nonce unused.
+///
+/// When the store is full of nonces still inside the window, the request is refused with
+/// 503: forgetting one of them would let a replay of its request through.
+pub(crate) fn remember_nonce(state: &mut State, used: &NonceUse) -> Result<(), Refusal> {
+    let now = state.now().as_unix_seconds();
+    state.nonces.insert(used, now).map_err(|Full| {
+        Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "Too many signed requests within the last {TIMESTAMP_WINDOW_SECS} seconds: the \
+                 stand-in cannot remember another nonce until older ones expire. Try again later."
+            ),
+        )
+    })
 }
 
 /// The secret of the token the request names, when the step needs one.
@@ -183,6 +202,8 @@ pub(crate) struct Recognised {
     pub(crate) via: Option<Via>,
     /// The application acting for the demo user, when the credentials identify the user.
     pub(crate) acting_app: Option<&'static str>,
+    /// The nonce of an OAuth-signed request, remembered once the request is let through.
+    pub(crate) nonce: Option<NonceUse>,
 }
 
 impl Recognised {
@@ -190,6 +211,7 @@ impl Recognised {
         tier: Tier::Anonymous,
         via: None,
         acting_app: None,
+        nonce: None,
     };
 
     /// Whether credentials were given (and verified): the authenticated rate limit.
@@ -250,6 +272,7 @@ pub(crate) fn recognise(
             tier: Tier::OAuth,
             via: Some(Via::Header),
             acting_app: Some(app.unwrap_or(DEMO_APP_NAME)),
+            nonce: Some(nonce_use(&signed)),
         });
     }
     match DiscogsAuth::parse_header(header) {
@@ -273,6 +296,7 @@ fn check_discogs_auth(state: &State, auth: &DiscogsAuth, via: Via) -> Result<Rec
                 tier: Tier::Token,
                 via: Some(via),
                 acting_app: Some(PERSONAL_TOKEN_APP),
+                nonce: None,
             })
         }
         DiscogsAuth::Token(_) => Err(Refusal::unauthorized("Invalid personal access token.")),
@@ -291,6 +315,7 @@ fn check_discogs_auth(state: &State, auth: &DiscogsAuth, via: Via) -> Result<Rec
                     tier: Tier::KeySecret,
                     via: Some(via),
                     acting_app: None,
+                    nonce: None,
                 })
             } else {
                 Err(Refusal::unauthorized("Invalid consumer key or secret."))
@@ -303,4 +328,67 @@ fn check_discogs_auth(state: &State, auth: &DiscogsAuth, via: Via) -> Result<Rec
 /// Discogs' refusal of a resource that needs a user, to a request that identifies none.
 pub(crate) fn must_authenticate() -> Refusal {
     Refusal::unauthorized("You must authenticate to access this resource.")
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use discogs_auth_core::{Callback, Freshness, OAuthClient, UserAgent};
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::StandIn;
+    use crate::nonces::NonceCache;
+
+    /// Asks for a request token signed with `nonce` at the stand-in's time: status and body.
+    async fn request_token(standin: &StandIn, nonce: &str) -> (StatusCode, String) {
+        let client = OAuthClient::new(
+            standin.consumer(),
+            UserAgent::new("discogs-auth-standin-unit-tests/1.0").unwrap(),
+        )
+        .with_endpoints(standin.endpoints());
+        let freshness = Freshness::new(nonce, standin.now().as_unix_seconds()).unwrap();
+        let request = client
+            .request_token_request(&Callback::OutOfBand, &freshness)
+            .unwrap();
+        let reply = standin
+            .router()
+            .oneshot(request.map(Body::from))
+            .await
+            .unwrap();
+        let status = reply.status();
+        let body = axum::body::to_bytes(reply.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    /// A store full of nonces inside the window refuses the next signed request with 503
+    /// rather than forget one: the first request's replay is still refused.
+    #[tokio::test]
+    async fn a_full_nonce_store_refuses_new_requests_and_forgets_no_live_nonce() {
+        let standin = StandIn::spawn().unwrap();
+        standin.state().nonces = NonceCache::with_capacity(2);
+        for nonce in ["first", "second"] {
+            assert_eq!(request_token(&standin, nonce).await.0, StatusCode::OK);
+        }
+        assert_eq!(
+            request_token(&standin, "third").await,
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Too many signed requests within the last 300 seconds: the stand-in cannot \
+                 remember another nonce until older ones expire. Try again later."
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            request_token(&standin, "first").await,
+            (StatusCode::UNAUTHORIZED, "Nonce already used.".to_owned())
+        );
+
+        // Once their timestamps leave the window, the nonces make room.
+        standin.advance_clock(TIMESTAMP_WINDOW_SECS + 1);
+        assert_eq!(request_token(&standin, "third").await.0, StatusCode::OK);
+        assert_eq!(standin.state().nonces.len(), 1);
+    }
 }

@@ -6,9 +6,10 @@ use axum::response::Response;
 use discogs_auth_core::{SignedRequest, secrets_equal};
 
 use super::{Endpoint, Incoming};
+use crate::nonces::NonceUse;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
-use crate::verify::{TokenUse, verify_oauth};
+use crate::verify::{TokenUse, nonce_use, verify_oauth};
 
 pub(crate) struct AccessToken;
 
@@ -26,6 +27,10 @@ impl Endpoint for AccessToken {
 
     fn authenticated(_signed: &SignedRequest) -> bool {
         true
+    }
+
+    fn nonce(signed: &SignedRequest) -> Option<NonceUse> {
+        Some(nonce_use(signed))
     }
 
     fn reply(

@@ -7,6 +7,7 @@ use axum::response::Response;
 use discogs_auth_core::encoding::FormPairs;
 
 use super::{Endpoint, Incoming};
+use crate::nonces::NonceUse;
 use crate::reply::{self, Format, Refusal, escape};
 use crate::state::State;
 use crate::tokens::{approve, deny, live_entry};
@@ -30,6 +31,10 @@ impl Endpoint for Authorize {
 
     fn authenticated(_auth: &()) -> bool {
         false
+    }
+
+    fn nonce(_auth: &()) -> Option<NonceUse> {
+        None
     }
 
     fn reply(state: &mut State, incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {

@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 
 use super::{Endpoint, Incoming};
+use crate::nonces::NonceUse;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
 
@@ -33,6 +34,10 @@ impl<T: OpenEndpoint> Endpoint for T {
 
     fn authenticated(_auth: &()) -> bool {
         false
+    }
+
+    fn nonce(_auth: &()) -> Option<NonceUse> {
+        None
     }
 
     fn reply(_state: &mut State, incoming: &Incoming, _auth: ()) -> Result<Response, Refusal> {

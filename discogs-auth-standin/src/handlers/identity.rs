@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::{Endpoint, Incoming};
+use crate::nonces::NonceUse;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
 use crate::verify::{Recognised, must_authenticate, recognise};
@@ -21,6 +22,10 @@ impl Endpoint for Identity {
 
     fn authenticated(recognised: &Recognised) -> bool {
         recognised.is_authenticated()
+    }
+
+    fn nonce(recognised: &Recognised) -> Option<NonceUse> {
+        recognised.nonce.clone()
     }
 
     /// An access token or the personal token identifies the demo user; a key/secret pair or

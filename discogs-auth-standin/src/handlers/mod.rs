@@ -17,10 +17,11 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::any;
 
+use crate::nonces::NonceUse;
 use crate::rate_limit::Subject;
 use crate::reply::{self, Format, Refusal};
 use crate::state::{self, Shared};
-use crate::verify::require_user_agent;
+use crate::verify::{remember_nonce, require_user_agent};
 
 /// Largest request body read. Auth requests have none; anything bigger is refused unread.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -67,9 +68,13 @@ pub(crate) trait Endpoint {
         method == Method::GET
     }
 
-    /// Checks the credentials. Must not change anything but replay protection: the request may
-    /// still be refused by the rate limit.
+    /// Checks the credentials. Must not change anything: the request may still be refused by
+    /// the rate limit, and a refused request has not used its nonce.
     fn authenticate(state: &mut state::State, incoming: &Incoming) -> Result<Self::Auth, Refusal>;
+
+    /// The nonce an OAuth-signed request uses, remembered once the request is let through the
+    /// rate limit. Required, so that no endpoint forgets replay protection by default.
+    fn nonce(auth: &Self::Auth) -> Option<NonceUse>;
 
     /// Whether the request counts as authenticated (the higher limit) in its address's
     /// windows.
@@ -84,7 +89,7 @@ pub(crate) trait Endpoint {
 }
 
 /// Drives `E`: reads the request, then, under one lock, checks the method and `User-Agent`,
-/// authenticates, counts the request, and replies.
+/// authenticates, counts the request, remembers its nonce, and replies.
 async fn serve<E: Endpoint>(State(shared): State<Shared>, request: Request) -> Response {
     let client = request
         .extensions()
@@ -119,7 +124,14 @@ async fn serve<E: Endpoint>(State(shared): State<Shared>, request: Request) -> R
     counted(
         &mut state,
         subject,
-        |state| E::reply(state, &incoming, auth?),
+        |state| {
+            let auth = auth?;
+            // Still under the lock `authenticate` ran under, so the nonce is still unused.
+            if let Some(used) = E::nonce(&auth) {
+                remember_nonce(state, &used)?;
+            }
+            E::reply(state, &incoming, auth)
+        },
         E::FORMAT,
     )
 }

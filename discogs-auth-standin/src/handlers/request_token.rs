@@ -4,9 +4,10 @@ use axum::response::Response;
 use discogs_auth_core::{Callback, SignedRequest};
 
 use super::{Endpoint, Incoming};
+use crate::nonces::NonceUse;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
-use crate::verify::{TokenUse, verify_oauth};
+use crate::verify::{TokenUse, nonce_use, verify_oauth};
 
 pub(crate) struct RequestToken;
 
@@ -20,6 +21,10 @@ impl Endpoint for RequestToken {
 
     fn authenticated(_signed: &SignedRequest) -> bool {
         true
+    }
+
+    fn nonce(signed: &SignedRequest) -> Option<NonceUse> {
+        Some(nonce_use(signed))
     }
 
     fn reply(

@@ -7,6 +7,7 @@ use discogs_auth_core::encoding::FormPairs;
 use serde_json::{Map, Value};
 
 use super::{Endpoint, Incoming};
+use crate::nonces::NonceUse;
 use crate::reply::{self, Format, Refusal};
 use crate::state::State;
 use crate::verify::{Recognised, recognise};
@@ -26,6 +27,10 @@ impl Endpoint for Search {
 
     fn authenticated(recognised: &Recognised) -> bool {
         recognised.is_authenticated()
+    }
+
+    fn nonce(recognised: &Recognised) -> Option<NonceUse> {
+        recognised.nonce.clone()
     }
 
     /// `{"tier": …, "via": …, "query": {…}}`; a repeated parameter keeps its last value.

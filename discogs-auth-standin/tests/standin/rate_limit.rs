@@ -170,3 +170,55 @@ async fn the_token_endpoints_count_with_the_address_s_other_calls() {
         "an API call from the same address, with another credential"
     );
 }
+
+/// A request the rate limit refuses has not used its nonce: sent again once the window has
+/// room, the same signed request is accepted, and only then is its nonce used.
+#[tokio::test]
+async fn a_rate_limited_request_can_be_sent_again() {
+    let standin = StandIn::spawn_with(StandInConfig {
+        authenticated_limit: 1,
+        anonymous_limit: 25,
+    })
+    .unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::HmacSha1);
+    let _ = request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+
+    let sent = fresh(&standin);
+    let request = client
+        .request_token_request(&Callback::OutOfBand, &sent)
+        .unwrap();
+    let refused = send(&router, request.clone()).await;
+    assert_eq!(
+        client.on_request_token_response(&refused, sent.timestamp),
+        Err(ReplyError::RateLimited(ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "You are making requests too quickly.".into(),
+            rate_limit: figures(1, 1),
+        }))
+    );
+
+    standin.advance_clock(60);
+    let accepted = send(&router, request.clone()).await;
+    assert_eq!(
+        accepted.status(),
+        StatusCode::OK,
+        "{}",
+        body_text(&accepted)
+    );
+    assert_eq!(
+        RateLimit::from_headers(accepted.headers()),
+        Ok(figures(1, 1))
+    );
+
+    standin.advance_clock(60);
+    let replayed = send(&router, request).await;
+    assert_eq!(
+        client.on_request_token_response(&replayed, sent.timestamp),
+        Err(ReplyError::Unauthorized(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "Nonce already used.".into(),
+            rate_limit: figures(25, 1),
+        }))
+    );
+}
