@@ -171,8 +171,10 @@ impl StandIn {
         self.clock.advance(seconds);
     }
 
-    /// The user clicks Authorize for `request_token`: a fresh single-use verifier, and the
-    /// redirect the browser would follow (`None` for an `oob` callback).
+    /// The user clicks Authorize for `request_token`: a single-use verifier, and the redirect
+    /// the browser would follow (`None` for an `oob` callback). Approving again before the
+    /// exchange answers the same verifier and redirect (a double click must not invalidate
+    /// the first redirect); a denied or exchanged token is unknown.
     pub fn approve(&self, request_token: &str) -> Result<Approval, StandInError> {
         let mut state = state::lock(&self.shared);
         let now = state.now();

@@ -110,15 +110,28 @@ impl<V> BoundedMap<V> {
     }
 }
 
-/// The user's click on Authorize: attaches a fresh single-use verifier to the request token.
+/// The user's click on Authorize: attaches a single-use verifier to the request token.
+///
+/// Approving an approved token again (a double click, a second tab) answers the first
+/// approval again, verifier and redirect alike: a fresh verifier would make the redirect the
+/// browser may already be following fail with "Invalid verifier.". A click can only approve a
+/// token that is still pending and unexpired: a denied or exchanged token is forgotten, so
+/// approving it after is refused as unknown, and denying after approving forgets the token
+/// and its verifier (the user changed their mind before the application exchanged it).
 pub(crate) fn approve(
     pending: &mut BoundedMap<PendingRequestToken>,
     request_token: &str,
     now: Timestamp,
 ) -> Result<Approval, StandInError> {
     let entry = live_entry(pending, request_token, now)?;
-    let verifier = random_value().map_err(StandInError::RandomSource)?;
-    entry.verifier = Some(verifier.clone());
+    let verifier = match &entry.verifier {
+        Some(verifier) => verifier.clone(),
+        None => {
+            let verifier = random_value().map_err(StandInError::RandomSource)?;
+            entry.verifier = Some(verifier.clone());
+            verifier
+        }
+    };
     let redirect_url = match &entry.callback {
         Callback::OutOfBand => None,
         Callback::Url(url) => Some(with_query(
@@ -267,6 +280,42 @@ mod tests {
             Err(StandInError::Expired)
         );
         assert!(approve(&mut map, "O", at(1_000 + 899)).is_ok());
+    }
+
+    /// A double click on Authorize: the second answers what the first did, so the first
+    /// redirect's verifier stays valid. Denying then still forgets the token.
+    #[test]
+    fn approving_twice_answers_the_first_approval_again() {
+        let mut map = BoundedMap::new(10);
+        map.insert(
+            "T".into(),
+            pending(Callback::Url("http://app/cb".into()), 1_000),
+        );
+        let first = approve(&mut map, "T", at(1_100)).unwrap();
+        let again = approve(&mut map, "T", at(1_200)).unwrap();
+        assert_eq!(again, first);
+        assert_eq!(
+            map.get("T").and_then(|entry| entry.verifier.as_deref()),
+            Some(first.verifier.as_str())
+        );
+        assert_eq!(
+            deny(&mut map, "T", at(1_200)),
+            Ok(Some("http://app/cb?denied=T".into()))
+        );
+        assert_eq!(
+            approve(&mut map, "T", at(1_200)),
+            Err(StandInError::UnknownRequestToken)
+        );
+
+        map.insert("O".into(), pending(Callback::OutOfBand, 1_000));
+        let first = approve(&mut map, "O", at(1_100)).unwrap();
+        assert_eq!(first.redirect_url, None);
+        assert_eq!(approve(&mut map, "O", at(1_100)), Ok(first));
+        // An approval does not outlive the token.
+        assert_eq!(
+            approve(&mut map, "O", at(1_000 + 900)),
+            Err(StandInError::Expired)
+        );
     }
 
     #[test]

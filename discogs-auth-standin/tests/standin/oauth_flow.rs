@@ -255,6 +255,58 @@ async fn approve_and_deny_through_the_handle() {
     );
 }
 
+/// A double click on Authorize (or a second tab): the second click redirects exactly as the
+/// first did, and the first redirect's verifier is the one that is exchanged.
+#[tokio::test]
+async fn approving_twice_through_the_page_redirects_with_the_same_verifier() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let token = request_token(
+        &standin,
+        &router,
+        &client,
+        &Callback::url(CALLBACK).unwrap(),
+    )
+    .await;
+
+    let mut locations = Vec::new();
+    for _ in 0..2 {
+        let click = send(
+            &router,
+            authorize_click(&standin, token.token.as_str(), "approve"),
+        )
+        .await;
+        assert_eq!(click.status(), StatusCode::FOUND);
+        locations.push(click.headers()[LOCATION].to_str().unwrap().to_owned());
+    }
+    assert_eq!(locations[1], locations[0]);
+    let approval = standin.approve(token.token.as_str()).unwrap();
+    assert_eq!(
+        approval.redirect_url.as_deref(),
+        Some(locations[0].as_str())
+    );
+
+    let authorized = token.authorize_from_callback(&locations[0]).unwrap();
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
+    assert!(
+        client
+            .on_access_token_response(&authorized, &reply, sent.timestamp)
+            .is_ok()
+    );
+    // Exchanged, the token is gone: there is nothing left to approve.
+    assert_eq!(
+        standin.approve(token.token.as_str()),
+        Err(StandInError::UnknownRequestToken)
+    );
+}
+
 #[tokio::test]
 async fn deny_through_the_page_forgets_the_token() {
     let standin = StandIn::spawn().unwrap();
