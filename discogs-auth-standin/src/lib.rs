@@ -28,6 +28,12 @@
 //! beyond that it refuses new signed requests with 503 until old ones leave the window, rather
 //! than forget a nonce whose request could still be replayed.
 //!
+//! No client can hold a connection forever: the server closes one that has not sent a complete
+//! request head within 30 seconds (when it opens, and between requests on a keep-alive
+//! connection), answers `408 Request Timeout` to a request whose body has not arrived 30
+//! seconds after its head, and serves at most 512 connections at once
+//! ([`ConnectionLimits`], set with [`StandIn::spawn_with_connection_limits`]).
+//!
 //! The stand-in's clock is the system clock plus an offset that [`StandIn::advance_clock`]
 //! moves forward, so a test can expire a request token without waiting 15 minutes.
 //!
@@ -59,6 +65,7 @@ pub use examples::example_binary;
 pub use server::StandIn;
 
 use std::fmt;
+use std::time::Duration;
 
 /// The demo application's consumer key (public: it only works against a stand-in).
 pub const DEMO_CONSUMER_KEY: &str = "demo-consumer-key";
@@ -87,6 +94,35 @@ impl Default for StandInConfig {
         Self {
             authenticated_limit: 60,
             anonymous_limit: 25,
+        }
+    }
+}
+
+/// How long the stand-in's server waits for a client, and how many it serves at once, so that
+/// a client that stalls (a partial request, a body that never comes, an idle keep-alive
+/// connection) cannot hold a socket forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// How long the server waits for a complete request head, counted from when it starts
+    /// waiting: when the connection opens, and after each reply on a keep-alive connection (so
+    /// this is the idle timeout too). Then the connection is closed without a reply. Longer
+    /// than a day counts as a day. Default: 30 seconds.
+    pub header_read_timeout: Duration,
+    /// How long a request may take from its complete head to its reply, reading the body
+    /// included: past it the reply is `408 Request Timeout` and the connection is closed.
+    /// Default: 30 seconds.
+    pub request_timeout: Duration,
+    /// Connections served at once (at least one). Beyond it, new connections wait in the
+    /// listen backlog, unaccepted, until one closes. Default: 512.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 512,
         }
     }
 }

@@ -1,22 +1,42 @@
 //! The handle: starts the server on its own thread and runtime, and acts on the shared state
 //! directly (the user's clicks, the clock).
 
+use std::convert::Infallible;
 use std::fmt;
-use std::future::IntoFuture;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
+use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::header::CONNECTION;
+use axum::http::{HeaderValue, Request, StatusCode};
+use axum::response::Response;
 use discogs_auth_core::{Consumer, Endpoints, PersonalToken, Timestamp};
-use tokio::sync::oneshot;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, oneshot};
+use tower::ServiceExt;
 
 use crate::clock::StandInClock;
 use crate::state::{self, Shared, State};
 use crate::{
-    Approval, DEMO_APP_NAME, DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, DEMO_PERSONAL_TOKEN,
-    StandInConfig, StandInError, handlers, tokens,
+    Approval, ConnectionLimits, DEMO_APP_NAME, DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET,
+    DEMO_PERSONAL_TOKEN, StandInConfig, StandInError, handlers, reply, tokens,
 };
+
+/// The longest header read timeout passed on: hyper adds it to the current instant, which
+/// must not overflow.
+const MAX_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How long accepting pauses after an error that is not one client's (such as running out of
+/// file descriptors), so that the loop does not spin while nothing can be accepted.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
 /// A running stand-in on `127.0.0.1`. Dropping it (or [`StandIn::shutdown`]) stops the server.
 ///
@@ -55,6 +75,19 @@ impl StandIn {
 
     /// Starts a stand-in on `127.0.0.1:port` (`0`: any free port), returning once it listens.
     pub fn spawn_on_port(port: u16, config: StandInConfig) -> io::Result<Self> {
+        Self::start(port, config, ConnectionLimits::default())
+    }
+
+    /// Starts a stand-in configured by `config` whose server treats connections as `limits`
+    /// says, on a free port of `127.0.0.1`, returning once it listens.
+    pub fn spawn_with_connection_limits(
+        config: StandInConfig,
+        limits: ConnectionLimits,
+    ) -> io::Result<Self> {
+        Self::start(0, config, limits)
+    }
+
+    fn start(port: u16, config: StandInConfig, limits: ConnectionLimits) -> io::Result<Self> {
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
@@ -91,7 +124,7 @@ impl StandIn {
                     }
                 };
                 runtime.block_on(async move {
-                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                    let listener = match TcpListener::from_std(listener) {
                         Ok(listener) => listener,
                         Err(error) => {
                             let _ = ready.send(Err(error));
@@ -99,14 +132,10 @@ impl StandIn {
                         }
                     };
                     let _ = ready.send(Ok(()));
-                    let server = axum::serve(
-                        listener,
-                        app.into_make_service_with_connect_info::<SocketAddr>(),
-                    );
                     // No graceful shutdown: a client holding a keep-alive connection must not
                     // keep a test's `drop` waiting. Dropping the runtime ends every connection.
                     tokio::select! {
-                        _ = server.into_future() => {}
+                        () = serve(listener, app, limits) => {}
                         _ = stopped => {}
                     }
                 });
@@ -205,6 +234,74 @@ impl StandIn {
     pub fn shutdown(self) {
         drop(self);
     }
+}
+
+/// Serves `app` on `listener`, a task per connection, within `limits`, until the stand-in
+/// stops: it drops the runtime, which ends every connection with it.
+async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
+    let permits = Arc::new(Semaphore::new(
+        limits.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+    ));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout.min(MAX_HEADER_READ_TIMEOUT));
+    loop {
+        // A permit first, then accept: past the cap, clients wait in the listen backlog
+        // instead of being accepted and left unserved.
+        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+            return; // Closed: never, nothing closes the semaphore.
+        };
+        let (stream, client) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                if !is_one_client_s_error(&error) {
+                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                }
+                continue;
+            }
+        };
+        let app = app.clone();
+        let service = service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(client));
+            let reply = app.clone().oneshot(request);
+            async move {
+                match tokio::time::timeout(limits.request_timeout, reply).await {
+                    Ok(reply) => reply,
+                    Err(_) => Ok::<_, Infallible>(request_timed_out()),
+                }
+            }
+        });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            // A connection's error (a timeout, a client gone, a malformed request) ends that
+            // connection alone; there is no one to report it to.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+}
+
+/// Whether accepting failed because of one client (which is gone), not because of the server.
+fn is_one_client_s_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// The reply to a request that took longer than [`ConnectionLimits::request_timeout`]. The
+/// connection closes after it: the rest of the request may still be on its way.
+fn request_timed_out() -> Response {
+    let mut response = reply::text(
+        StatusCode::REQUEST_TIMEOUT,
+        "Request timeout: the request did not arrive in time.",
+    );
+    response
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 impl Drop for StandIn {

@@ -1,11 +1,12 @@
 //! The stand-in over a real socket: raw HTTP/1.1 with std::net, no client library.
 
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
 use discogs_auth_core::http::header::AUTHORIZATION;
 use discogs_auth_core::{Callback, SignatureMethod};
-use discogs_auth_standin::StandIn;
+use discogs_auth_standin::{ConnectionLimits, StandIn, StandInConfig};
 
 use crate::support::*;
 
@@ -96,4 +97,176 @@ async fn spawn_and_drop_inside_a_runtime() {
     .unwrap();
     assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"));
     drop(standin);
+}
+
+/// Far longer than any timeout under test: a read that waits this long means the server kept
+/// the connection open.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+const SHORT: Duration = Duration::from_millis(200);
+
+fn spawn_with(limits: ConnectionLimits) -> StandIn {
+    StandIn::spawn_with_connection_limits(StandInConfig::default(), limits).unwrap()
+}
+
+fn connect(standin: &StandIn) -> TcpStream {
+    let stream = TcpStream::connect(address(standin)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+}
+
+/// Reads until the server closes the connection: what it sent, and how long it took.
+fn read_until_closed(stream: &mut TcpStream) -> (String, Duration) {
+    let started = Instant::now();
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => received.extend_from_slice(&buffer[..read]),
+            Err(error) => panic!(
+                "the connection is still open after {:?}: {error}",
+                started.elapsed()
+            ),
+        }
+    }
+    (String::from_utf8(received).unwrap(), started.elapsed())
+}
+
+/// Reads one reply whose body has a `Content-Length`, leaving the connection open.
+fn read_reply(stream: &mut TcpStream) -> String {
+    let mut received = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&received).into_owned();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head
+                .lines()
+                .find_map(|line| {
+                    line.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(str::to_owned)
+                })
+                .unwrap()
+                .parse::<usize>()
+                .unwrap();
+            if body.len() >= length {
+                return text;
+            }
+        }
+        let read = stream.read(&mut buffer).unwrap();
+        assert_ne!(read, 0, "closed mid-reply: {text}");
+        received.extend_from_slice(&buffer[..read]);
+    }
+}
+
+/// A client that sends part of a request head and then nothing (slowloris) is disconnected
+/// once the header read timeout passes, without a reply.
+#[test]
+fn a_partial_request_head_is_closed_after_the_header_read_timeout() {
+    let standin = spawn_with(ConnectionLimits {
+        header_read_timeout: SHORT,
+        ..ConnectionLimits::default()
+    });
+    let started = Instant::now();
+    let mut stream = connect(&standin);
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let (received, _) = read_until_closed(&mut stream);
+    assert_eq!(received, "");
+    assert!(started.elapsed() >= SHORT, "{:?}", started.elapsed());
+}
+
+/// A connection that never sends a byte is closed too.
+#[test]
+fn a_silent_connection_is_closed_after_the_header_read_timeout() {
+    let standin = spawn_with(ConnectionLimits {
+        header_read_timeout: SHORT,
+        ..ConnectionLimits::default()
+    });
+    let started = Instant::now();
+    let mut stream = connect(&standin);
+    assert_eq!(read_until_closed(&mut stream).0, "");
+    assert!(started.elapsed() >= SHORT, "{:?}", started.elapsed());
+}
+
+/// After a reply, a keep-alive connection that sends no further request is closed: the header
+/// read timeout runs while the server waits for the next request.
+#[test]
+fn an_idle_keep_alive_connection_is_closed_after_the_header_read_timeout() {
+    let standin = spawn_with(ConnectionLimits {
+        header_read_timeout: SHORT,
+        ..ConnectionLimits::default()
+    });
+    let mut stream = connect(&standin);
+    stream
+        .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let reply = read_reply(&mut stream);
+    assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
+    assert!(
+        reply.ends_with("\r\n\r\n{\"message\":\"The requested resource was not found.\"}"),
+        "{reply}"
+    );
+    let (received, idle) = read_until_closed(&mut stream);
+    assert_eq!(received, "");
+    assert!(idle < PATIENCE, "{idle:?}");
+}
+
+/// A request whose head arrived but whose body does not gets 408 once the request timeout
+/// passes, and the connection is closed.
+#[test]
+fn a_request_body_that_never_arrives_gets_408() {
+    let standin = spawn_with(ConnectionLimits {
+        request_timeout: SHORT,
+        ..ConnectionLimits::default()
+    });
+    let mut stream = connect(&standin);
+    stream
+        .write_all(b"POST /oauth/access_token HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
+        .unwrap();
+    let (reply, took) = read_until_closed(&mut stream);
+    assert!(took >= SHORT, "{took:?}");
+    assert!(
+        reply.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{reply}"
+    );
+    let lower = reply.to_ascii_lowercase();
+    assert!(lower.contains("\r\nconnection: close\r\n"), "{reply}");
+    assert!(
+        lower.contains("\r\ncontent-type: text/plain; charset=utf-8\r\n"),
+        "{reply}"
+    );
+    assert!(
+        reply.ends_with("\r\n\r\nRequest timeout: the request did not arrive in time."),
+        "{reply}"
+    );
+}
+
+/// Past the connection cap, a new client waits unaccepted until a connection closes, and is
+/// then served.
+#[test]
+fn connections_beyond_the_cap_wait_until_one_closes() {
+    let standin = spawn_with(ConnectionLimits {
+        max_connections: 1,
+        ..ConnectionLimits::default()
+    });
+    let first = connect(&standin);
+    let mut second = connect(&standin);
+    second
+        .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    second
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut buffer = [0; 64];
+    let waiting = second.read(&mut buffer);
+    assert!(
+        matches!(&waiting, Err(error) if matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)),
+        "{waiting:?}"
+    );
+
+    drop(first);
+    second.set_read_timeout(Some(PATIENCE)).unwrap();
+    let (reply, _) = read_until_closed(&mut second);
+    assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
 }
