@@ -331,6 +331,29 @@ fn ctrl_c_ends_the_wait_with_one_line() {
     assert!(!path.exists(), "nothing may be written after Ctrl-C");
 }
 
+/// A provider option without a consumer key is refused: the demo would ignore it and log in to
+/// its own stand-in instead of the provider the user named.
+#[test]
+fn a_provider_option_without_a_consumer_key_is_refused() {
+    for (name, value) in [
+        ("--api-base", "http://127.0.0.1:9"),
+        ("--authorize-url", "http://127.0.0.1:9/oauth/authorize"),
+    ] {
+        let (status, stdout, stderr) = Login::start(&[name, value]).finish();
+        assert_eq!(status.code(), Some(2), "{name}: {stdout}");
+        assert_eq!(
+            stderr,
+            format!(
+                "error: {name} is given but no consumer key and secret are; give both \
+                 (--consumer-key and --consumer-secret, or DISCOGS_CONSUMER_KEY and \
+                 DISCOGS_CONSUMER_SECRET) to use that provider, or leave out {name} for the local \
+                 demo\n"
+            )
+        );
+        assert_eq!(stdout, "", "no demo starts");
+    }
+}
+
 #[test]
 fn bad_options_are_refused() {
     let (status, _, stderr) = Login::start(&["--signature", "rsa-sha1"]).finish();

@@ -47,6 +47,8 @@ pub fn parse(
 ) -> Result<Option<Options>, String> {
     let mut key = env("DISCOGS_CONSUMER_KEY").filter(|value| !value.is_empty());
     let mut secret = env("DISCOGS_CONSUMER_SECRET").filter(|value| !value.is_empty());
+    // Which provider option was given, if any: the demo would silently ignore it.
+    let mut provider_option = None;
     let mut options = Options {
         consumer: None,
         api_base: DISCOGS_API_BASE.to_owned(),
@@ -69,8 +71,14 @@ pub fn parse(
             "-h" | "--help" => return Ok(None),
             "--consumer-key" => key = Some(value()?),
             "--consumer-secret" => secret = Some(value()?),
-            "--api-base" => options.api_base = value()?,
-            "--authorize-url" => options.authorize_url = value()?,
+            "--api-base" => {
+                options.api_base = value()?;
+                provider_option.get_or_insert("--api-base");
+            }
+            "--authorize-url" => {
+                options.authorize_url = value()?;
+                provider_option.get_or_insert("--authorize-url");
+            }
             "--user-agent" => options.user_agent = value()?,
             "--signature" => {
                 options.signature = match value()?.to_ascii_lowercase().as_str() {
@@ -106,7 +114,17 @@ pub fn parse(
     }
     options.consumer = match (key, secret) {
         (Some(key), Some(secret)) => Some((key, secret)),
-        (None, None) => None,
+        (None, None) => {
+            if let Some(name) = provider_option {
+                return Err(format!(
+                    "{name} is given but no consumer key and secret are; give both \
+                     (--consumer-key and --consumer-secret, or DISCOGS_CONSUMER_KEY and \
+                     DISCOGS_CONSUMER_SECRET) to use that provider, or leave out {name} for the \
+                     local demo"
+                ));
+            }
+            None
+        }
         (Some(_), None) => return Err("a consumer key needs its consumer secret".to_owned()),
         (None, Some(_)) => return Err("a consumer secret needs its consumer key".to_owned()),
     };
