@@ -115,6 +115,10 @@ fn token_in(authorize_url: &str) -> String {
         .to_owned()
 }
 
+/// The example's option parser, for what only shows inside the process.
+#[path = "../examples/login/args.rs"]
+mod args;
+
 /// The example's own stand-in for a browser: opens the authorize page, clicks a button, and
 /// follows the redirect to the example's callback listener.
 #[path = "../examples/login/demo.rs"]
@@ -379,5 +383,47 @@ fn bad_options_are_refused() {
     assert_eq!(
         stderr,
         "error: unknown option \"--consumer-secret\" (see --help)\n"
+    );
+}
+
+#[test]
+fn help_prints_the_usage() {
+    let output = Command::new(
+        discogs_auth_standin::example_binary("discogs-auth-ureq", "login")
+            .expect("the example is built"),
+    )
+    .arg("--help")
+    .output()
+    .expect("the example runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!("{}\n", args::USAGE)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+/// The options' `Debug` (for a log or a panic message) shows the key but not the secret.
+#[test]
+fn options_debug_redacts_the_consumer_secret() {
+    let options = args::parse(
+        ["--consumer-key", "key", "--consumer-secret", "hunter2"]
+            .map(String::from)
+            .into_iter(),
+        |_| None,
+    )
+    .expect("valid options")
+    .expect("not --help");
+    assert_eq!(
+        format!("{options:?}"),
+        format!(
+            "Options {{ consumer: Some((\"key\", \"[redacted]\")), \
+             api_base: \"https://api.discogs.com\", \
+             authorize_url: \"https://www.discogs.com/oauth/authorize\", \
+             user_agent: \"discogs-auth-login-example/{} \
+             +https://github.com/discogs-auth/discogs-auth\", signature: Plaintext, oob: false, \
+             timeout: 300s, save: None, check: None }}",
+            env!("CARGO_PKG_VERSION")
+        )
     );
 }

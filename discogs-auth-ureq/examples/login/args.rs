@@ -1,5 +1,6 @@
 //! Command-line options, read by hand to keep the example's dependencies few.
 
+use std::fmt;
 use std::time::Duration;
 
 use discogs_auth_ureq::{DISCOGS_API_BASE, DISCOGS_AUTHORIZE_URL, SignatureMethod};
@@ -26,9 +27,8 @@ Options:
 const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
 
 /// What the user asked for.
-#[derive(Debug)]
 pub struct Options {
-    /// `None`: the local demo.
+    /// `None`: the local demo. The secret is `[redacted]` in `Debug`.
     pub consumer: Option<(String, String)>,
     pub api_base: String,
     pub authorize_url: String,
@@ -38,6 +38,35 @@ pub struct Options {
     pub timeout: Duration,
     pub save: Option<String>,
     pub check: Option<String>,
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Destructured so that a new field cannot be left out of this by accident.
+        let Self {
+            consumer,
+            api_base,
+            authorize_url,
+            user_agent,
+            signature,
+            oob,
+            timeout,
+            save,
+            check,
+        } = self;
+        let consumer = consumer.as_ref().map(|(key, _)| (key, "[redacted]"));
+        f.debug_struct("Options")
+            .field("consumer", &consumer)
+            .field("api_base", api_base)
+            .field("authorize_url", authorize_url)
+            .field("user_agent", user_agent)
+            .field("signature", signature)
+            .field("oob", oob)
+            .field("timeout", timeout)
+            .field("save", save)
+            .field("check", check)
+            .finish()
+    }
 }
 
 /// Parses `args` (without the program name); `Ok(None)` for `--help`.
