@@ -384,6 +384,13 @@ fn bad_options_are_refused() {
         stderr,
         "error: unknown option \"--consumer-secret\" (see --help)\n"
     );
+    // A value out of place is not echoed at all: it may be the secret, its option forgotten.
+    let (status, _, stderr) = Login::start(&["--consumer-key", "k", "hunter2"]).finish();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(
+        stderr,
+        "error: unexpected argument (values must follow their option; see --help)\n"
+    );
 }
 
 #[test]

@@ -135,9 +135,15 @@ pub fn parse(
             "--save" => options.save = Some(value()?),
             "--check" => options.check = Some(value()?),
             // Only the name: `--consumer-secret=…` would otherwise print the secret.
-            other => {
+            other if other.starts_with('-') => {
                 let name = other.split_once('=').map_or(other, |(name, _)| name);
                 return Err(format!("unknown option {name:?} (see --help)"));
+            }
+            // Not echoed: a value typed in the wrong place may be the consumer secret.
+            _ => {
+                return Err(
+                    "unexpected argument (values must follow their option; see --help)".to_owned(),
+                );
             }
         }
     }
