@@ -5,11 +5,13 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use discogs_auth_standin::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, StandIn};
 use discogs_auth_ureq::encoding::FormPairs;
+use discogs_auth_ureq::{Callback, OAuthClient, Session, UreqTransport, UserAgent};
 
 const AUTHORIZE_PREFIX: &str = "Open this URL to authorize: ";
 const WAIT: Duration = Duration::from_secs(30);
@@ -114,6 +116,10 @@ fn token_in(authorize_url: &str) -> String {
         .expect("a token")
         .to_owned()
 }
+
+/// The example's callback listener, waiting on a browser in this process.
+#[path = "../examples/login/callback.rs"]
+mod callback;
 
 /// The example's option parser, for what only shows inside the process.
 #[path = "../examples/login/args.rs"]
@@ -263,6 +269,48 @@ fn stray_and_forged_callbacks_do_not_end_the_wait() {
     let page = click(&authorize_url, demo::Button::Authorize);
     assert!(page.contains("you can close this tab"), "{page}");
     assert_authenticated(login);
+}
+
+/// When the demo's browser fails, no redirect can come: the wait ends at once with the browser's
+/// error instead of the timeout's.
+#[test]
+fn a_failed_demo_browser_ends_the_wait_with_its_error() {
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let listener = callback::CallbackListener::bind().expect("a loopback port");
+    let session = Session::new(
+        OAuthClient::new(
+            standin.consumer(),
+            UserAgent::new("login-test/1.0").expect("valid"),
+        )
+        .with_endpoints(standin.endpoints()),
+        UreqTransport::new(),
+    );
+    let callback_url = listener.url().expect("an address");
+    let request_token = session
+        .request_token(&Callback::url(&callback_url).expect("a callback URL"))
+        .expect("a request token");
+    // Denied in another tab first, so the browser finds the authorize page refusing the token.
+    standin.deny(request_token.token.as_str()).expect("denied");
+    let mut browser = demo::Browser::spawn(
+        session.authorize_url(&request_token),
+        demo::Button::Authorize,
+    );
+    let started = Instant::now();
+    let waited = listener.wait(
+        WAIT,
+        &AtomicBool::new(false),
+        |_| true,
+        || browser.failure(),
+    );
+    assert_eq!(
+        waited,
+        Err("the authorize page answered 400 Bad Request".to_owned())
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// A path the token could not be saved to is refused before the user is asked anything.

@@ -36,18 +36,24 @@ impl CallbackListener {
     /// Waits for `GET /callback?…` that `is_ours` accepts (the redirect for this login's
     /// request token) and returns its path and query; the browser gets a short "close this
     /// tab" page. Other requests (a favicon, a stray or forged callback) get 404 and the wait
-    /// goes on, so that nothing but Discogs' redirect can end it.
+    /// goes on, so that nothing but Discogs' redirect can end it. `no_redirect` is asked as
+    /// often as Ctrl-C is checked: a reason it gives (the demo's browser failed) ends the wait
+    /// with that reason, which would otherwise go unseen until the timeout.
     pub fn wait(
         &self,
         timeout: Duration,
         interrupted: &AtomicBool,
         is_ours: impl Fn(&str) -> bool,
+        mut no_redirect: impl FnMut() -> Option<String>,
     ) -> Result<String, String> {
         // `--timeout` is at most a day (see `args`), so this cannot overflow.
         let deadline = Instant::now() + timeout;
         loop {
             if interrupted.load(Ordering::SeqCst) {
                 return Err("interrupted (Ctrl-C) while waiting for the callback".to_owned());
+            }
+            if let Some(reason) = no_redirect() {
+                return Err(reason);
             }
             if Instant::now() >= deadline {
                 return Err(format!(

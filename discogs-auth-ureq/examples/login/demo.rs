@@ -1,5 +1,7 @@
 //! The local demo: a Discogs stand-in in this process, and a stand-in for the user's browser.
 
+use std::thread::JoinHandle;
+
 use discogs_auth_ureq::http::header::LOCATION;
 use discogs_auth_ureq::http::{Request, StatusCode};
 
@@ -12,6 +14,29 @@ pub enum Button {
     // Only the tests, which share this module, click Deny.
     #[allow(dead_code)]
     Deny,
+}
+
+/// [`click_in_browser`] on a thread of its own, as a person clicks while the program waits.
+pub struct Browser(Option<JoinHandle<Result<String, String>>>);
+
+impl Browser {
+    pub fn spawn(authorize_url: String, button: Button) -> Self {
+        Self(Some(std::thread::spawn(move || {
+            click_in_browser(&authorize_url, button)
+        })))
+    }
+
+    /// Once the browser has stopped short of the callback, why (once); `None` before.
+    pub fn failure(&mut self) -> Option<String> {
+        let stopped = self.0.take_if(|thread| thread.is_finished())?;
+        Some(match stopped.join() {
+            Ok(Err(error)) => error,
+            // The listener stops waiting as soon as it has answered the redirect it keeps,
+            // before the browser can read that answer: a page here was one it turned away.
+            Ok(Ok(_)) => "the demo browser's redirect was turned away".to_owned(),
+            Err(_) => "the demo browser failed".to_owned(),
+        })
+    }
 }
 
 /// Does what a person does in the browser: opens the authorize page, clicks `button`, and

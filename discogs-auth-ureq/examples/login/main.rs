@@ -146,11 +146,9 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
         println!("2. Authorizing");
         println!("Open this URL to authorize: {authorize_url}");
         println!("   Waiting for the redirect to {callback_url} (Ctrl-C to cancel)");
-        let browser = demo.is_some().then(|| {
+        let mut browser = demo.is_some().then(|| {
             println!("   (demo: approving in the stand-in's authorize page as the user would)");
-            std::thread::spawn(move || {
-                demo::click_in_browser(&authorize_url, demo::Button::Authorize)
-            })
+            demo::Browser::spawn(authorize_url, demo::Button::Authorize)
         });
         // Only the redirect for this request token ends the wait: another request, forged
         // or stray, is turned away and the wait goes on.
@@ -164,14 +162,11 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
                     })
             )
         };
-        let waited = listener.wait(options.timeout, interrupted, is_ours);
-        if let Some(browser) = browser {
-            // The demo browser's own failure explains a wait that timed out.
-            browser
-                .join()
-                .map_err(|_| "the demo browser failed".to_owned())??;
-        }
-        let redirect = waited?;
+        // Once the redirect is in, the demo browser has done its part: what becomes of the
+        // page it is still reading does not matter.
+        let redirect = listener.wait(options.timeout, interrupted, is_ours, || {
+            browser.as_mut().and_then(demo::Browser::failure)
+        })?;
         stop_if_interrupted(interrupted)?;
         let authorized = request_token
             .authorize_from_callback(&redirect)
