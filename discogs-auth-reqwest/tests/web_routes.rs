@@ -129,6 +129,12 @@ struct Harness {
 
 impl Harness {
     async fn start(limits: Limits) -> Self {
+        Self::start_as(limits, None).await
+    }
+
+    /// Like [`Harness::start`], with the app told it is served at `app_url` instead of the
+    /// address it listens on.
+    async fn start_as(limits: Limits, app_url: Option<&str>) -> Self {
         let standin = StandIn::spawn_with(StandInConfig {
             authenticated_limit: 10_000,
             anonymous_limit: 10_000,
@@ -150,7 +156,8 @@ impl Harness {
         let base = format!("http://{}", listener.local_addr().expect("an address"));
         // The app's clock is the stand-in's, so a test can expire a request token.
         let discogs = Session::new(client, transport).with_clock(standin.clock());
-        let app = App::new(discogs, &base, None, limits).expect("a valid callback URL");
+        let app = App::new(discogs, app_url.unwrap_or(&base), None, limits)
+            .expect("a valid callback URL");
         tokio::spawn(async move {
             axum::serve(listener, routes::router(Arc::new(app)))
                 .await
@@ -368,6 +375,76 @@ async fn a_login_started_at_another_host_name_moves_to_the_app_s_own() {
         "no cookie for the other name"
     );
     assert_eq!(harness.provider_requests(), 0);
+}
+
+/// On port 80 the app is at `127.0.0.1:80`, and a browser sends `Host: 127.0.0.1` for it: the
+/// same address, where the login starts rather than being sent back to it again and again.
+#[tokio::test]
+async fn a_login_at_port_80_starts_whether_host_names_the_port_or_not() {
+    // Only the app's own idea of its address matters here: port 80 itself needs privileges.
+    let harness = Harness::start_as(Limits::default(), Some("http://127.0.0.1:80")).await;
+    let authorize = format!(
+        "{}/oauth/authorize?oauth_token=",
+        harness.standin.base_url()
+    );
+    for host in ["127.0.0.1", "127.0.0.1:80"] {
+        let request = harness
+            .http
+            .get(format!("{}/login", harness.base))
+            .header("host", host);
+        let reply = harness.send(request, None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{host}");
+        assert!(
+            reply.location().starts_with(&authorize),
+            "{host}: {}",
+            reply.location()
+        );
+        reply.new_session();
+    }
+    for host in ["localhost", "127.0.0.1:8080"] {
+        let request = harness
+            .http
+            .get(format!("{}/login", harness.base))
+            .header("host", host);
+        let reply = harness.send(request, None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{host}");
+        assert_eq!(reply.location(), "http://127.0.0.1:80/login", "{host}");
+        assert!(reply.set_cookies().is_empty(), "{host}");
+    }
+}
+
+#[test]
+fn host_and_authority_compare_with_http_s_default_port() {
+    for (host, authority) in [
+        ("127.0.0.1", "127.0.0.1:80"),
+        ("127.0.0.1:80", "127.0.0.1"),
+        ("127.0.0.1:80", "127.0.0.1:80"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("127.0.0.1:8080", "127.0.0.1:8080"),
+        ("LocalHost", "localhost:80"),
+        ("[::1]", "[::1]:80"),
+    ] {
+        assert!(
+            routes::same_authority(host, authority),
+            "{host} {authority}"
+        );
+    }
+    for (host, authority) in [
+        ("127.0.0.1:8080", "127.0.0.1"),
+        ("127.0.0.1", "127.0.0.1:8080"),
+        ("127.0.0.1:443", "127.0.0.1"),
+        ("localhost", "127.0.0.1:80"),
+        ("127.0.0.1:080", "127.0.0.1:8080"),
+        ("user@127.0.0.1", "127.0.0.1:80"),
+        ("", "127.0.0.1:80"),
+        ("127.0.0.1", ""),
+        ("127.0.0.1/x", "127.0.0.1"),
+    ] {
+        assert!(
+            !routes::same_authority(host, authority),
+            "{host} {authority}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::State;
 use axum::http::header::HOST;
+use axum::http::uri::Authority;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -142,7 +143,7 @@ async fn login<T: AsyncTransport>(State(app): State<Arc<App<T>>>, headers: Heade
     // The session cookie must be set on the host the callback comes back to: a login started
     // at `localhost` would come back to `127.0.0.1` without it, and fail.
     let host = headers.get(HOST).and_then(|host| host.to_str().ok());
-    if host != Some(app.authority.as_str()) {
+    if !host.is_some_and(|host| same_authority(host, &app.authority)) {
         return pages::see_other(&format!("http://{}/login", app.authority));
     }
     let (session_id, new_cookie) = match cookie::session_id(&headers) {
@@ -189,6 +190,21 @@ async fn login<T: AsyncTransport>(State(app): State<Arc<App<T>>>, headers: Heade
         response.headers_mut().append(name, value);
     }
     response
+}
+
+/// Whether a `Host` header names the app's `authority`. An http port left out is 80, as both
+/// browsers (which leave out `:80`) and the app's own URL (which names it) may write it; a host
+/// is the same in any case. Userinfo, never part of a `Host`, matches nothing.
+pub fn same_authority(host: &str, authority: &str) -> bool {
+    fn normalized(authority: &str) -> Option<(String, u16)> {
+        let parsed: Authority = authority.parse().ok()?;
+        if parsed.as_str().contains('@') {
+            return None;
+        }
+        let port = parsed.port_u16().unwrap_or(80);
+        Some((parsed.host().to_ascii_lowercase(), port))
+    }
+    normalized(host).is_some_and(|host| normalized(authority) == Some(host))
 }
 
 /// Where Discogs sends the browser back. Once the browser that started the login brings it
