@@ -463,6 +463,55 @@ async fn replayed_callback_gets_the_unknown_token_page() {
     app.assert_no_secret_leaked(&[verifier]);
 }
 
+/// The browser a callback signed in, bringing it back (the back button, a reload), is sent to
+/// `/me` instead of being told the link is no longer valid, with nothing asked of the provider.
+/// A callback still finds no one signed in through the id the flow started with, and signed in
+/// elsewhere is still another browser for someone's pending login.
+#[tokio::test]
+async fn a_used_callback_in_the_browser_it_signed_in_goes_to_me() {
+    let app = Harness::start(Limits::default()).await;
+    let (token, started_by) = app.start_login(None).await;
+    let (callback, verifier) = app.approve(&token);
+    let signed_in = app.get(&callback, Some(&started_by)).await;
+    assert_eq!(signed_in.location(), "/me");
+    let session = signed_in.new_session();
+
+    let requests = app.provider_requests();
+    for (what, used) in [
+        ("the used callback", callback.as_str()),
+        (
+            "a token never issued",
+            "/callback?oauth_token=never-issued&oauth_verifier=v",
+        ),
+    ] {
+        let again = app.get(used, Some(&session)).await;
+        assert_eq!(
+            again.status,
+            StatusCode::SEE_OTHER,
+            "{what}: {}",
+            again.body
+        );
+        assert_eq!(again.location(), "/me", "{what}");
+        assert!(again.set_cookies().is_empty(), "{what}");
+    }
+    assert_eq!(app.provider_requests(), requests);
+    assert_eq!(
+        app.get(&callback, Some(&started_by)).await.reason(),
+        "unknown-token"
+    );
+
+    let (token, owner) = app.start_login(None).await;
+    let (callback, second_verifier) = app.approve(&token);
+    let refused = app.get(&callback, Some(&session)).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.reason(), "other-session");
+    assert!(refused.set_cookies().is_empty());
+    let finished = app.get(&callback, Some(&owner)).await;
+    assert_eq!(finished.location(), "/me");
+    assert_ne!(finished.new_session(), session);
+    app.assert_no_secret_leaked(&[verifier, second_verifier]);
+}
+
 /// A parameter of the application's own in another encoding (Latin-1 `é`) does not stop the
 /// login: only Discogs' parameters must be text.
 #[tokio::test]

@@ -228,7 +228,9 @@ async fn callback<T: AsyncTransport>(
         let mut pending = app.pending();
         let now = Instant::now();
         let Some(login) = pending.get(&token, now) else {
-            return pages::problem(Problem::UnknownToken);
+            // Released first: one lock at a time cannot deadlock.
+            drop(pending);
+            return unknown_token(&app, &headers);
         };
         // Login CSRF: only the browser that started the flow may finish it, or an attacker
         // could send a victim to a callback for the attacker's own authorization.
@@ -239,7 +241,10 @@ async fn callback<T: AsyncTransport>(
         }
         match pending.take(&token, now) {
             Some(login) => login,
-            None => return pages::problem(Problem::UnknownToken),
+            None => {
+                drop(pending);
+                return unknown_token(&app, &headers);
+            }
         }
     };
     let authorized = match login.request_token.authorize_from_callback(callback) {
@@ -289,6 +294,19 @@ async fn callback<T: AsyncTransport>(
     let (name, value) = cookie::set(&session_id);
     response.headers_mut().append(name, value);
     response
+}
+
+/// The answer to a callback that names no pending login. A signed-in browser bringing one
+/// back (the back button after signing in, a reload) has its login already, so it goes to
+/// `/me` rather than being told to start again. Only a signed-in session's own cookie gets
+/// there, whether or not the token was ever issued: nothing is spent, and nobody learns anything
+/// about the token.
+fn unknown_token<T>(app: &App<T>, headers: &HeaderMap) -> Response {
+    if app.username(headers).is_some() {
+        pages::see_other("/me")
+    } else {
+        pages::problem(Problem::UnknownToken)
+    }
 }
 
 /// The identity, fetched now with the session's access token: a signed API call.
