@@ -48,12 +48,29 @@ impl ApiError {
                 .unwrap_or("no message")
                 .to_owned();
         }
+        if let Some(target) = redirect_target(response) {
+            let target = redact(target, secrets);
+            message = truncate_chars(format!("{message} (to {target})"), MAX_ERROR_MESSAGE_CHARS);
+        }
         Self {
             status: response.status(),
             message,
             rate_limit: RateLimit::from_headers(response.headers()).ok().flatten(),
         }
     }
+}
+
+/// Where a redirect points, without its query or fragment (they may carry credentials): an
+/// endpoint that moved is then told from one that failed. Transports never follow it.
+fn redirect_target<B>(response: &Response<B>) -> Option<&str> {
+    if !response.status().is_redirection() {
+        return None;
+    }
+    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+    location
+        .split(['?', '#'])
+        .next()
+        .filter(|target| !target.is_empty())
 }
 
 /// The body, less what a cut at the adapter's limit ([`BodyCut`]) may have left of an echoed
@@ -550,6 +567,36 @@ mod tests {
             .message,
             "Service down"
         );
+    }
+
+    /// A redirect says where to, without the query that may hold credentials.
+    #[test]
+    fn redirects_name_their_target() {
+        let moved = |location: &str, body: &str| {
+            let mut response = reply(301, None, body);
+            response
+                .headers_mut()
+                .insert(header::LOCATION, location.parse().unwrap());
+            ApiError::from_response(&response, &["s3cr3t"]).message
+        };
+        assert_eq!(
+            moved(
+                "https://www.discogs.com/oauth/request_token?oauth_token=abc#x",
+                ""
+            ),
+            "Moved Permanently (to https://www.discogs.com/oauth/request_token)"
+        );
+        assert_eq!(
+            moved("/oauth/s3cr3t", "Moved."),
+            "Moved. (to /oauth/[redacted])"
+        );
+        assert_eq!(moved("?only=query", ""), "Moved Permanently");
+        // Other statuses never mention a `Location`.
+        let mut response = reply(201, None, "");
+        response
+            .headers_mut()
+            .insert(header::LOCATION, "/elsewhere".parse().unwrap());
+        assert_eq!(api_error(&response).message, "Created");
     }
 
     #[test]

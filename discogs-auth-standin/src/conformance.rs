@@ -423,6 +423,10 @@ where
     let (variant, error) = api_error(session.request_token(&Callback::OutOfBand));
     assert_eq!(variant, "Status");
     assert_eq!(error.status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(
+        error.message,
+        "Temporary Redirect (to /oauth/request_token)"
+    );
 }
 
 /// A reply larger than the limit is an error, never a truncated body.
