@@ -49,8 +49,11 @@ impl ApiError {
                 .to_owned();
         }
         if let Some(target) = redirect_target(response) {
-            let target = redact(target, secrets);
-            message = truncate_chars(format!("{message} (to {target})"), MAX_ERROR_MESSAGE_CHARS);
+            let target = redact(&collapse_whitespace(target), secrets);
+            if !target.is_empty() {
+                message =
+                    truncate_chars(format!("{message} (to {target})"), MAX_ERROR_MESSAGE_CHARS);
+            }
         }
         Self {
             status: response.status(),
@@ -591,6 +594,9 @@ mod tests {
             "Moved. (to /oauth/[redacted])"
         );
         assert_eq!(moved("?only=query", ""), "Moved Permanently");
+        // A header value may hold tabs; a message never does.
+        assert_eq!(moved("/a\t b ", ""), "Moved Permanently (to /a b)");
+        assert_eq!(moved(" \t", ""), "Moved Permanently");
         // Other statuses never mention a `Location`.
         let mut response = reply(201, None, "");
         response

@@ -9,11 +9,13 @@
 use std::borrow::Cow;
 
 use discogs_auth_core::encoding::{FormPairs, percent_decode, percent_encode};
-use discogs_auth_core::http::header::{AUTHORIZATION, CONTENT_TYPE, DATE, HOST, HeaderName};
+use discogs_auth_core::http::header::{
+    AUTHORIZATION, CONTENT_TYPE, DATE, HOST, HeaderName, LOCATION,
+};
 use discogs_auth_core::http::{HeaderMap, HeaderValue, Method, Request, Response, Uri};
 use discogs_auth_core::{
-    AccessToken, ApiError, AuthorizedRequestToken, CallbackError, Consumer, ConsumerSecret,
-    DiscogsAuth, DiscogsAuthError, Freshness, MAX_ERROR_MESSAGE_CHARS, OAuthClient,
+    AccessToken, ApiError, AuthorizedRequestToken, BodyCut, CallbackError, Consumer,
+    ConsumerSecret, DiscogsAuth, DiscogsAuthError, Freshness, MAX_ERROR_MESSAGE_CHARS, OAuthClient,
     OAuthParameters, Placement, RateLimit, ReplyError, RequestError, RequestToken, SignatureMethod,
     SignedRequest, Timestamp, TokenSecret, TokenValue, UserAgent, Verifier, VerifyError,
     check_reply,
@@ -455,6 +457,16 @@ pub fn json_reply(data: &[u8]) {
             assert_eq!(api_error.rate_limit, None);
         }
     }
+
+    // A body an adapter cut at its limit, and a redirect to wherever the input points.
+    let mut cut = reply(503, &[], data);
+    cut.extensions_mut().insert(BodyCut { limit: data.len() });
+    check_api_error(&ApiError::from_response(&cut, &secrets), 503, &secrets);
+    let mut redirect = reply(307, &[], data);
+    if let Ok(location) = HeaderValue::from_bytes(data) {
+        redirect.headers_mut().insert(LOCATION, location);
+    }
+    check_api_error(&ApiError::from_response(&redirect, &secrets), 307, &secrets);
 }
 
 // ---------------------------------------------------------------------------------------------
