@@ -19,7 +19,9 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The reply's message: the JSON `message`, the plain text, or an HTML page's title;
     /// whitespace collapsed, at most [`MAX_ERROR_MESSAGE_CHARS`] characters, and any secret of
-    /// the request that produced it replaced by `[redacted]`.
+    /// the request that produced it replaced by `[redacted]`. For a body the transport cut at
+    /// its limit ([`BodyCut`]), only a whole JSON `message` or a closed `<title>`; else, as for
+    /// an empty body, the status's reason phrase.
     pub message: String,
     /// The rate-limit headers, if the reply had readable ones.
     pub rate_limit: Option<RateLimit>,
@@ -40,7 +42,8 @@ impl ApiError {
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
-        let mut message = error_message(uncut_part(response, secrets), is_html, secrets);
+        let cut = response.extensions().get::<BodyCut>().is_some();
+        let mut message = error_message(response.body().as_ref(), is_html, cut, secrets);
         if message.is_empty() {
             message = response
                 .status()
@@ -74,21 +77,6 @@ fn redirect_target<B>(response: &Response<B>) -> Option<&str> {
         .split(['?', '#'])
         .next()
         .filter(|target| !target.is_empty())
-}
-
-/// The body, less what a cut at the adapter's limit ([`BodyCut`]) may have left of an echoed
-/// secret: only its start, which redaction could not recognise as the secret.
-fn uncut_part<'a, B: AsRef<[u8]>>(response: &'a Response<B>, secrets: &[&str]) -> &'a [u8] {
-    let body = response.body().as_ref();
-    if response.extensions().get::<BodyCut>().is_none() {
-        return body;
-    }
-    // No way of writing one byte that redaction reads back is longer than 16 bytes (the
-    // longest: an HTML reference for the `%` of a percent-escape).
-    const LONGEST_WRITING_OF_A_BYTE: usize = 16;
-    let longest_secret = secrets.iter().map(|secret| secret.len()).max().unwrap_or(0);
-    let tail = longest_secret.saturating_mul(LONGEST_WRITING_OF_A_BYTE);
-    &body[..body.len().saturating_sub(tail)]
 }
 
 /// A reply could not be turned into the value the step expects.
@@ -230,15 +218,30 @@ pub(crate) fn without_byte_order_mark(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
-fn error_message(body: &[u8], is_html: bool, secrets: &[&str]) -> String {
+/// The message of an error body. A body the adapter `cut` at its limit ([`BodyCut`]) gives
+/// only what ends before the cut, a whole JSON `message` or a closed HTML `<title>`: text that
+/// runs to the cut could end inside an echoed secret, whose start redaction cannot recognise,
+/// in any of the many ways a page may write it.
+fn error_message(body: &[u8], is_html: bool, cut: bool, secrets: &[&str]) -> String {
     let text = String::from_utf8_lossy(without_byte_order_mark(body));
     let trimmed = text.trim_start();
+    let up_to_the_cut = || {
+        if cut {
+            String::new()
+        } else {
+            trimmed.to_owned()
+        }
+    };
     let extracted: String = if trimmed.starts_with('{') {
-        json_message(trimmed).unwrap_or_else(|| trimmed.to_owned())
+        json_message(trimmed).unwrap_or_else(up_to_the_cut)
     } else if is_html || trimmed.starts_with('<') {
-        decode_html_entities(&html_title(trimmed).unwrap_or_else(|| strip_tags(trimmed)))
+        match html_title(trimmed) {
+            Some(title) => decode_html_entities(&title),
+            None if cut => String::new(),
+            None => decode_html_entities(&strip_tags(trimmed)),
+        }
     } else {
-        trimmed.to_owned()
+        up_to_the_cut()
     };
     truncate_chars(
         redact(&collapse_whitespace(&extracted), secrets),
@@ -624,31 +627,54 @@ mod tests {
         assert_eq!(error.message, "Invalid verifier [redacted] for token t");
     }
 
-    /// A body cut at the adapter's limit may end inside an echoed secret; what is left of it
-    /// is not shown, and an uncut body loses nothing.
+    /// A body cut at the adapter's limit may end inside an echoed secret, written in any of
+    /// the ways redaction reads (escapes spelled as HTML references, a space as a run of
+    /// whitespace): only a part that ends before the cut gives the message.
     #[test]
     fn a_cut_body_shows_no_part_of_a_secret() {
-        let secret = "SECRETsecret123";
-        // The message is the page's text, the start of the secret among it.
-        let page = format!(
-            "<div title=\"{}\">Refused {}",
-            "x".repeat(1_000),
-            &secret[..9]
-        );
-        let mut response = reply(503, Some("text/html"), &page);
-        let uncut = ApiError::from_response(&response, &[secret]);
-        assert_eq!(uncut.message, "Refused SECRETsec");
-
-        response
-            .extensions_mut()
-            .insert(BodyCut { limit: page.len() });
-        let cut = ApiError::from_response(&response, &[secret]);
-        assert_eq!(cut.message, "Service Unavailable");
-        // Without secrets, nothing of a cut body is held back.
-        assert_eq!(
-            ApiError::from_response(&response, &[]).message,
-            uncut.message
-        );
+        let secret = "SECRETsecret 123";
+        let percent_escapes_as_references: String = secret[..12]
+            .bytes()
+            .map(|byte| format!("&#00000037;{byte:02X}"))
+            .collect();
+        let tails = [
+            format!("Refused {}", &secret[..9]),
+            format!("Refused {percent_escapes_as_references}"),
+            format!("Refused SECRETsecret{}12", " ".repeat(500)),
+        ];
+        for tail in tails {
+            for (content_type, body) in [
+                (Some("text/html"), format!("<p>{tail}")),
+                (None, tail.clone()),
+                (Some("application/json"), format!("{{\"message\": \"{tail}")),
+            ] {
+                let mut response = reply(503, content_type, &body);
+                // Uncut, the same page is read to its end.
+                assert_ne!(api_error(&response).message, "Service Unavailable");
+                response
+                    .extensions_mut()
+                    .insert(BodyCut { limit: body.len() });
+                let cut = ApiError::from_response(&response, &[secret]);
+                assert_eq!(cut.message, "Service Unavailable", "{body}");
+            }
+        }
+        // What ends before the cut is read as usual.
+        for (content_type, body) in [
+            (
+                Some("text/html"),
+                "<title>Busy &amp; down</title><p>SECRETsec",
+            ),
+            (Some("application/json"), r#"{"message": "Busy & down"}   "#),
+        ] {
+            let mut response = reply(503, content_type, body);
+            response
+                .extensions_mut()
+                .insert(BodyCut { limit: body.len() });
+            assert_eq!(
+                ApiError::from_response(&response, &[secret]).message,
+                "Busy & down"
+            );
+        }
     }
 
     #[test]

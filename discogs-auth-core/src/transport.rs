@@ -230,8 +230,8 @@ pub struct BodyCut {
 /// [`TransportError::BodyTooLarge`], as soon as its `Content-Length` or its bytes pass the
 /// limit: its body is what the caller asked for, and cut short it would be read wrong. Any
 /// other reply is kept up to the limit and cut there (marked with [`BodyCut`]): what the
-/// caller needs from a 429 or a CDN's 503 page is its status and headers, and only the start
-/// of its message is reported.
+/// caller needs from a 429 or a CDN's 503 page is its status and headers, and its message is
+/// read only from a part that ends before the cut (see [`ApiError`](crate::ApiError)).
 ///
 /// ```
 /// use discogs_auth_core::{ReplyBody, TransportError, http::{Response, StatusCode}};
