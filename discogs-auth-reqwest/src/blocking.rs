@@ -36,38 +36,42 @@ impl BlockingReqwestTransport {
     /// Requests to loopback (a local stand-in) never go through a proxy from the
     /// environment; the others do.
     pub fn new() -> Result<Self, TransportError> {
-        let loopback = Self::client_builder()
-            .no_proxy()
-            .build()
-            .map_err(client_error)?;
-        let client = Self::client_builder().build().map_err(client_error)?;
+        Self::configured(|builder| builder)
+    }
+
+    /// The client of [`BlockingReqwestTransport::new`] with settings of yours changed (root
+    /// certificates, a proxy) and the others kept: `change` is given a builder with the safe
+    /// settings (no redirects followed, the default timeouts) and returns it changed. Requests
+    /// to loopback still never go through a proxy; `change` is called once for them and once
+    /// for the others. The whole request's deadline is [`DEFAULT_TIMEOUT`]:
+    /// [`with_timeout`](Self::with_timeout) changes it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use discogs_auth_reqwest::BlockingReqwestTransport;
+    ///
+    /// let transport = BlockingReqwestTransport::configured(|builder| {
+    ///     builder.connect_timeout(Duration::from_secs(3))
+    /// })?;
+    /// # Ok::<(), discogs_auth_reqwest::TransportError>(())
+    /// ```
+    pub fn configured(
+        change: impl Fn(reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder,
+    ) -> Result<Self, TransportError> {
+        let safe_defaults = || {
+            change(
+                reqwest::blocking::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                    .timeout(DEFAULT_TIMEOUT),
+            )
+        };
+        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
+        let client = safe_defaults().build().map_err(client_error)?;
         Ok(Self {
             loopback: Some(loopback),
             ..Self::from_client(client).with_timeout(DEFAULT_TIMEOUT)
         })
-    }
-
-    /// The settings [`BlockingReqwestTransport::new`] starts from (no redirects followed, the
-    /// default timeouts), to change one of them (root certificates, a proxy) and keep the
-    /// others: build a client from it and pass it to
-    /// [`BlockingReqwestTransport::from_client`] (and add
-    /// [`with_timeout`](Self::with_timeout) for a deadline on the whole request).
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use discogs_auth_reqwest::{BlockingReqwestTransport, DEFAULT_TIMEOUT};
-    ///
-    /// let client = BlockingReqwestTransport::client_builder()
-    ///     .connect_timeout(Duration::from_secs(3))
-    ///     .build()?;
-    /// let transport = BlockingReqwestTransport::from_client(client).with_timeout(DEFAULT_TIMEOUT);
-    /// # Ok::<(), reqwest::Error>(())
-    /// ```
-    pub fn client_builder() -> reqwest::blocking::ClientBuilder {
-        reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-            .timeout(DEFAULT_TIMEOUT)
     }
 
     /// Your own client, with its settings untouched. Its timeout bounds each wait (for the

@@ -63,41 +63,47 @@ impl ReqwestTransport {
     /// Requests to loopback (a local stand-in) never go through a proxy from the
     /// environment; the others do.
     pub fn new() -> Result<Self, TransportError> {
-        let loopback = Self::client_builder()
-            .no_proxy()
-            .build()
-            .map_err(client_error)?;
-        let client = Self::client_builder().build().map_err(client_error)?;
+        Self::configured(|builder| builder)
+    }
+
+    /// The client of [`ReqwestTransport::new`] with settings of yours changed (root
+    /// certificates, a proxy, a timeout) and the others kept: `change` is given a builder with
+    /// the safe settings (no redirects followed, the default timeouts) and returns it changed.
+    /// Requests to loopback still never go through a proxy; `change` is called once for them
+    /// and once for the others.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use discogs_auth_reqwest::ReqwestTransport;
+    ///
+    /// let transport = ReqwestTransport::configured(|builder| {
+    ///     builder.connect_timeout(Duration::from_secs(3))
+    /// })?;
+    /// # Ok::<(), discogs_auth_reqwest::TransportError>(())
+    /// ```
+    pub fn configured(
+        change: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> Result<Self, TransportError> {
+        let safe_defaults = || {
+            change(
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+                    .timeout(DEFAULT_TIMEOUT),
+            )
+        };
+        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
+        let client = safe_defaults().build().map_err(client_error)?;
         Ok(Self {
             loopback: Some(loopback),
             ..Self::from_client(client)
         })
     }
 
-    /// The settings [`ReqwestTransport::new`] starts from (no redirects followed, the default
-    /// timeouts), to change one of them (root certificates, a proxy) and keep the others:
-    /// build a client from it and pass it to [`ReqwestTransport::from_client`].
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// use discogs_auth_reqwest::ReqwestTransport;
-    ///
-    /// let client = ReqwestTransport::client_builder()
-    ///     .connect_timeout(Duration::from_secs(3))
-    ///     .build()?;
-    /// let transport = ReqwestTransport::from_client(client);
-    /// # Ok::<(), reqwest::Error>(())
-    /// ```
-    pub fn client_builder() -> reqwest::ClientBuilder {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-            .timeout(DEFAULT_TIMEOUT)
-    }
-
-    /// Your own client, with its settings (redirects, timeouts, TLS, proxy) untouched.
-    /// [`ReqwestTransport::client_builder`] gives the safe settings to start from: a default
-    /// client follows redirects.
+    /// Your own client, with its settings (redirects, timeouts, TLS, proxy) untouched. A
+    /// default client follows redirects, and sends requests to loopback through a proxy named
+    /// in the environment: [`ReqwestTransport::configured`] starts from the safe settings
+    /// instead.
     pub fn from_client(client: reqwest::Client) -> Self {
         Self {
             client,

@@ -27,12 +27,13 @@ use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response};
 
+/// An agent's settings, as [`UreqTransport::configured`] hands them to be changed.
+pub type AgentConfig = ureq::config::ConfigBuilder<ureq::typestate::AgentScope>;
+
 /// ureq never picks native-tls by itself: an agent left with its default provider (rustls)
 /// panics on its first `https://` request when only the `native-tls` feature is on.
 #[cfg(feature = "native-tls")]
-fn with_chosen_tls(
-    config: ureq::config::ConfigBuilder<ureq::typestate::AgentScope>,
-) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+fn with_chosen_tls(config: AgentConfig) -> AgentConfig {
     config.tls_config(
         ureq::tls::TlsConfig::builder()
             .provider(ureq::tls::TlsProvider::NativeTls)
@@ -43,9 +44,7 @@ fn with_chosen_tls(
 /// Without `native-tls`, ureq's default provider is the one chosen (rustls), or there is no
 /// TLS at all (`--no-default-features`), and then ureq has no TLS settings to set.
 #[cfg(not(feature = "native-tls"))]
-fn with_chosen_tls(
-    config: ureq::config::ConfigBuilder<ureq::typestate::AgentScope>,
-) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+fn with_chosen_tls(config: AgentConfig) -> AgentConfig {
     config
 }
 
@@ -82,41 +81,43 @@ impl UreqTransport {
     /// Requests to loopback (a local stand-in) never go through a proxy from the
     /// environment; the others do.
     pub fn new() -> Self {
-        Self {
-            loopback: Some(Self::agent_config().proxy(None).build().into()),
-            ..Self::from_agent(Self::agent_config().build().into())
-        }
+        Self::configured(|config| config)
     }
 
-    /// The settings [`UreqTransport::new`] starts from (no redirects followed, the default
-    /// timeouts, the TLS feature chosen), to change one of them (root certificates, a proxy)
-    /// and keep the others: build an agent from it and pass it to
-    /// [`UreqTransport::from_agent`].
+    /// The agent of [`UreqTransport::new`] with settings of yours changed (root certificates,
+    /// a proxy, a timeout) and the others kept: `change` is given the safe settings (no
+    /// redirects followed, the default timeouts, the TLS feature chosen) and returns them
+    /// changed. Requests to loopback still never go through a proxy; `change` is called once
+    /// for them and once for the others.
     ///
     /// ```
     /// use std::time::Duration;
     /// use discogs_auth_ureq::UreqTransport;
     ///
-    /// let agent = UreqTransport::agent_config()
-    ///     .timeout_connect(Some(Duration::from_secs(3)))
-    ///     .build()
-    ///     .new_agent();
-    /// let transport = UreqTransport::from_agent(agent);
+    /// let transport =
+    ///     UreqTransport::configured(|config| config.timeout_connect(Some(Duration::from_secs(3))));
     /// ```
-    pub fn agent_config() -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
-        with_chosen_tls(
-            ureq::Agent::config_builder()
-                .max_redirects(0)
-                .http_status_as_error(false)
-                .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
-                .timeout_global(Some(DEFAULT_TIMEOUT)),
-        )
+    pub fn configured(change: impl Fn(AgentConfig) -> AgentConfig) -> Self {
+        let safe_defaults = || {
+            change(with_chosen_tls(
+                ureq::Agent::config_builder()
+                    .max_redirects(0)
+                    .http_status_as_error(false)
+                    .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout_global(Some(DEFAULT_TIMEOUT)),
+            ))
+        };
+        Self {
+            loopback: Some(safe_defaults().proxy(None).build().into()),
+            ..Self::from_agent(safe_defaults().build().into())
+        }
     }
 
     /// Your own agent, with its settings (redirects, timeouts, TLS, proxy). Only
     /// `http_status_as_error` is turned off for each request, since Discogs' error replies
-    /// must be read to report them. [`UreqTransport::agent_config`] gives the safe settings
-    /// to start from: a default agent follows redirects.
+    /// must be read to report them. A default agent follows redirects, and sends requests to
+    /// loopback through a proxy named in the environment: [`UreqTransport::configured`] starts
+    /// from the safe settings instead.
     ///
     /// In a build with `native-tls` and without `rustls`, an agent left on ureq's default
     /// provider (rustls, which is not built) has its requests sent with native-tls instead,
