@@ -1,5 +1,6 @@
 //! Replies: status codes to typed errors, error bodies (JSON, plain text or HTML) to a message.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use http::{Response, StatusCode, header};
@@ -52,7 +53,7 @@ impl ApiError {
                 .to_owned();
         }
         if let Some(target) = redirect_target(response) {
-            let target = redact(&collapse_whitespace(target), secrets);
+            let target = redact(&collapse_whitespace(&target), secrets);
             if !target.is_empty() {
                 message =
                     truncate_chars(format!("{message} (to {target})"), MAX_ERROR_MESSAGE_CHARS);
@@ -68,15 +69,24 @@ impl ApiError {
 
 /// Where a redirect points, without its query or fragment (they may carry credentials): an
 /// endpoint that moved is then told from one that failed. Transports never follow it.
-fn redirect_target<B>(response: &Response<B>) -> Option<&str> {
+fn redirect_target<B>(response: &Response<B>) -> Option<Cow<'_, str>> {
     if !response.status().is_redirection() {
         return None;
     }
     let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
-    location
-        .split(['?', '#'])
-        .next()
-        .filter(|target| !target.is_empty())
+    let target = location.split(['?', '#']).next()?;
+    // A user name or password in the authority goes too.
+    let target = match target.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => Cow::Owned(format!("{scheme}://{}", &rest[at + 1..])),
+                None => Cow::Borrowed(target),
+            }
+        }
+        None => Cow::Borrowed(target),
+    };
+    (!target.is_empty()).then_some(target)
 }
 
 /// A reply could not be turned into the value the step expects.
@@ -597,6 +607,10 @@ mod tests {
             "Moved. (to /oauth/[redacted])"
         );
         assert_eq!(moved("?only=query", ""), "Moved Permanently");
+        assert_eq!(
+            moved("https://user:pa55@www.discogs.com/a@b?c@d", ""),
+            "Moved Permanently (to https://www.discogs.com/a@b)"
+        );
         // A header value may hold tabs; a message never does.
         assert_eq!(moved("/a\t b ", ""), "Moved Permanently (to /a b)");
         assert_eq!(moved(" \t", ""), "Moved Permanently");

@@ -252,13 +252,26 @@ pub struct BodyCut {
 /// ));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
 pub struct ReplyBody {
     bytes: Vec<u8>,
     limit: usize,
     /// Whether going past the limit is an error (a success reply) rather than the end.
     refuses_excess: bool,
+    /// An error reply whose `Content-Length` says it will be cut: it ends at the limit, without
+    /// waiting for a byte past it that a stalling server may never send.
+    declared_over_limit: bool,
     cut: bool,
+}
+
+/// Sizes only: a body may hold a token secret (an access-token reply).
+impl fmt::Debug for ReplyBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReplyBody")
+            .field("len", &self.bytes.len())
+            .field("limit", &self.limit)
+            .field("cut", &self.cut)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ReplyBody {
@@ -280,6 +293,7 @@ impl ReplyBody {
             bytes: Vec::with_capacity(reserved),
             limit,
             refuses_excess,
+            declared_over_limit: declared.is_some_and(|length| length > limit),
             cut: false,
         })
     }
@@ -322,13 +336,20 @@ impl ReplyBody {
     /// How many more bytes to take: up to one past the limit, which tells a body of exactly
     /// `limit` bytes from a larger one.
     fn room(&self) -> usize {
-        self.limit
-            .saturating_add(1)
-            .saturating_sub(self.bytes.len())
+        let end = if self.declared_over_limit {
+            self.limit
+        } else {
+            self.limit.saturating_add(1)
+        };
+        end.saturating_sub(self.bytes.len())
     }
 
-    /// Refuses or cuts a body that went past the limit.
+    /// Refuses or cuts a body that went past the limit, or reached it when it said it would.
     fn settle(&mut self) -> Result<bool, TransportError> {
+        if self.declared_over_limit && self.bytes.len() == self.limit {
+            self.cut = true;
+            return Ok(false);
+        }
         if self.bytes.len() <= self.limit {
             return Ok(true);
         }
@@ -496,6 +517,59 @@ mod tests {
         let mut body = ReplyBody::new(StatusCode::NOT_FOUND, None, 10).unwrap();
         assert!(body.push(b"1234567890").unwrap());
         assert_eq!(body.finish(head(404)).extensions().get::<BodyCut>(), None);
+    }
+
+    /// An error reply that declares more than the limit ends at the limit: a server that then
+    /// stalls cannot turn the reply into a timeout.
+    #[test]
+    fn an_error_reply_declared_over_the_limit_ends_at_it() {
+        struct StallsAfter<'a>(&'a [u8]);
+        impl Read for StallsAfter<'_> {
+            fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "stalled"));
+                }
+                let len = buffer.len().min(self.0.len());
+                buffer[..len].copy_from_slice(&self.0[..len]);
+                self.0 = &self.0[len..];
+                Ok(len)
+            }
+        }
+        let mut body = ReplyBody::new(StatusCode::TOO_MANY_REQUESTS, Some(11), 10).unwrap();
+        body.read_from(StallsAfter(b"0123456789"), |error: io::Error| {
+            TransportError::client(error)
+        })
+        .unwrap();
+        let reply = body.finish(head(429));
+        assert_eq!(reply.body(), b"0123456789");
+        assert_eq!(
+            reply.extensions().get::<BodyCut>(),
+            Some(&BodyCut { limit: 10 })
+        );
+
+        let mut body = ReplyBody::new(StatusCode::TOO_MANY_REQUESTS, Some(11), 10).unwrap();
+        assert!(body.push(b"01234").unwrap());
+        assert!(!body.push(b"56789").unwrap());
+        assert!(
+            body.finish(head(429))
+                .extensions()
+                .get::<BodyCut>()
+                .is_some()
+        );
+        // Declared within the limit, it is read to its end as before.
+        let mut body = ReplyBody::new(StatusCode::TOO_MANY_REQUESTS, Some(10), 10).unwrap();
+        assert!(body.push(b"0123456789").unwrap());
+    }
+
+    #[test]
+    fn debug_shows_sizes_not_the_body() {
+        let mut body = ReplyBody::new(StatusCode::OK, None, 100).unwrap();
+        body.push(b"oauth_token=t&oauth_token_secret=s3cr3t")
+            .unwrap();
+        assert_eq!(
+            format!("{body:?}"),
+            "ReplyBody { len: 39, limit: 100, cut: false, .. }"
+        );
     }
 
     #[test]

@@ -28,11 +28,12 @@
 //! beyond that it refuses new signed requests with 503 until old ones leave the window, rather
 //! than forget a nonce whose request could still be replayed.
 //!
-//! No client can hold a connection forever: the server closes one that has not sent a complete
-//! request head within 30 seconds (when it opens, and between requests on a keep-alive
-//! connection), answers `408 Request Timeout` to a request whose body has not arrived 30
-//! seconds after its head, and serves at most 512 connections at once
-//! ([`ConnectionLimits`], set with [`StandIn::spawn_with_connection_limits`]).
+//! No client can hold a connection forever by stalling its request: the server closes one
+//! that has not sent a complete request head within 30 seconds (when it opens, and between
+//! requests on a keep-alive connection), answers `408 Request Timeout` to a request whose body
+//! has not arrived 30 seconds after its head, and serves at most 512 connections at once
+//! ([`ConnectionLimits`], set with [`StandIn::spawn_with_connection_limits`]). A client that
+//! stops reading a reply still holds its connection: hyper has no timeout for writing one.
 //!
 //! The stand-in's clock is the system clock plus an offset that [`StandIn::advance_clock`]
 //! moves forward, so a test can expire a request token without waiting 15 minutes.
@@ -100,7 +101,7 @@ impl Default for StandInConfig {
 
 /// How long the stand-in's server waits for a client, and how many it serves at once, so that
 /// a client that stalls (a partial request, a body that never comes, an idle keep-alive
-/// connection) cannot hold a socket forever.
+/// connection) cannot hold a socket forever (one that stops reading a reply still can).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
     /// How long the server waits for a complete request head, counted from when it starts

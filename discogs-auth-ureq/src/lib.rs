@@ -119,9 +119,12 @@ impl UreqTransport {
     /// loopback through a proxy named in the environment: [`UreqTransport::configured`] starts
     /// from the safe settings instead.
     ///
-    /// In a build with `native-tls` and without `rustls`, an agent left on ureq's default
-    /// provider (rustls, which is not built) has its requests sent with native-tls instead,
-    /// its other TLS settings kept.
+    /// In a build with this crate's `native-tls` feature and without its `rustls` feature, an
+    /// agent left on ureq's default provider (rustls, where ureq would panic) has its requests
+    /// sent with native-tls instead, its other TLS settings kept. The setting is made per
+    /// request, so such an agent pools no connections; and it is made even if ureq's own
+    /// `rustls` feature is on through another crate. Give the agent native-tls yourself
+    /// (ureq's `TlsConfig`) to avoid both.
     pub fn from_agent(agent: ureq::Agent) -> Self {
         Self {
             #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
