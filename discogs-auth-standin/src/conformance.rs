@@ -513,28 +513,19 @@ where
 /// Answers with `status`, `headers` and a text body a megabyte over [`DEFAULT_BODY_LIMIT`],
 /// declared with `Content-Length` or sent in chunks (or until the client hangs up).
 fn answer_large(socket: &mut TcpStream, status: &str, headers: &str, chunked: bool) {
-    let first = "You are making requests too quickly. ";
-    let body_len = DEFAULT_BODY_LIMIT + (1 << 20);
+    let mut body = b"You are making requests too quickly. ".to_vec();
+    body.resize(DEFAULT_BODY_LIMIT + (1 << 20), b'x');
     let length = if chunked {
         "Transfer-Encoding: chunked\r\n".to_owned()
     } else {
-        format!("Content-Length: {body_len}\r\n")
+        format!("Content-Length: {}\r\n", body.len())
     };
     let head = format!("HTTP/1.1 {status}\r\n{headers}{length}\r\n");
-    let piece = [b'x'; 64 * 1024];
-    let mut pieces = std::iter::once(first.as_bytes()).chain(std::iter::repeat_n(
-        &piece[..],
-        body_len.div_ceil(piece.len()),
-    ));
-    let mut written = 0;
     let mut send = |bytes: &[u8]| socket.write_all(bytes).is_ok();
     if !send(head.as_bytes()) {
         return;
     }
-    while written < body_len {
-        let Some(piece) = pieces.next() else { return };
-        let piece = &piece[..piece.len().min(body_len - written)];
-        written += piece.len();
+    for piece in body.chunks(64 * 1024) {
         let sent = if chunked {
             send(format!("{:x}\r\n", piece.len()).as_bytes()) && send(piece) && send(b"\r\n")
         } else {
