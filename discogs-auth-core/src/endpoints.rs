@@ -29,6 +29,9 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
+/// Why a URL whose scheme is not `http` or `https` is refused.
+pub(crate) const NOT_HTTP: &str = "it must start with http:// or https://";
+
 /// Parses an absolute `http`/`https` URL with a host, no user name or password (they would
 /// show wherever the URL does, `Debug` included) and no fragment.
 pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
@@ -53,7 +56,7 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
         _ => {
             return Err(UrlError {
                 field,
-                reason: "it must start with http:// or https://",
+                reason: NOT_HTTP,
             });
         }
     }

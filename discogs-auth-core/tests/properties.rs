@@ -1117,6 +1117,26 @@ proptest! {
         if let Ok(callback) = Callback::url(&https) {
             prop_assert_eq!(callback.as_str(), https.as_str());
         }
+        // Any callback value: what is accepted is kept as it came, without control characters,
+        // whitespace or a fragment (and in ASCII, when not a web URL); whatever `url`
+        // accepts, `parse` does too.
+        let custom = format!("myapp:{url}");
+        for input in [&url, &authorize, &https, &custom] {
+            match Callback::parse(input) {
+                Ok(callback) => {
+                    prop_assert_eq!(callback.as_str(), input.as_str());
+                    let unusable = |c: char| c.is_control() || c.is_whitespace() || c == '#';
+                    prop_assert!(!input.chars().any(unusable), "{:?}", input);
+                    let web = Callback::url(input).is_ok();
+                    prop_assert!(web || input == "oob" || input.is_ascii(), "{:?}", input);
+                }
+                Err(error) => {
+                    prop_assert_eq!(error.field, "oauth_callback");
+                    prop_assert!(Callback::url(input).is_err(), "{:?}", input);
+                    assert_bounded(&error)?;
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use discogs_auth_core::http::header::{
 };
 use discogs_auth_core::http::{HeaderMap, HeaderValue, Method, Request, Response, Uri};
 use discogs_auth_core::{
-    AccessToken, ApiError, AuthorizedRequestToken, BodyCut, CallbackError, Consumer,
+    AccessToken, ApiError, AuthorizedRequestToken, BodyCut, Callback, CallbackError, Consumer,
     ConsumerSecret, DiscogsAuth, DiscogsAuthError, Freshness, MAX_ERROR_MESSAGE_CHARS, OAuthClient,
     OAuthParameters, Placement, RateLimit, ReplyError, RequestError, RequestToken, SignatureMethod,
     SignedRequest, Timestamp, TokenSecret, TokenValue, UserAgent, Verifier, VerifyError,
@@ -215,9 +215,16 @@ fn request_token(token: &str) -> RequestToken {
 }
 
 /// `RequestToken::authorize_from_callback` for two fixed request tokens: a callback can approve
-/// (or deny) at most one of them, and an approval must carry that token as `oauth_token`.
+/// (or deny) at most one of them, and an approval must carry that token as `oauth_token`. The
+/// same text also goes through `Callback::parse`.
 pub fn callback(data: &[u8]) {
     let input = text(data);
+    // The same text as an `oauth_callback` value: kept exactly when accepted, and a refusal
+    // names the field.
+    match Callback::parse(&input) {
+        Ok(callback) => assert_eq!(callback.as_str(), input),
+        Err(error) => assert_eq!(error.field, "oauth_callback"),
+    }
     let tokens = [request_token("abc123"), request_token("T")];
     let results = tokens
         .each_ref()

@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::credentials::{AuthorizedRequestToken, CredentialError, RequestToken, Verifier};
 use crate::encoding::{FormError, FormField, find_byte, form_fields, percent_encode};
-use crate::endpoints::{UrlError, parse_absolute_url};
+use crate::endpoints::{NOT_HTTP, UrlError, parse_absolute_url};
 
 use super::OAuthClient;
 
@@ -14,15 +14,113 @@ use super::OAuthClient;
 pub enum Callback {
     /// `oob`: no redirect; Discogs shows the verifier and the user pastes it.
     OutOfBand,
-    /// A URL of the application that receives `?oauth_token=…&oauth_verifier=…` or `?denied=…`.
+    /// A URL of the application that receives `?oauth_token=…&oauth_verifier=…` or `?denied=…`:
+    /// `http(s)` ([`Callback::url`]) or the application's own scheme
+    /// ([`Callback::custom_scheme`]).
     Url(String),
 }
 
+/// The `oauth_callback` field, as [`UrlError`]s name it.
+const CALLBACK_FIELD: &str = "oauth_callback";
+
+/// Schemes a browser runs or reads itself instead of handing them to an application: a
+/// callback with one would put the verifier into a page or a file rather than the app.
+const BROWSER_SCHEMES: [&str; 4] = ["javascript", "vbscript", "data", "file"];
+
 impl Callback {
-    /// A callback URL: absolute `http`/`https`, no control characters, no fragment.
+    /// A web callback URL: absolute `http`/`https` with a host, no user name or password, no
+    /// control characters, no fragment. An application's own scheme (`myapp://callback`)
+    /// goes through [`Callback::custom_scheme`] instead, so that a mistyped `htps://` is
+    /// refused here rather than sent.
+    ///
+    /// ```
+    /// use discogs_auth_core::Callback;
+    /// assert_eq!(Callback::url("https://app.example/callback")?.as_str(), "https://app.example/callback");
+    /// assert_eq!(
+    ///     Callback::url("htps://app.example/callback").unwrap_err().reason,
+    ///     "it must start with http:// or https:// (an application's own scheme: Callback::custom_scheme)"
+    /// );
+    /// # Ok::<(), discogs_auth_core::UrlError>(())
+    /// ```
     pub fn url(url: &str) -> Result<Self, UrlError> {
-        parse_absolute_url("oauth_callback", url)?;
-        Ok(Self::Url(url.to_owned()))
+        match parse_absolute_url(CALLBACK_FIELD, url) {
+            Ok(_) => Ok(Self::Url(url.to_owned())),
+            Err(error) if error.reason == NOT_HTTP && starts_with_scheme(url) => {
+                Err(callback_error(
+                    "it must start with http:// or https:// (an application's own scheme: \
+                     Callback::custom_scheme)",
+                ))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A callback to the application's own URI scheme, for desktop and mobile apps that
+    /// register one with the system (`myapp://callback`, `com.example.app:/oauth`): a scheme
+    /// (RFC 3986 §3.1) other than `http`/`https`, then `:` and the rest, in printable ASCII
+    /// without spaces or a fragment. Schemes the browser would run or read itself
+    /// (`javascript:`, `vbscript:`, `data:`, `file:`) are refused.
+    ///
+    /// ```
+    /// use discogs_auth_core::Callback;
+    /// let callback = Callback::custom_scheme("myapp://oauth-callback")?;
+    /// assert_eq!(callback.as_str(), "myapp://oauth-callback");
+    /// assert!(Callback::custom_scheme("javascript:alert(1)").is_err());
+    /// # Ok::<(), discogs_auth_core::UrlError>(())
+    /// ```
+    pub fn custom_scheme(uri: &str) -> Result<Self, UrlError> {
+        if !starts_with_scheme(uri) {
+            return Err(callback_error(
+                "it must start with a scheme and `:`, such as myapp://",
+            ));
+        }
+        let scheme = scheme_of(uri);
+        if is_web_scheme(scheme) {
+            return Err(callback_error(
+                "an http(s) callback goes through Callback::url, which checks its host",
+            ));
+        }
+        if BROWSER_SCHEMES
+            .iter()
+            .any(|refused| scheme.eq_ignore_ascii_case(refused))
+        {
+            return Err(callback_error(
+                "the browser would handle this scheme itself instead of the application",
+            ));
+        }
+        if uri.len() == scheme.len() + 1 {
+            return Err(callback_error("it has nothing after the scheme"));
+        }
+        if !uri.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(callback_error(
+                "it must be printable ASCII without spaces (percent-encode the rest)",
+            ));
+        }
+        if uri.contains('#') {
+            return Err(callback_error("it must not have a fragment"));
+        }
+        Ok(Self::Url(uri.to_owned()))
+    }
+
+    /// Reads an `oauth_callback` value, as a provider receives it or an application keeps it
+    /// in its settings: `oob` (RFC 5849 §2.1, case-sensitive), an `http(s)` URL
+    /// ([`Callback::url`]) or the application's own scheme ([`Callback::custom_scheme`]).
+    ///
+    /// ```
+    /// use discogs_auth_core::Callback;
+    /// assert_eq!(Callback::parse("oob")?, Callback::OutOfBand);
+    /// assert_eq!(Callback::parse("myapp://cb")?, Callback::custom_scheme("myapp://cb")?);
+    /// assert_eq!(Callback::parse("https://app.example/cb")?, Callback::url("https://app.example/cb")?);
+    /// # Ok::<(), discogs_auth_core::UrlError>(())
+    /// ```
+    pub fn parse(value: &str) -> Result<Self, UrlError> {
+        if value == "oob" {
+            Ok(Self::OutOfBand)
+        } else if starts_with_scheme(value) && !is_web_scheme(scheme_of(value)) {
+            Self::custom_scheme(value)
+        } else {
+            Self::url(value)
+        }
     }
 
     /// The `oauth_callback` value.
@@ -225,6 +323,25 @@ fn callback_query(callback: &str) -> &str {
             .map_or("", |at| &without_fragment[at + 1..]);
     }
     without_fragment
+}
+
+/// A refused `oauth_callback`.
+fn callback_error(reason: &'static str) -> UrlError {
+    UrlError {
+        field: CALLBACK_FIELD,
+        reason,
+    }
+}
+
+/// The scheme `text` starts with (everything before the first `:`; call only after
+/// [`starts_with_scheme`]).
+fn scheme_of(text: &str) -> &str {
+    text.split_once(':').map_or(text, |(scheme, _)| scheme)
+}
+
+/// Whether a scheme is `http` or `https`, in any case (RFC 3986 §3.1).
+fn is_web_scheme(scheme: &str) -> bool {
+    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
 }
 
 /// Whether `text` starts with a URI scheme and its `:` (RFC 3986 §3.1: a letter, then letters,
@@ -468,11 +585,105 @@ mod tests {
                 reason: "it contains a control character"
             })
         );
+        for not_web in ["javascript:alert(1)", "htps://app.example/cb", "myapp://cb"] {
+            assert_eq!(
+                Callback::url(not_web),
+                Err(UrlError {
+                    field: "oauth_callback",
+                    reason: "it must start with http:// or https:// (an application's own \
+                             scheme: Callback::custom_scheme)"
+                }),
+                "{not_web}"
+            );
+        }
         assert_eq!(
-            Callback::url("javascript:alert(1)"),
+            Callback::url("/cb"),
             Err(UrlError {
                 field: "oauth_callback",
                 reason: "it must start with http:// or https://"
+            })
+        );
+    }
+
+    /// Desktop and mobile apps register a scheme of their own; RFC 8252 §7.1's reverse domain
+    /// names have no `//`.
+    #[test]
+    fn an_application_s_own_scheme_is_a_callback() {
+        for uri in [
+            "myapp://oauth-callback",
+            "myapp://cb?next=%2Fhome&x=1",
+            "com.example.app:/oauth2redirect",
+            "com.example.app:cb",
+            "App+1.x-y:z",
+        ] {
+            assert_eq!(
+                Callback::custom_scheme(uri),
+                Ok(Callback::Url(uri.to_owned()))
+            );
+            assert_eq!(Callback::parse(uri), Ok(Callback::Url(uri.to_owned())));
+        }
+        let refused = |uri, reason| {
+            assert_eq!(
+                Callback::custom_scheme(uri),
+                Err(UrlError {
+                    field: "oauth_callback",
+                    reason
+                }),
+                "{uri}"
+            );
+        };
+        let no_scheme = "it must start with a scheme and `:`, such as myapp://";
+        refused("", no_scheme);
+        refused("myapp", no_scheme);
+        refused("://cb", no_scheme);
+        refused("1app://cb", no_scheme);
+        refused("my_app://cb", no_scheme);
+        let web = "an http(s) callback goes through Callback::url, which checks its host";
+        refused("https://app.example/cb", web);
+        refused("HTTP://app.example/cb", web);
+        let browser = "the browser would handle this scheme itself instead of the application";
+        refused("javascript:alert(1)", browser);
+        refused("JavaScript:alert(1)", browser);
+        refused("vbscript:msgbox", browser);
+        refused("data:text/html,<script>", browser);
+        refused("file:///etc/passwd", browser);
+        refused("myapp:", "it has nothing after the scheme");
+        let unprintable = "it must be printable ASCII without spaces (percent-encode the rest)";
+        refused("myapp://cb\r\nSet-Cookie: x", unprintable);
+        refused("myapp://c b", unprintable);
+        refused("myapp://caf\u{e9}", unprintable);
+        refused("myapp://cb\u{7f}", unprintable);
+        refused("myapp://cb#top", "it must not have a fragment");
+    }
+
+    #[test]
+    fn a_callback_value_is_read_by_its_shape() {
+        assert_eq!(Callback::parse("oob"), Ok(Callback::OutOfBand));
+        assert_eq!(
+            Callback::parse("https://app.example/cb"),
+            Ok(Callback::Url("https://app.example/cb".to_owned()))
+        );
+        // `oob` is case-sensitive (RFC 5849 §2.1): `OOB` is no URL of any kind.
+        assert_eq!(
+            Callback::parse("OOB"),
+            Err(UrlError {
+                field: "oauth_callback",
+                reason: "it must start with http:// or https://"
+            })
+        );
+        // A web URL is held to `url`'s checks, whatever the case of its scheme.
+        assert_eq!(
+            Callback::parse("HTTPS://user:pw@app.example/cb"),
+            Err(UrlError {
+                field: "oauth_callback",
+                reason: "it must not hold a user name or password"
+            })
+        );
+        assert_eq!(
+            Callback::parse("data:text/html,x"),
+            Err(UrlError {
+                field: "oauth_callback",
+                reason: "the browser would handle this scheme itself instead of the application"
             })
         );
     }

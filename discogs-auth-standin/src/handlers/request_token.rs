@@ -32,15 +32,15 @@ impl Endpoint for RequestToken {
         _incoming: &Incoming,
         signed: SignedRequest,
     ) -> Result<Response, Refusal> {
-        let callback = match signed.callback() {
-            None => return Err(Refusal::parameter_not_found("oauth_callback")),
-            Some("oob") => Callback::OutOfBand,
-            Some(url) => Callback::url(url).map_err(|error| {
-                Refusal::bad_request(format!(
-                    "Invalid oauth_callback: {error}; use `oob` or an http(s) URL."
-                ))
-            })?,
-        };
+        let value = signed
+            .callback()
+            .ok_or_else(|| Refusal::parameter_not_found("oauth_callback"))?;
+        let callback = Callback::parse(value).map_err(|error| {
+            Refusal::bad_request(format!(
+                "Invalid oauth_callback: {error}; use `oob`, an http(s) URL or the \
+                 application's own scheme."
+            ))
+        })?;
         let issued = state.issue_request_token(signed.consumer_key(), callback)?;
         Ok(reply::form(&[
             ("oauth_token", &issued.token),

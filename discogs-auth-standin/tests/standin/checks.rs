@@ -245,13 +245,23 @@ async fn the_callback_is_required_and_must_be_oob_or_a_url() {
     assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(body_text(&reply), "Parameter not found: oauth_callback");
 
-    let reply = send(&router, hand_signed(&standin, Some("ftp://example.com/cb"))).await;
-    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        body_text(&reply).starts_with("Invalid oauth_callback: "),
-        "{}",
-        body_text(&reply)
-    );
+    for (callback, reason) in [
+        ("app/callback", "it is not a valid URL"),
+        (
+            "javascript:alert(1)",
+            "the browser would handle this scheme itself instead of the application",
+        ),
+    ] {
+        let reply = send(&router, hand_signed(&standin, Some(callback))).await;
+        assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body_text(&reply),
+            format!(
+                "Invalid oauth_callback: oauth_callback is not usable: {reason}; use `oob`, an \
+                 http(s) URL or the application's own scheme."
+            )
+        );
+    }
 
     let reply = send(&router, hand_signed(&standin, Some("oob"))).await;
     assert_eq!(reply.status(), StatusCode::OK);

@@ -255,6 +255,43 @@ async fn approve_and_deny_through_the_handle() {
     );
 }
 
+/// A desktop or mobile app's own scheme, with or without `//`: the redirect goes to it, and
+/// the app finishes the login from it.
+#[tokio::test]
+async fn a_callback_to_the_application_s_own_scheme_round_trips() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    for own_scheme in [
+        "myapp://oauth-callback",
+        "com.example.app:/oauth?from=discogs",
+    ] {
+        let callback = Callback::custom_scheme(own_scheme).unwrap();
+        let request_token = request_token(&standin, &router, &client, &callback).await;
+        let approval = standin.approve(request_token.token.as_str()).unwrap();
+        let separator = if own_scheme.contains('?') { '&' } else { '?' };
+        let redirect = format!(
+            "{own_scheme}{separator}oauth_token={}&oauth_verifier={}",
+            request_token.token, approval.verifier
+        );
+        assert_eq!(approval.redirect_url.as_deref(), Some(redirect.as_str()));
+
+        let authorized = request_token.authorize_from_callback(&redirect).unwrap();
+        let sent = fresh(&standin);
+        let request = client.access_token_request(&authorized, &sent).unwrap();
+        let reply = send(&router, request).await;
+        let access = client
+            .on_access_token_response(&authorized, &reply, sent.timestamp)
+            .unwrap();
+        let request = client.identity_request(&access, &fresh(&standin)).unwrap();
+        let reply = send(&router, request).await;
+        assert_eq!(
+            client.on_identity_response(&access, &reply),
+            Ok(demo_identity(&standin))
+        );
+    }
+}
+
 /// A double click on Authorize (or a second tab): the second click redirects exactly as the
 /// first did, and the first redirect's verifier is the one that is exchanged.
 #[tokio::test]
