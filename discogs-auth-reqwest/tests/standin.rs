@@ -39,6 +39,25 @@ mod async_client {
         .expect("a runtime");
         discogs_auth_standin::conformance::silent_server_times_out(transport);
     }
+
+    #[test]
+    fn body_limit_set_is_kept() {
+        discogs_auth_standin::conformance::body_limit_set_is_kept(|limit| {
+            let transport = ReqwestTransport::new().expect("a reqwest client");
+            BlockOn::new(transport.with_body_limit(limit)).expect("a runtime")
+        });
+    }
+
+    #[test]
+    fn other_hosts_go_through_the_configured_proxy() {
+        discogs_auth_standin::conformance::other_hosts_go_through_the_configured_proxy(|proxy| {
+            let transport = ReqwestTransport::configured(|builder| {
+                builder.proxy(reqwest::Proxy::all(proxy).expect("a proxy URL"))
+            })
+            .expect("a reqwest client");
+            BlockOn::new(transport).expect("a runtime")
+        });
+    }
 }
 
 #[cfg(feature = "blocking")]
@@ -61,6 +80,23 @@ mod blocking_client {
     fn silent_server_times_out() {
         let transport = transport().with_timeout(std::time::Duration::from_secs(1));
         discogs_auth_standin::conformance::silent_server_times_out(transport);
+    }
+
+    #[test]
+    fn body_limit_set_is_kept() {
+        discogs_auth_standin::conformance::body_limit_set_is_kept(|limit| {
+            transport().with_body_limit(limit)
+        });
+    }
+
+    #[test]
+    fn other_hosts_go_through_the_configured_proxy() {
+        discogs_auth_standin::conformance::other_hosts_go_through_the_configured_proxy(|proxy| {
+            discogs_auth_reqwest::BlockingReqwestTransport::configured(|builder| {
+                builder.proxy(reqwest::Proxy::all(proxy).expect("a proxy URL"))
+            })
+            .expect("a blocking reqwest client")
+        });
     }
 }
 

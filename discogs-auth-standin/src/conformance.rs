@@ -29,7 +29,8 @@ macro_rules! conformance_tests {
             discogs_auth_by_header_and_query, rate_limited, redirect_is_not_followed,
             oversized_body_is_refused, oversized_chunked_body_is_refused,
             oversized_error_reply_keeps_its_status, plain_http_to_another_host_is_refused,
-            url_with_credentials_is_refused, bodiless_get_sends_no_content_length);
+            url_with_credentials_is_refused, bodiless_get_sends_no_content_length,
+            form_body_arrives);
     };
     (@tests $make_transport:expr; $($scenario:ident),*) => {
         $(
@@ -631,6 +632,99 @@ where
     assert!(head.starts_with("get / http/1.1\r\n"), "{head}");
     assert!(!head.contains("content-length"), "{head}");
     assert!(!head.contains("transfer-encoding"), "{head}");
+}
+
+/// A transport given a body limit of 16 bytes keeps it: a 17-byte reply is refused with that
+/// limit, a 16-byte one arrives whole.
+pub fn body_limit_set_is_kept<T>(make_transport: impl Fn(usize) -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    const LIMIT: usize = 16;
+    let answer = |body: &'static [u8]| {
+        move |socket: &mut TcpStream| {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+            let _ = socket.write_all(head.as_bytes());
+            let _ = socket.write_all(body);
+        }
+    };
+    let (url, _served) = one_request_server(answer(b"seventeen bytes!!"));
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    match make_transport(LIMIT).send(request) {
+        Err(TransportError::BodyTooLarge { limit }) => assert_eq!(limit, LIMIT),
+        other => panic!("expected BodyTooLarge, got {other:?}"),
+    }
+    let (url, _served) = one_request_server(answer(b"sixteen bytes!!!"));
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    let reply = make_transport(LIMIT)
+        .send(request)
+        .expect("a reply at the limit");
+    assert_eq!(reply.body(), b"sixteen bytes!!!");
+}
+
+/// A request's body reaches the server: the user's click on the stand-in's authorize page,
+/// a form POST, approves the request token (a transport that dropped the body would get
+/// `Parameter not found`).
+pub fn form_body_arrives<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let standin = spawn(StandInConfig::default());
+    let session = session(&standin, make_transport(), SignatureMethod::Plaintext);
+    let request_token = session
+        .request_token(&callback_url())
+        .expect("a request token");
+    let click = Request::post(format!("{}/oauth/authorize", standin.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("oauth_token={}&action=approve", request_token.token).into_bytes())
+        .expect("a valid request");
+    let reply = make_transport().send(click).expect("a reply");
+    assert_eq!(reply.status(), StatusCode::FOUND);
+    let location = reply.headers()["location"]
+        .to_str()
+        .expect("an ASCII location");
+    let authorized = request_token
+        .authorize_from_callback(location)
+        .expect("the redirect approves this token");
+    session
+        .access_token(&authorized)
+        .expect("an access token for the verifier the click made");
+}
+
+/// With a proxy in the transport's own settings, requests to other hosts go through it, while
+/// those to loopback still go straight there. `make_transport` is given the proxy's URL. The
+/// proxy refuses every tunnel, so nothing leaves the machine.
+pub fn other_hosts_go_through_the_configured_proxy<T>(make_transport: impl Fn(&str) -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let (proxy_url, proxy_saw) = one_request_server(|socket| {
+        let _ = socket.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    });
+    let proxy_url = proxy_url.trim_end_matches('/').to_owned();
+    let transport = make_transport(&proxy_url);
+
+    let identity = Request::get("https://api.discogs.com/oauth/identity")
+        .body(Vec::new())
+        .expect("a valid request");
+    let refused = transport.send(identity);
+    // Had the request not gone to the proxy, this connection is the one it takes.
+    let _ = TcpStream::connect(proxy_url.trim_start_matches("http://"));
+    let head = String::from_utf8_lossy(&proxy_saw.join().expect("the proxy thread")).to_lowercase();
+    assert!(
+        head.starts_with("connect api.discogs.com:443 http/1.1\r\n"),
+        "the proxy saw {head:?}, and the transport answered {refused:?}"
+    );
+    assert!(refused.is_err(), "{refused:?}");
+
+    // The proxy now takes no connection at all: a loopback request sent to it would fail.
+    let (url, served) = one_request_server(answer_ok);
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    let reply = transport
+        .send(request)
+        .expect("a reply, straight from loopback");
+    assert_eq!(reply.body(), b"ok");
+    assert!(!served.join().expect("the server thread").is_empty());
 }
 
 /// A reply whose body trickles in must fail when the transport's timeout for the whole request

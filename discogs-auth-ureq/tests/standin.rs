@@ -16,6 +16,23 @@ fn trickling_body_times_out() {
 }
 
 #[test]
+fn other_hosts_go_through_the_configured_proxy() {
+    discogs_auth_standin::conformance::other_hosts_go_through_the_configured_proxy(|proxy| {
+        let proxy = ureq::Proxy::new(proxy).expect("a proxy URL");
+        discogs_auth_ureq::UreqTransport::configured(move |config| {
+            config.proxy(Some(proxy.clone()))
+        })
+    });
+}
+
+#[test]
+fn body_limit_set_is_kept() {
+    discogs_auth_standin::conformance::body_limit_set_is_kept(|limit| {
+        discogs_auth_ureq::UreqTransport::new().with_body_limit(limit)
+    });
+}
+
+#[test]
 fn silent_server_times_out() {
     let transport =
         discogs_auth_ureq::UreqTransport::new().with_timeout(std::time::Duration::from_secs(1));
