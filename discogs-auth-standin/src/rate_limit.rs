@@ -147,4 +147,21 @@ mod tests {
         assert!(limiter.hit(subject(usize::MAX), 60, 91).is_ok());
         assert_eq!(limiter.windows.len(), 1);
     }
+
+    /// Up to the threshold, idle windows stay: the scan is skipped, as it would drop too little
+    /// to pay for itself.
+    #[test]
+    fn idle_subjects_stay_up_to_the_threshold() {
+        let mut limiter = RateLimiter::default();
+        let subject = |index: usize| Subject {
+            address: IpAddr::from(std::net::Ipv6Addr::from(index as u128)),
+            authenticated: true,
+        };
+        for index in 0..PURGE_ABOVE_SUBJECTS {
+            assert!(limiter.hit(subject(index), 60, 0).is_ok());
+        }
+        // Every window is idle a minute later, yet there are not more than the threshold.
+        assert!(limiter.hit(subject(usize::MAX), 60, 61).is_ok());
+        assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 1);
+    }
 }
