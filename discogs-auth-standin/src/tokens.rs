@@ -334,4 +334,51 @@ mod tests {
         assert!(map.order.len() <= 4);
         assert_eq!(map.get("b"), Some(&2));
     }
+
+    /// A key inserted again counts from its new insertion: the oldest is the one inserted
+    /// longest ago, whatever stale records of other keys the order still holds.
+    #[test]
+    fn a_key_inserted_again_is_evicted_by_its_new_age() {
+        let mut map = BoundedMap::new(3);
+        map.insert("a".into(), 1);
+        map.insert("b".into(), 2);
+        map.insert("a".into(), 3);
+        map.insert("c".into(), 4);
+        map.insert("d".into(), 5);
+        assert_eq!(map.get("a"), Some(&3));
+        assert_eq!(map.get("b"), None);
+        assert_eq!(map.len(), 3);
+    }
+
+    /// Compacting the order keeps the live keys' records, so eviction still takes the oldest
+    /// live key after removals.
+    #[test]
+    fn compaction_keeps_the_order_of_live_keys() {
+        let mut map = BoundedMap::new(2);
+        for gone in ["k1", "k2", "k3"] {
+            map.insert(gone.into(), 0);
+            map.remove(gone);
+        }
+        map.insert("k4".into(), 4);
+        // Four records for one live key: the next insert compacts them.
+        assert_eq!(map.order.len(), 4);
+        map.insert("k5".into(), 5);
+        assert_eq!(map.order.len(), 2);
+        map.insert("k6".into(), 6);
+        assert_eq!(map.get("k4"), None);
+        assert_eq!(map.get("k5"), Some(&5));
+        assert_eq!(map.get("k6"), Some(&6));
+    }
+
+    #[test]
+    fn retain_keeps_only_what_is_asked_for() {
+        let mut map = BoundedMap::new(10);
+        for (key, value) in [("a", 1), ("b", 2), ("c", 3)] {
+            map.insert(key.into(), value);
+        }
+        map.retain(|value| value % 2 == 1);
+        assert_eq!(map.len(), 2);
+        assert_eq!(map.get("b"), None);
+        assert_eq!(map.get("c"), Some(&3));
+    }
 }

@@ -342,12 +342,21 @@ mod tests {
 
     /// Asks for a request token signed with `nonce` at the stand-in's time: status and body.
     async fn request_token(standin: &StandIn, nonce: &str) -> (StatusCode, String) {
+        request_token_at(standin, nonce, standin.now().as_unix_seconds()).await
+    }
+
+    /// Asks for a request token signed with `nonce` and `timestamp`: status and body.
+    async fn request_token_at(
+        standin: &StandIn,
+        nonce: &str,
+        timestamp: u64,
+    ) -> (StatusCode, String) {
         let client = OAuthClient::new(
             standin.consumer(),
             UserAgent::new("discogs-auth-standin-unit-tests/1.0").unwrap(),
         )
         .with_endpoints(standin.endpoints());
-        let freshness = Freshness::new(nonce, standin.now().as_unix_seconds()).unwrap();
+        let freshness = Freshness::new(nonce, timestamp).unwrap();
         let request = client
             .request_token_request(&Callback::OutOfBand, &freshness)
             .unwrap();
@@ -361,6 +370,38 @@ mod tests {
             .await
             .unwrap();
         (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    /// A timestamp exactly the window away from the stand-in's clock, either way, passes; one
+    /// second more is refused. An attempt during which the clock ticks is made again.
+    #[tokio::test]
+    async fn the_timestamp_window_includes_its_edges() {
+        let standin = StandIn::spawn().unwrap();
+        let window = TIMESTAMP_WINDOW_SECS;
+        let cases = [
+            (false, window, true),
+            (true, window, true),
+            (false, window + 1, false),
+            (true, window + 1, false),
+        ];
+        for (index, (ahead, skew, passes)) in cases.into_iter().enumerate() {
+            loop {
+                let now = standin.now().as_unix_seconds();
+                let timestamp = if ahead { now + skew } else { now - skew };
+                let (status, body) =
+                    request_token_at(&standin, &format!("edge-{index}-{now}"), timestamp).await;
+                if standin.now().as_unix_seconds() != now {
+                    continue;
+                }
+                if passes {
+                    assert_eq!(status, StatusCode::OK, "{skew} s, ahead: {ahead}: {body}");
+                } else {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{skew} s, ahead: {ahead}");
+                    assert!(body.starts_with("Invalid timestamp: "), "{body}");
+                }
+                break;
+            }
+        }
     }
 
     /// A store full of nonces inside the window refuses the next signed request with 503
