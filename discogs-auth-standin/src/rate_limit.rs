@@ -95,6 +95,14 @@ mod tests {
         }
     }
 
+    /// One of as many authenticated subjects as a test needs, each its own IPv6 address.
+    fn numbered(index: usize) -> Subject {
+        Subject {
+            address: IpAddr::from(std::net::Ipv6Addr::from(index as u128)),
+            authenticated: true,
+        }
+    }
+
     #[test]
     fn counts_up_to_the_limit_then_refuses_without_counting() {
         let mut limiter = RateLimiter::default();
@@ -132,19 +140,15 @@ mod tests {
     #[test]
     fn idle_subjects_are_dropped_once_there_are_many() {
         let mut limiter = RateLimiter::default();
-        let subject = |index: usize| Subject {
-            address: IpAddr::from(std::net::Ipv6Addr::from(index as u128)),
-            authenticated: true,
-        };
         for index in 0..=PURGE_ABOVE_SUBJECTS {
-            assert!(limiter.hit(subject(index), 60, 0).is_ok());
+            assert!(limiter.hit(numbered(index), 60, 0).is_ok());
         }
         assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 1);
         // Still within the window: nothing is idle, nothing dropped.
-        assert!(limiter.hit(subject(usize::MAX - 1), 60, 30).is_ok());
+        assert!(limiter.hit(numbered(usize::MAX - 1), 60, 30).is_ok());
         assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 2);
         // A minute later every earlier window is empty and goes.
-        assert!(limiter.hit(subject(usize::MAX), 60, 91).is_ok());
+        assert!(limiter.hit(numbered(usize::MAX), 60, 91).is_ok());
         assert_eq!(limiter.windows.len(), 1);
     }
 
@@ -153,15 +157,11 @@ mod tests {
     #[test]
     fn idle_subjects_stay_up_to_the_threshold() {
         let mut limiter = RateLimiter::default();
-        let subject = |index: usize| Subject {
-            address: IpAddr::from(std::net::Ipv6Addr::from(index as u128)),
-            authenticated: true,
-        };
         for index in 0..PURGE_ABOVE_SUBJECTS {
-            assert!(limiter.hit(subject(index), 60, 0).is_ok());
+            assert!(limiter.hit(numbered(index), 60, 0).is_ok());
         }
         // Every window is idle a minute later, yet there are not more than the threshold.
-        assert!(limiter.hit(subject(usize::MAX), 60, 61).is_ok());
+        assert!(limiter.hit(numbered(usize::MAX), 60, 61).is_ok());
         assert_eq!(limiter.windows.len(), PURGE_ABOVE_SUBJECTS + 1);
     }
 }
