@@ -48,3 +48,21 @@ impl Error for StandInError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_compare_by_kind_and_say_what_happened() {
+        let (unknown, expired) = (StandInError::UnknownRequestToken, StandInError::Expired);
+        assert_eq!(unknown, StandInError::UnknownRequestToken);
+        assert_ne!(unknown, expired);
+        assert_eq!(unknown.to_string(), "unknown request token");
+        assert_eq!(
+            expired.to_string(),
+            "the request token has expired (15 minutes after it was issued)"
+        );
+        assert!(unknown.source().is_none() && expired.source().is_none());
+    }
+}

@@ -2,10 +2,10 @@
 
 use axum::Router;
 use discogs_auth_core::http::header::{CONTENT_TYPE, LOCATION};
-use discogs_auth_core::http::{Request, StatusCode};
+use discogs_auth_core::http::{Method, Request, StatusCode};
 use discogs_auth_core::{
-    ApiError, Callback, CallbackError, Identity, RateLimit, ReplyError, RequestError,
-    SignatureMethod, Verifier,
+    ApiError, Callback, CallbackError, Identity, REQUEST_TOKEN_LIFETIME_SECS, RateLimit,
+    ReplyError, RequestError, SignatureMethod, Verifier,
 };
 use discogs_auth_standin::{DEMO_APP_NAME, DEMO_USER_ID, DEMO_USERNAME, StandIn, StandInError};
 
@@ -489,14 +489,16 @@ async fn a_verifier_is_single_use() {
     let authorized = authorized(&standin, &router, &client).await;
 
     let sent = fresh(&standin);
-    let reply = send(
-        &router,
-        client.access_token_request(&authorized, &sent).unwrap(),
-    )
-    .await;
+    let first = client.access_token_request(&authorized, &sent).unwrap();
+    let reply = send(&router, first.clone()).await;
     client
         .on_access_token_response(&authorized, &reply, sent.timestamp)
         .unwrap();
+
+    // The same request again is a replay, refused by its nonce before its token is looked at.
+    let replay = send(&router, first).await;
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_text(&replay), "Nonce already used.");
 
     let sent = fresh(&standin);
     let reply = send(
@@ -510,7 +512,8 @@ async fn a_verifier_is_single_use() {
         Err(ReplyError::Unauthorized(ApiError {
             status: StatusCode::UNAUTHORIZED,
             message: "Invalid request token.".into(),
-            rate_limit: figures(25, 1),
+            // The replay, refused before it was known whose it is, counts as anonymous too.
+            rate_limit: figures(25, 2),
         }))
     );
 }
@@ -569,5 +572,57 @@ async fn an_unapproved_request_token_is_refused() {
             message: "Request token not authorized: the user has not approved it yet.".into(),
             rate_limit: figures(60, 2),
         }))
+    );
+}
+
+/// Each endpoint answers its own methods only: the access-token step is a POST, the authorize
+/// page a GET or its form's POST.
+#[tokio::test]
+async fn other_methods_are_refused() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    // Each in its endpoint's format: plain text, and the authorize page's HTML.
+    for (method, path, shown) in [
+        (Method::GET, "/oauth/access_token", "{message}"),
+        (Method::PUT, "/oauth/authorize", "<title>{message}</title>"),
+    ] {
+        let request = get(&format!("{}{path}", standin.base_url()))
+            .method(method.clone())
+            .body(Vec::new())
+            .unwrap();
+        let reply = send(&router, request).await;
+        assert_eq!(
+            reply.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        let message = format!("Method {method} is not allowed on {path}.");
+        let shown = shown.replace("{message}", &message);
+        assert!(body_text(&reply).contains(&shown), "{}", body_text(&reply));
+    }
+}
+
+/// An expired request token is still known as expired for an hour, then forgotten when the
+/// next one is issued.
+#[tokio::test]
+async fn an_expired_request_token_is_forgotten_an_hour_later() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let client = client(&standin, SignatureMethod::Plaintext);
+    let old = request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+    let kept_for = REQUEST_TOKEN_LIFETIME_SECS + 60 * 60;
+
+    standin.advance_clock(kept_for - 5);
+    request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+    assert_eq!(
+        standin.approve(old.token.as_str()),
+        Err(StandInError::Expired)
+    );
+
+    standin.advance_clock(10);
+    request_token(&standin, &router, &client, &Callback::OutOfBand).await;
+    assert_eq!(
+        standin.approve(old.token.as_str()),
+        Err(StandInError::UnknownRequestToken)
     );
 }
