@@ -119,6 +119,50 @@ async fn a_reused_nonce_is_refused() {
         json(&reply),
         serde_json::json!({"message": "Nonce already used."})
     );
+
+    // A signed API call is one use too: identity and a search, each sent twice.
+    let authorized = authorized(&standin, &router, &client).await;
+    let sent = fresh(&standin);
+    let reply = send(
+        &router,
+        client.access_token_request(&authorized, &sent).unwrap(),
+    )
+    .await;
+    let access = client
+        .on_access_token_response(&authorized, &reply, sent.timestamp)
+        .unwrap();
+    let identity = client.identity_request(&access, &fresh(&standin)).unwrap();
+    let mut search = get(&format!("{}/database/search?q=x", standin.base_url()))
+        .body(Vec::new())
+        .unwrap();
+    client
+        .sign_request(&access, &mut search, &fresh(&standin))
+        .unwrap();
+    for request in [identity, search] {
+        let path = request.uri().path().to_owned();
+        assert_eq!(
+            send(&router, request.clone()).await.status(),
+            StatusCode::OK,
+            "{path}"
+        );
+        let replayed = send(&router, request).await;
+        assert_eq!(replayed.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(
+            json(&replayed),
+            serde_json::json!({"message": "Nonce already used."})
+        );
+    }
+}
+
+/// The handle's clock is the stand-in's own: a client signing with it keeps up when a test
+/// moves the stand-in's time on.
+#[test]
+fn the_handle_s_clock_moves_with_the_stand_in() {
+    let standin = StandIn::spawn().unwrap();
+    let clock = standin.clock();
+    standin.advance_clock(3600);
+    let skew = clock.now().seconds_since(standin.now());
+    assert!((-1..=0).contains(&skew), "{skew}");
 }
 
 #[tokio::test]
