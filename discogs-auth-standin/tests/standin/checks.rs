@@ -122,15 +122,7 @@ async fn a_reused_nonce_is_refused() {
 
     // A signed API call is one use too: identity and a search, each sent twice.
     let authorized = authorized(&standin, &router, &client).await;
-    let sent = fresh(&standin);
-    let reply = send(
-        &router,
-        client.access_token_request(&authorized, &sent).unwrap(),
-    )
-    .await;
-    let access = client
-        .on_access_token_response(&authorized, &reply, sent.timestamp)
-        .unwrap();
+    let access = access_token(&standin, &router, &client, &authorized).await;
     let identity = client.identity_request(&access, &fresh(&standin)).unwrap();
     let mut search = get(&format!("{}/database/search?q=x", standin.base_url()))
         .body(Vec::new())

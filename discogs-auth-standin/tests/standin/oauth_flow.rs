@@ -165,15 +165,7 @@ async fn happy_path_with_hmac_sha1_out_of_band() {
         .unwrap();
     let authorized = token.with_verifier(Verifier::new(verifier).unwrap());
 
-    let sent = fresh(&standin);
-    let reply = send(
-        &router,
-        client.access_token_request(&authorized, &sent).unwrap(),
-    )
-    .await;
-    let access = client
-        .on_access_token_response(&authorized, &reply, sent.timestamp)
-        .unwrap();
+    let access = access_token(&standin, &router, &client, &authorized).await;
     let reply = send(
         &router,
         client.identity_request(&access, &fresh(&standin)).unwrap(),
@@ -277,12 +269,7 @@ async fn a_callback_to_the_application_s_own_scheme_round_trips() {
         assert_eq!(approval.redirect_url.as_deref(), Some(redirect.as_str()));
 
         let authorized = request_token.authorize_from_callback(&redirect).unwrap();
-        let sent = fresh(&standin);
-        let request = client.access_token_request(&authorized, &sent).unwrap();
-        let reply = send(&router, request).await;
-        let access = client
-            .on_access_token_response(&authorized, &reply, sent.timestamp)
-            .unwrap();
+        let access = access_token(&standin, &router, &client, &authorized).await;
         let request = client.identity_request(&access, &fresh(&standin)).unwrap();
         let reply = send(&router, request).await;
         assert_eq!(

@@ -4,8 +4,8 @@ use axum::Router;
 use axum::body::Body;
 use discogs_auth_core::http::{self, Request, Response};
 use discogs_auth_core::{
-    AuthorizedRequestToken, Callback, Freshness, Nonce, OAuthClient, RequestToken, SignatureMethod,
-    UserAgent,
+    AccessToken, AuthorizedRequestToken, Callback, Freshness, Nonce, OAuthClient, RequestToken,
+    SignatureMethod, UserAgent,
 };
 use discogs_auth_standin::StandIn;
 use tower::ServiceExt;
@@ -83,4 +83,19 @@ pub async fn authorized(
     let approval = standin.approve(token.token.as_str()).unwrap();
     assert_eq!(approval.redirect_url, None);
     token.with_verifier(discogs_auth_core::Verifier::new(approval.verifier).unwrap())
+}
+
+/// Step 3 through the router: the access token for an approved request token.
+pub async fn access_token(
+    standin: &StandIn,
+    router: &Router,
+    client: &OAuthClient,
+    authorized: &AuthorizedRequestToken,
+) -> AccessToken {
+    let sent = fresh(standin);
+    let request = client.access_token_request(authorized, &sent).unwrap();
+    let reply = send(router, request).await;
+    client
+        .on_access_token_response(authorized, &reply, sent.timestamp)
+        .unwrap()
 }
