@@ -88,8 +88,17 @@ impl Callback {
                 "the browser would handle this scheme itself instead of the application",
             ));
         }
-        if uri.len() == scheme.len() + 1 {
+        let rest = &uri[scheme.len() + 1..];
+        if rest.is_empty() {
             return Err(callback_error("it has nothing after the scheme"));
+        }
+        // RFC 3986 reads `localhost:8080/cb` as the scheme `localhost`; what is meant is nearly
+        // always a web address without its `http://`.
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && matches!(rest.as_bytes().get(digits), None | Some(b'/' | b'?')) {
+            return Err(callback_error(
+                "it looks like a host and port: a web callback starts with http:// or https://",
+            ));
         }
         if !uri.bytes().all(|byte| byte.is_ascii_graphic()) {
             return Err(callback_error(
@@ -648,6 +657,13 @@ mod tests {
         refused("data:text/html,<script>", browser);
         refused("file:///etc/passwd", browser);
         refused("myapp:", "it has nothing after the scheme");
+        let host_and_port =
+            "it looks like a host and port: a web callback starts with http:// or https://";
+        refused("localhost:8080", host_and_port);
+        refused("localhost:8080/callback", host_and_port);
+        refused("app.example:443?x=1", host_and_port);
+        assert!(Callback::custom_scheme("myapp:8080x").is_ok());
+        assert!(Callback::custom_scheme("myapp:/8080").is_ok());
         let unprintable = "it must be printable ASCII without spaces (percent-encode the rest)";
         refused("myapp://cb\r\nSet-Cookie: x", unprintable);
         refused("myapp://c b", unprintable);
