@@ -426,3 +426,37 @@ async fn identity_needs_credentials_that_name_a_user() {
         serde_json::json!({"message": "Invalid access token."})
     );
 }
+
+#[tokio::test]
+async fn a_body_over_64_kib_is_refused_unread() {
+    let standin = StandIn::spawn().unwrap();
+    let router = standin.router();
+    let identity_with_body = |body: Vec<u8>| {
+        let mut request = get(&format!("{}/oauth/identity", standin.base_url()))
+            .body(body)
+            .unwrap();
+        DiscogsAuth::Token(standin.personal_token())
+            .apply(&mut request, Placement::Header)
+            .unwrap();
+        request
+    };
+
+    let reply = send(&router, identity_with_body(vec![b'x'; 64 * 1024])).await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(
+        json(&reply)["username"],
+        discogs_auth_standin::DEMO_USERNAME
+    );
+
+    let reply = send(&router, identity_with_body(vec![b'x'; 64 * 1024 + 1])).await;
+    assert_eq!(reply.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(content_type(&reply), "application/json");
+    assert_eq!(
+        json(&reply),
+        serde_json::json!({"message": "The request body is too large."})
+    );
+    assert_eq!(
+        RateLimit::from_headers(reply.headers()).unwrap(),
+        Some(anonymous(1))
+    );
+}

@@ -27,6 +27,10 @@ fn spawn_listens_on_loopback() {
     let standin = StandIn::spawn().unwrap();
     let address = address(&standin);
     assert!(address.starts_with("127.0.0.1:"));
+    assert_eq!(
+        format!("{standin:?}"),
+        format!("StandIn {{ base_url: \"http://{address}\", .. }}")
+    );
     let reply = exchange(
         &address,
         &format!(
@@ -174,6 +178,22 @@ fn a_partial_request_head_is_closed_after_the_header_read_timeout() {
     let (received, _) = read_until_closed(&mut stream);
     assert_eq!(received, "");
     assert!(started.elapsed() >= SHORT, "{:?}", started.elapsed());
+}
+
+/// "No timeout" said as `Duration::MAX` is served: the server waits a day at most, where adding
+/// the timeout to the current instant would overflow.
+#[test]
+fn the_longest_header_read_timeout_still_serves() {
+    let standin = spawn_with(ConnectionLimits {
+        header_read_timeout: Duration::MAX,
+        ..ConnectionLimits::default()
+    });
+    let mut stream = connect(&standin);
+    stream
+        .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let reply = read_reply(&mut stream);
+    assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
 }
 
 /// A connection that never sends a byte is closed too.
