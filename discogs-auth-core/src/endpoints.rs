@@ -6,6 +6,7 @@ use std::fmt;
 use http::Uri;
 
 use crate::encoding::has_control;
+use crate::signature::authority_port;
 
 /// Discogs' API base.
 pub const DISCOGS_API_BASE: &str = "https://api.discogs.com";
@@ -66,13 +67,17 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
             reason: "it has no host",
         });
     }
-    if uri
-        .authority()
-        .is_some_and(|authority| authority.as_str().contains('@'))
-    {
+    let authority = uri.authority().map_or("", |authority| authority.as_str());
+    if authority.contains('@') {
         return Err(UrlError {
             field,
             reason: "it must not hold a user name or password",
+        });
+    }
+    if authority_port(authority).is_err() {
+        return Err(UrlError {
+            field,
+            reason: "its port must be a number from 0 to 65535",
         });
     }
     Ok(uri)
@@ -281,6 +286,16 @@ mod tests {
                 ("https://x/", "https:// bad"),
                 "authorize_url",
                 "it is not a valid URL",
+            ),
+            (
+                ("http://127.0.0.1:99999", "https://x/"),
+                "api_base",
+                "its port must be a number from 0 to 65535",
+            ),
+            (
+                ("https://x/", "https://x:44a/"),
+                "authorize_url",
+                "its port must be a number from 0 to 65535",
             ),
         ];
         for ((base, authorize), field, reason) in cases {

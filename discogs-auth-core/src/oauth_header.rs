@@ -420,8 +420,9 @@ impl OAuthParameters {
                 }
                 None => Cow::Borrowed(in_header(raw_name)),
             };
-            // A protocol parameter's name is never `realm`.
-            if plain_protocol.is_none() && name == "realm" {
+            // A protocol parameter's name is never `realm`, whose name has any case (RFC 5849
+            // §3.5.1 takes it from RFC 2617, where directive names are case-insensitive).
+            if plain_protocol.is_none() && name.eq_ignore_ascii_case("realm") {
                 let realm = percent_decode(in_header(value.span)).map_err(decode_error)?;
                 if parsed.realm.is_some() {
                     return Err(duplicate(&name));
@@ -685,6 +686,26 @@ mod tests {
                 "{header}"
             );
         }
+    }
+
+    /// `realm` in any case is the realm: never a parameter, so never signed, and once only.
+    #[test]
+    fn realm_is_named_in_any_case() {
+        for header in [
+            "OAuth Realm=\"Photos\", a=\"1\"",
+            "OAuth REALM=\"Photos\", a=\"1\"",
+            "OAuth re%61lm=\"Photos\", a=\"1\"",
+        ] {
+            let params = OAuthParameters::parse(header).unwrap();
+            assert_eq!(params.realm(), Some("Photos"), "{header}");
+            assert_eq!(params.iter().collect::<Vec<_>>(), [("a", "1")], "{header}");
+        }
+        assert_eq!(
+            OAuthParameters::parse("OAuth realm=\"a\", Realm=\"b\""),
+            Err(OAuthHeaderError::Duplicate {
+                name: "Realm".into()
+            })
+        );
     }
 
     /// Equal means the same realm and the same pairs in the same order, however each header

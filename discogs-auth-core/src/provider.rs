@@ -7,6 +7,7 @@
 use std::fmt;
 
 use http::header::{AUTHORIZATION, HOST};
+use http::uri::Authority;
 use http::{Method, Request, Uri};
 use subtle::ConstantTimeEq;
 
@@ -16,7 +17,7 @@ use crate::encoding::{bytes_difference, decimal_digits};
 use crate::freshness::{FreshnessError, MAX_NONCE_LEN, Timestamp};
 use crate::oauth::sign::signed_form_body;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol};
-use crate::signature::{SignatureMethod, SigningError, sign};
+use crate::signature::{SignatureMethod, SigningError, authority_port, sign};
 
 /// A signed request could not be read or its signature does not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,7 +314,7 @@ fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, Ve
                 .headers()
                 .get(HOST)
                 .and_then(|host| host.to_str().ok())
-                .filter(|host| !host.is_empty())
+                .filter(|host| is_host_and_port(host))
                 .ok_or(VerifyError::MissingHost)?;
             format!("http://{host}")
         }
@@ -321,6 +322,13 @@ fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, Ve
     format!("{origin}{path_and_query}")
         .parse()
         .map_err(|_| VerifyError::MissingHost)
+}
+
+/// Whether a `Host` header is a host and port and nothing more. The URI is rebuilt from it, so
+/// a path or query in it (`Host: h/a?p=` for the target `/b`) would have the signature cover
+/// another URI than the one the server serves; and a port that is none would be signed as none.
+fn is_host_and_port(host: &str) -> bool {
+    host.parse::<Authority>().is_ok() && !host.contains('@') && authority_port(host).is_ok()
 }
 
 #[cfg(test)]
@@ -486,6 +494,71 @@ mod tests {
             SignedRequest::from_request(&as_received).map(|_| ()),
             Err(VerifyError::MissingHost)
         );
+    }
+
+    /// A `Host` header that is more than a host and port is refused rather than pasted in
+    /// front of the target: `Host: photos.example.net/photos?x=` with the target `/` would
+    /// otherwise verify as a request for `/photos?x=/`, which is not what the server serves.
+    #[test]
+    fn a_host_header_that_is_not_a_host_and_port_is_refused() {
+        let signed = signed(SignatureMethod::Plaintext);
+        for host in [
+            "photos.example.net/photos?file=",
+            "photos.example.net?a=",
+            "photos.example.net:8a",
+            "photos.example.net:99999",
+            "user@photos.example.net",
+            "photos.example.net extra",
+            "",
+        ] {
+            let mut as_received = received_as(&signed, "/vacation.jpg");
+            as_received
+                .headers_mut()
+                .insert(HOST, http::HeaderValue::from_str(host).unwrap());
+            assert_eq!(
+                SignedRequest::from_request(&as_received).map(|_| ()),
+                Err(VerifyError::MissingHost),
+                "{host}"
+            );
+        }
+        for (host, uri) in [
+            (
+                "photos.example.net:8080",
+                "http://photos.example.net:8080/vacation.jpg",
+            ),
+            (
+                "photos.example.net:",
+                "http://photos.example.net:/vacation.jpg",
+            ),
+            ("[::1]:8080", "http://[::1]:8080/vacation.jpg"),
+        ] {
+            let mut as_received = received_as(&signed, "/vacation.jpg");
+            as_received
+                .headers_mut()
+                .insert(HOST, http::HeaderValue::from_str(host).unwrap());
+            let parsed = SignedRequest::from_request(&as_received).unwrap();
+            assert_eq!(parsed.uri(), uri, "{host}");
+        }
+    }
+
+    /// A request URI whose port is none is refused by both methods, not signed without it.
+    #[test]
+    fn a_request_uri_whose_port_is_none_is_refused() {
+        let methods = [
+            SignatureMethod::Plaintext,
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1,
+        ];
+        for method in methods {
+            let mut as_received = signed(method);
+            *as_received.uri_mut() = "http://photos.example.net:99999/photos".parse().unwrap();
+            let request = SignedRequest::from_request(&as_received).unwrap();
+            assert_eq!(
+                request.verify(&consumer_secret(), None),
+                Err(VerifyError::Signing(SigningError::InvalidPort)),
+                "{method:?}"
+            );
+        }
     }
 
     #[test]

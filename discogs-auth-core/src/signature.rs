@@ -65,6 +65,9 @@ pub enum SigningError {
     NotAbsoluteUri,
     /// The request URI's scheme is neither `http` nor `https`.
     UnsupportedScheme,
+    /// The request URI's port is not a number from 0 to 65535 (`http` parses `host:99999`
+    /// and `host:8a`, but they name no port a base string could hold).
+    InvalidPort,
     /// The query string does not decode to UTF-8 name/value pairs.
     MalformedQuery(FormError),
     /// The `application/x-www-form-urlencoded` body does not decode to UTF-8 name/value pairs.
@@ -79,6 +82,9 @@ impl fmt::Display for SigningError {
             }
             Self::UnsupportedScheme => {
                 f.write_str("the request URI's scheme must be http or https")
+            }
+            Self::InvalidPort => {
+                f.write_str("the request URI's port must be a number from 0 to 65535")
             }
             Self::MalformedQuery(error) => write!(f, "the query string cannot be signed: {error}"),
             Self::MalformedFormBody(error) => write!(f, "the form body cannot be signed: {error}"),
@@ -105,14 +111,11 @@ impl<'a> BaseUri<'a> {
         let (scheme, default_port) = Self::scheme(scheme)?;
         let authority = authority.as_str();
         // An authority with no user information, port or IP literal is the host alone (as
-        // API hosts are): `Uri::host` and `Uri::port_u16` would each parse it again.
-        let (host, port) = if authority
-            .bytes()
-            .any(|byte| matches!(byte, b'@' | b':' | b'['))
-        {
-            (uri.host().unwrap_or(authority), uri.port_u16())
-        } else {
+        // API hosts are): `Uri::host` would parse it again.
+        let (host, port) = if is_host_alone(authority) {
             (authority, None)
+        } else {
+            (uri.host().unwrap_or(authority), authority_port(authority)?)
         };
         Ok(Self {
             scheme,
@@ -413,16 +416,60 @@ pub(crate) fn sign<'a>(
     }
 }
 
+/// Whether an authority holds no user information, port or IP literal: nothing but a host.
+fn is_host_alone(authority: &str) -> bool {
+    !authority
+        .bytes()
+        .any(|byte| matches!(byte, b'@' | b':' | b'['))
+}
+
+/// The port an authority names: `None` when it names none or leaves it empty (RFC 3986
+/// §3.2.3: the scheme's default). `http` parses any text after the host's `:`, and its
+/// `port_u16` reads what is not a port as no port at all: a signature over the URI without it
+/// would cover another URI than the one requested.
+pub(crate) fn authority_port(authority: &str) -> Result<Option<u16>, SigningError> {
+    if is_host_alone(authority) {
+        return Ok(None);
+    }
+    let host_and_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host_and_port)| host_and_port);
+    // An IPv6 literal's colons are inside its brackets.
+    let after_host = match host_and_port.rfind(']') {
+        Some(end) => &host_and_port[end + 1..],
+        None => host_and_port
+            .find(':')
+            .map_or("", |colon| &host_and_port[colon..]),
+    };
+    let Some(port) = after_host.strip_prefix(':') else {
+        return if after_host.is_empty() {
+            Ok(None)
+        } else {
+            Err(SigningError::InvalidPort)
+        };
+    };
+    if port.is_empty() {
+        return Ok(None);
+    }
+    if !port.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(SigningError::InvalidPort);
+    }
+    port.parse()
+        .map(Some)
+        .map_err(|_| SigningError::InvalidPort)
+}
+
 /// Refuses a URI that HMAC-SHA1 could not sign. PLAINTEXT does not sign the base string, but
 /// refuses the same URIs so that both methods accept the same requests.
 ///
-/// Answers as [`BaseUri::of`] does without finding the host and port: `Uri::host` is `Some`
-/// exactly when the authority is.
+/// Answers as [`BaseUri::of`] does without finding the host: `Uri::host` is `Some` exactly
+/// when the authority is.
 fn ensure_signable(uri: &Uri) -> Result<(), SigningError> {
-    let (Some(scheme), Some(_)) = (uri.scheme_str(), uri.authority()) else {
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
         return Err(SigningError::NotAbsoluteUri);
     };
-    BaseUri::scheme(scheme).map(drop)
+    BaseUri::scheme(scheme)?;
+    authority_port(authority.as_str()).map(drop)
 }
 
 /// What signing many requests with one consumer and token shares, worked out once.
@@ -573,7 +620,8 @@ mod tests {
     }
 
     /// User information, ports (default or not) and IP literals take `http`'s parsing; every
-    /// other authority is the host alone. Either way the host and port are `http`'s.
+    /// other authority is the host alone. Either way the host is `http`'s, and so is a port
+    /// that is one.
     #[test]
     fn base_uri_host_and_port_are_those_of_http() {
         let cases = [
@@ -594,13 +642,60 @@ mod tests {
             ("http://[::1]:8080/", "[::1]", Some(8080)),
             ("http://[::1]/", "[::1]", None),
             ("http://127.0.0.1:80/", "127.0.0.1", None),
+            ("http://127.0.0.1:/", "127.0.0.1", None),
+            ("http://127.0.0.1:0443/", "127.0.0.1", Some(443)),
+            ("http://u:p@[::1]:/", "[::1]", None),
+            ("http://example.com:65535/", "example.com", Some(65535)),
+            ("http://example.com:0/", "example.com", Some(0)),
         ];
         for (input, host, port) in cases {
             let uri: Uri = input.parse().unwrap();
             let base = BaseUri::of(&uri).unwrap();
             assert_eq!((base.host, base.port), (host, port), "{input}");
             assert_eq!(base.host, uri.host().unwrap(), "{input}");
+            assert_eq!(
+                authority_port(uri.authority().unwrap().as_str()),
+                Ok(uri.port_u16()),
+                "{input}"
+            );
         }
+    }
+
+    /// `http` parses these, and reads each as having no port (or `+80` as 80): signed so, the
+    /// request would be signed as another URI. Both methods refuse them alike.
+    #[test]
+    fn ports_that_are_not_numbers_up_to_65535_are_refused() {
+        for input in [
+            "http://example.com:65536/",
+            "http://example.com:99999/",
+            "http://example.com:8a/",
+            "http://example.com:+80/",
+            "http://example.com:-1/",
+            "http://u:p@example.com:x/",
+            "http://[::1]:99999/",
+            "http://[::1]x/",
+        ] {
+            let uri: Uri = input.parse().unwrap();
+            assert_eq!(
+                uri.port_u16(),
+                input.contains("+80").then_some(80),
+                "{input}"
+            );
+            assert_eq!(
+                base_string_uri(&uri),
+                Err(SigningError::InvalidPort),
+                "{input}"
+            );
+            assert_eq!(
+                ensure_signable(&uri),
+                Err(SigningError::InvalidPort),
+                "{input}"
+            );
+        }
+        assert_eq!(
+            SigningError::InvalidPort.to_string(),
+            "the request URI's port must be a number from 0 to 65535"
+        );
     }
 
     fn consumer_secret(secret: &str) -> ConsumerSecret {

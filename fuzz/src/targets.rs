@@ -858,12 +858,12 @@ fn verify_arbitrary(input: &VerifyInput<'_>) {
             OAuthParameters::parse(header).as_ref(),
             Ok(signed.parameters())
         );
-        let _ = (
-            signed.token(),
-            signed.callback(),
-            signed.verifier(),
-            signed.uri(),
+        // What the signature covers is the target the server serves, whatever the `Host`.
+        assert_eq!(
+            signed.uri().path_and_query().map(|pq| pq.as_str()),
+            Some(path_and_query.as_str())
         );
+        let _ = (signed.token(), signed.callback(), signed.verifier());
         let _ = signed.verify(&consumer_secret, Some(&token_secret));
         let _ = signed.verify(&consumer_secret, None);
     }

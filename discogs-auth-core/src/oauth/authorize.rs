@@ -612,6 +612,14 @@ mod tests {
                 reason: "it must start with http:// or https://"
             })
         );
+        // Discogs would send the browser back to a port that is none.
+        assert_eq!(
+            Callback::url("http://127.0.0.1:80800/callback"),
+            Err(UrlError {
+                field: "oauth_callback",
+                reason: "its port must be a number from 0 to 65535"
+            })
+        );
     }
 
     /// Desktop and mobile apps register a scheme of their own; RFC 8252 §7.1's reverse domain
