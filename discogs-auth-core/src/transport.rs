@@ -95,8 +95,11 @@ pub enum TransportError {
     },
     /// The request or its reply took longer than the adapter's timeout.
     Timeout,
-    /// The HTTP client failed (connection, TLS, …). Its message carries no URL, since a URL
-    /// may hold query credentials.
+    /// The HTTP client failed (connection, TLS, …). The message is the client's error and
+    /// every cause below it (a client's own message is often only `error sending request`,
+    /// with `Connection refused` three causes down), so this variant has no
+    /// [`source`](StdError::source): match it for the client's error itself. The message
+    /// carries no URL, since a URL may hold query credentials.
     Client(Box<dyn StdError + Send + Sync>),
 }
 
@@ -115,19 +118,32 @@ impl fmt::Display for TransportError {
                 write!(f, "the reply body is larger than the {limit}-byte limit")
             }
             Self::Timeout => f.write_str("the request timed out"),
-            Self::Client(error) => write!(f, "the HTTP request failed: {error}"),
+            Self::Client(error) => {
+                write!(f, "the HTTP request failed: {error}")?;
+                write_causes(f, &**error)
+            }
         }
     }
 }
 
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Client(error) => Some(&**error),
-            _ => None,
+/// Appends the causes below `error`, each after `: `, leaving out one whose message is already
+/// shown: clients often repeat their cause in their own message.
+fn write_causes(f: &mut fmt::Formatter<'_>, error: &(dyn StdError + 'static)) -> fmt::Result {
+    let mut shown = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let message = next.to_string();
+        if !shown.contains(&message) {
+            write!(f, ": {message}")?;
+            shown.push_str(&message);
         }
+        cause = next.source();
     }
+    Ok(())
 }
+
+/// The causes of [`TransportError::Client`] are in its message, so it has no source.
+impl std::error::Error for TransportError {}
 
 impl TransportError {
     /// Wraps an HTTP client's error. The adapter strips any URL from it first.
@@ -585,6 +601,50 @@ mod tests {
         body.read_from(&b"yz"[..], |error: io::Error| TransportError::client(error))
             .unwrap();
         assert_eq!(body.finish(head(200)).body(), b"xyz");
+    }
+
+    /// A client error's message goes down its causes, each once: `reqwest` says only "error
+    /// sending request" and puts "Connection refused" causes below it, and others (ureq's
+    /// `io: …`) repeat their cause in their own message.
+    #[test]
+    fn a_client_error_s_message_holds_its_causes_once() {
+        #[derive(Debug)]
+        struct Layer(&'static str, Option<Box<Layer>>);
+        impl fmt::Display for Layer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl StdError for Layer {
+            fn source(&self) -> Option<&(dyn StdError + 'static)> {
+                self.1
+                    .as_deref()
+                    .map(|layer| layer as &(dyn StdError + 'static))
+            }
+        }
+        let refused = Layer(
+            "error sending request",
+            Some(Box::new(Layer(
+                "client error (Connect)",
+                Some(Box::new(Layer("Connection refused (os error 111)", None))),
+            ))),
+        );
+        let error = TransportError::client(refused);
+        assert_eq!(
+            error.to_string(),
+            "the HTTP request failed: error sending request: client error (Connect): \
+             Connection refused (os error 111)"
+        );
+        assert!(error.source().is_none());
+
+        let repeated = Layer(
+            "io: connection reset",
+            Some(Box::new(Layer("connection reset", None))),
+        );
+        assert_eq!(
+            TransportError::client(repeated).to_string(),
+            "the HTTP request failed: io: connection reset"
+        );
     }
 
     /// The client's own error, as its reader wraps it, goes to the adapter's mapping; other

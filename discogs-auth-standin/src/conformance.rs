@@ -30,7 +30,7 @@ macro_rules! conformance_tests {
             oversized_body_is_refused, oversized_chunked_body_is_refused,
             oversized_error_reply_keeps_its_status, plain_http_to_another_host_is_refused,
             url_with_credentials_is_refused, bodiless_get_sends_no_content_length,
-            form_body_arrives);
+            form_body_arrives, refused_connection_says_so);
     };
     (@tests $make_transport:expr; $($scenario:ident),*) => {
         $(
@@ -616,6 +616,32 @@ fn one_request_server(
 /// Answers `200 OK` with the body `ok` (the client may already have gone: nothing to do then).
 fn answer_ok(socket: &mut TcpStream) {
     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+}
+
+/// A port nobody listens on is a client error whose message says why, down to the operating
+/// system's words, and holds no URL: the client's own top line (reqwest's is "error sending
+/// request") would tell a user nothing.
+pub fn refused_connection_says_so<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let closed = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!(
+        "http://{}/oauth/identity?token=secret-in-query",
+        closed.local_addr().expect("bound")
+    );
+    drop(closed);
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    let error = make_transport().send(request).expect_err("nobody listens");
+    let message = error.to_string();
+    assert!(matches!(error, TransportError::Client(_)), "{error:?}");
+    assert!(
+        message.starts_with("the HTTP request failed: ")
+            && message.to_lowercase().contains("connection refused"),
+        "{message}"
+    );
+    assert!(!message.contains("secret-in-query"), "{message}");
+    assert!(!message.contains("127.0.0.1"), "{message}");
 }
 
 /// A GET with an empty body goes out with no body at all: no `Content-Length: 0`, which
