@@ -42,6 +42,14 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
             reason: "it contains a control character",
         });
     }
+    // `http` takes raw UTF-8 in a query, but a URL is ASCII (RFC 3986): a browser sent back
+    // to one with, say, a no-break space would arrive somewhere else.
+    if !url.is_ascii() {
+        return Err(UrlError {
+            field,
+            reason: "it must be ASCII (percent-encode other characters)",
+        });
+    }
     if url.contains('#') {
         return Err(UrlError {
             field,
@@ -286,6 +294,11 @@ mod tests {
                 ("https://x/", "https:// bad"),
                 "authorize_url",
                 "it is not a valid URL",
+            ),
+            (
+                ("https://x/", "https://x/?q=caf\u{e9}"),
+                "authorize_url",
+                "it must be ASCII (percent-encode other characters)",
             ),
             (
                 ("http://127.0.0.1:99999", "https://x/"),

@@ -612,6 +612,13 @@ mod tests {
                 reason: "it must start with http:// or https://"
             })
         );
+        assert_eq!(
+            Callback::url("http://a/?\u{a0}%"),
+            Err(UrlError {
+                field: "oauth_callback",
+                reason: "it must be ASCII (percent-encode other characters)"
+            })
+        );
         // Discogs would send the browser back to a port that is none.
         assert_eq!(
             Callback::url("http://127.0.0.1:80800/callback"),
