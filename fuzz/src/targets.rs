@@ -254,8 +254,13 @@ fn check_approval(token: &RequestToken, authorized: &AuthorizedRequestToken, cal
         Verifier::new(verifier).is_ok(),
         "the verifier is not a valid credential"
     );
-    // The callback's query (as a URL, a path or a bare query, fragment dropped) names the token.
-    let without_fragment = callback.split('#').next().unwrap_or_default();
+    // The callback's query (as a URL, a path or a bare query, fragment and surrounding
+    // whitespace dropped) names the token.
+    let without_fragment = callback
+        .trim_matches(|c: char| c.is_ascii_whitespace())
+        .split('#')
+        .next()
+        .unwrap_or_default();
     let candidates = [
         without_fragment.split_once('?').map(|(_, query)| query),
         Some(without_fragment),

@@ -219,6 +219,10 @@ impl RequestToken {
     /// Reads the redirect Discogs sent the user back with — a full URL, a path with a query, or
     /// the bare query — and, if the user approved this token, pairs it with the verifier.
     ///
+    /// Text pasted by a user is read as they meant it: whitespace around it is ignored, and an
+    /// address without its scheme (`127.0.0.1:8080/callback?…`, as an address bar may show
+    /// one) is a URL.
+    ///
     /// ```
     /// # use discogs_auth_core::*;
     /// let token = RequestToken {
@@ -316,20 +320,32 @@ fn unique<'a>(
         .map_err(|_| CallbackError::DuplicateParameter { name })
 }
 
-/// The query of a callback given as a URL, a path, or a bare query; the fragment dropped.
+/// The query of a callback given as a URL, a path, or a bare query; the fragment dropped, and
+/// whitespace around it (pasted text often ends with a line break).
 ///
 /// The shape is told from the start (a scheme, a `/`, a `?`), not from where the first `?` is:
-/// a query may hold `?` itself (RFC 3986 §3.4), so a bare query is taken whole.
+/// a query may hold `?` itself (RFC 3986 §3.4), so a bare query is taken whole. Text before a
+/// `?` that holds no `=` or `&` cannot be a bare query's first pair, though: that is an
+/// address without its scheme (`127.0.0.1:8080/callback?…`).
 fn callback_query(callback: &str) -> &str {
+    let callback = callback.trim_matches(|c: char| c.is_ascii_whitespace());
     // `#` and `?` are ASCII, so the text on either side of one is whole characters.
     let without_fragment =
         find_byte(callback.as_bytes(), b'#').map_or(callback, |at| &callback[..at]);
     if let Some(query) = without_fragment.strip_prefix('?') {
         return query;
     }
-    if without_fragment.starts_with('/') || starts_with_scheme(without_fragment) {
-        return find_byte(without_fragment.as_bytes(), b'?')
-            .map_or("", |at| &without_fragment[at + 1..]);
+    let question_mark = find_byte(without_fragment.as_bytes(), b'?');
+    let is_address = |at: usize| {
+        !without_fragment[..at]
+            .bytes()
+            .any(|byte| byte == b'=' || byte == b'&')
+    };
+    if without_fragment.starts_with('/')
+        || starts_with_scheme(without_fragment)
+        || question_mark.is_some_and(is_address)
+    {
+        return question_mark.map_or("", |at| &without_fragment[at + 1..]);
     }
     without_fragment
 }
@@ -486,10 +502,33 @@ mod tests {
             let approved = request_token().authorize_from_callback(callback).unwrap();
             assert_eq!(approved.verifier.expose_secret(), "v", "{callback}");
         }
-        // Not a scheme (it starts with a digit): a bare query, whose first name is not
-        // `oauth_token`.
+    }
+
+    /// What a user pastes: an address without its scheme (RFC 3986 would read `127.0.0.1:…`
+    /// as a path and `localhost:…` as a scheme, but both are addresses), with spaces or a line
+    /// break around it.
+    #[test]
+    fn a_pasted_callback_is_read_as_meant() {
+        for callback in [
+            "127.0.0.1:8080/callback?oauth_token=abc123&oauth_verifier=v",
+            "localhost:8080/callback?oauth_token=abc123&oauth_verifier=v",
+            "app.example/cb?oauth_token=abc123&oauth_verifier=v",
+            "1app:/cb?oauth_token=abc123&oauth_verifier=v",
+            "  http://127.0.0.1:8080/callback?oauth_token=abc123&oauth_verifier=v\r\n",
+            "\toauth_token=abc123&oauth_verifier=v\n",
+            " ?oauth_token=abc123&oauth_verifier=v ",
+        ] {
+            let approved = request_token().authorize_from_callback(callback).unwrap();
+            assert_eq!(approved.verifier.expose_secret(), "v", "{callback:?}");
+            assert_eq!(callback_request_token(callback).unwrap(), "abc123");
+        }
+        // A bare query's first pair has its `=` before any `?` in its value.
         assert_eq!(
-            request_token().authorize_from_callback("1app:/cb?oauth_token=abc123&oauth_verifier=v"),
+            request_token().authorize_from_callback("oauth_token=abc123&oauth_verifier=a?b"),
+            Ok(request_token().with_verifier(Verifier::new("a?b").unwrap()))
+        );
+        assert_eq!(
+            request_token().authorize_from_callback("127.0.0.1:8080/callback"),
             Err(CallbackError::MissingParameter {
                 name: "oauth_token"
             })
