@@ -1,4 +1,6 @@
-//! One error type for callers who want a single `?` across every step.
+//! One error type for callers who want a single `?` across every sans-IO step. A
+//! [`Session`](crate::Session)'s steps, which send too, return
+//! [`FlowError`](crate::FlowError), which also holds the transport's error and a callback's.
 
 use std::fmt;
 
@@ -11,8 +13,9 @@ use crate::oauth_header::OAuthHeaderError;
 use crate::provider::VerifyError;
 use crate::reply::ReplyError;
 
-/// Any error of this crate. Each variant wraps the error of one concern, which can be matched
-/// further.
+/// Any error of this crate's sans-IO steps (a [`Session`](crate::Session)'s are
+/// [`FlowError`](crate::FlowError)s). Each variant wraps the error of one concern, which can be
+/// matched further.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {

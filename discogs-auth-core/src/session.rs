@@ -11,7 +11,7 @@ use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
 use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
 };
-use crate::oauth::{Callback, Identity, OAuthClient, RequestError};
+use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError};
 use crate::reply::{ReplyError, check_reply};
 use crate::transport::{AsyncTransport, SyncTransport};
 
@@ -29,6 +29,34 @@ pub enum FlowError<E> {
     RandomSource(RandomSourceError),
     /// Discogs Auth credentials could not be applied; nothing was sent.
     DiscogsAuth(DiscogsAuthError),
+    /// The callback was not an approval of the request token (step 2, read with
+    /// [`RequestToken::authorize_from_callback`]): here so that one function can finish a
+    /// login, callback to identity, with `?` alone.
+    Callback(CallbackError),
+}
+
+impl<E> FlowError<E> {
+    /// Whether the request token expired before the exchange (step 3): this library refuses
+    /// to send it once its 15 minutes are over ([`RequestError::RequestTokenExpired`]), and
+    /// Discogs refuses one that expired on the way ([`ReplyError::RequestTokenExpired`]).
+    /// Either way the user must start the login again.
+    ///
+    /// ```
+    /// use discogs_auth_core::{FlowError, RequestError, Timestamp};
+    /// let refused: FlowError<std::io::Error> = RequestError::RequestTokenExpired {
+    ///     expired_at: Timestamp::from_unix_seconds(1_700_000_900)?,
+    /// }
+    /// .into();
+    /// assert!(refused.is_request_token_expired());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_request_token_expired(&self) -> bool {
+        matches!(
+            self,
+            Self::Request(RequestError::RequestTokenExpired { .. })
+                | Self::Reply(ReplyError::RequestTokenExpired(_))
+        )
+    }
 }
 
 impl<E: fmt::Display> fmt::Display for FlowError<E> {
@@ -39,6 +67,7 @@ impl<E: fmt::Display> fmt::Display for FlowError<E> {
             Self::Reply(error) => fmt::Display::fmt(error, f),
             Self::RandomSource(error) => fmt::Display::fmt(error, f),
             Self::DiscogsAuth(error) => fmt::Display::fmt(error, f),
+            Self::Callback(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -52,6 +81,7 @@ impl<E: std::error::Error> std::error::Error for FlowError<E> {
             Self::Reply(error) => std::error::Error::source(error),
             Self::RandomSource(error) => std::error::Error::source(error),
             Self::DiscogsAuth(error) => std::error::Error::source(error),
+            Self::Callback(error) => std::error::Error::source(error),
         }
     }
 }
@@ -77,6 +107,12 @@ impl<E> From<RandomSourceError> for FlowError<E> {
 impl<E> From<DiscogsAuthError> for FlowError<E> {
     fn from(error: DiscogsAuthError) -> Self {
         Self::DiscogsAuth(error)
+    }
+}
+
+impl<E> From<CallbackError> for FlowError<E> {
+    fn from(error: CallbackError) -> Self {
+        Self::Callback(error)
     }
 }
 
@@ -205,7 +241,8 @@ impl<T: SyncTransport> Session<T> {
             .on_request_token_response(&response, freshness.timestamp)?)
     }
 
-    /// Step 3: exchanges an approved request token for an access token.
+    /// Step 3: exchanges an approved request token for an access token. A request token past
+    /// its 15 minutes is [`FlowError::is_request_token_expired`].
     pub fn access_token(
         &self,
         authorized: &AuthorizedRequestToken,
@@ -281,7 +318,8 @@ impl<T: AsyncTransport> Session<T> {
             .on_request_token_response(&response, freshness.timestamp)?)
     }
 
-    /// Step 3, async: exchanges an approved request token for an access token.
+    /// Step 3, async: exchanges an approved request token for an access token. A request
+    /// token past its 15 minutes is [`FlowError::is_request_token_expired`].
     pub async fn access_token_async(
         &self,
         authorized: &AuthorizedRequestToken,

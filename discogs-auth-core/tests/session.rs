@@ -221,10 +221,12 @@ fn expired_request_token_is_refused_before_sending() {
         issued_at: Timestamp::from_unix_seconds(1_000).unwrap(),
     }
     .with_verifier(Verifier::new(VERIFIER).unwrap());
+    let refused = session.access_token(&authorized).unwrap_err();
     assert!(matches!(
-        session.access_token(&authorized),
-        Err(FlowError::Request(RequestError::RequestTokenExpired { .. }))
+        refused,
+        FlowError::Request(RequestError::RequestTokenExpired { .. })
     ));
+    assert!(refused.is_request_token_expired());
     assert_eq!(sent.load(Ordering::Relaxed), 0);
 }
 
@@ -256,8 +258,13 @@ fn a_request_token_that_expires_on_the_way_is_reported_as_expired() {
     }
     .with_verifier(Verifier::new(VERIFIER).unwrap());
     match session.access_token(&authorized) {
-        Err(FlowError::Reply(ReplyError::RequestTokenExpired(error))) => {
-            assert_eq!(error.message, "Invalid request token.");
+        Err(expired @ FlowError::Reply(ReplyError::RequestTokenExpired(_))) => {
+            assert!(expired.is_request_token_expired());
+            assert_eq!(
+                expired.to_string(),
+                "the request token has expired (15 minutes after issue); start the flow \
+                 again (HTTP 400: Invalid request token.)"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -271,10 +278,36 @@ fn a_request_token_that_expires_on_the_way_is_reported_as_expired() {
     ));
     // Still within the 15 minutes when the reply comes: a refusal like any other.
     let session = session.with_clock(|| Timestamp::from_unix_seconds(1_000 + 899).unwrap());
-    assert!(matches!(
-        session.access_token(&authorized),
-        Err(FlowError::Reply(ReplyError::Status(_)))
-    ));
+    let refused = session.access_token(&authorized).unwrap_err();
+    assert!(matches!(refused, FlowError::Reply(ReplyError::Status(_))));
+    assert!(!refused.is_request_token_expired());
+}
+
+/// A login finished in one function, callback to identity, with `?` alone: the callback's
+/// refusal is a step's error like the others.
+#[test]
+fn a_callback_refusal_is_a_flow_error() {
+    fn finish(
+        session: &Session<impl SyncTransport<Error = io::Error>>,
+        pending: &RequestToken,
+        callback: &str,
+    ) -> Result<String, FlowError<io::Error>> {
+        let authorized = pending.authorize_from_callback(callback)?;
+        let access_token = session.access_token(&authorized)?;
+        Ok(session.identity(&access_token)?.username)
+    }
+    let session = Session::new(client(SignatureMethod::Plaintext), |_request| {
+        Ok::<_, io::Error>(reply(StatusCode::OK, ""))
+    });
+    let pending = RequestToken {
+        token: TokenValue::new(REQUEST_TOKEN).unwrap(),
+        secret: TokenSecret::new(REQUEST_SECRET).unwrap(),
+        issued_at: Timestamp::now(),
+    };
+    let denied = finish(&session, &pending, &format!("?denied={REQUEST_TOKEN}")).unwrap_err();
+    assert!(matches!(denied, FlowError::Callback(CallbackError::Denied)));
+    assert_eq!(denied.to_string(), CallbackError::Denied.to_string());
+    assert!(!denied.is_request_token_expired());
 }
 
 #[test]

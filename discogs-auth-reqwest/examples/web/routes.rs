@@ -23,7 +23,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use discogs_auth_reqwest::{
     AsyncTransport, Callback, CallbackError, FlowError, REQUEST_TOKEN_LIFETIME_SECS, ReplyError,
-    RequestError, Session, UrlError, callback_request_token, secrets_equal,
+    Session, UrlError, callback_request_token, secrets_equal,
 };
 
 use crate::cookie;
@@ -255,10 +255,9 @@ async fn callback<T: AsyncTransport>(
     };
     let access_token = match app.discogs.access_token_async(&authorized).await {
         Ok(access_token) => access_token,
-        Err(
-            FlowError::Request(RequestError::RequestTokenExpired { .. })
-            | FlowError::Reply(ReplyError::RequestTokenExpired(_)),
-        ) => return pages::problem(Problem::Expired),
+        Err(error) if error.is_request_token_expired() => {
+            return pages::problem(Problem::Expired);
+        }
         Err(error) => {
             eprintln!("error: the access-token step failed: {error}");
             return pages::problem(Problem::Provider);
