@@ -4,10 +4,11 @@ use std::fmt;
 
 use http::header::AUTHORIZATION;
 use http::uri::PathAndQuery;
-use http::{HeaderValue, Request, Uri};
+use http::{HeaderValue, Request, Response, Uri};
 
 use crate::credentials::{Consumer, ConsumerKey, ConsumerSecret, CredentialError, PersonalToken};
 use crate::encoding::{FormError, FormPairs, push_form_encoded};
+use crate::reply::{ReplyError, check_reply};
 
 /// Credentials for Discogs Auth.
 ///
@@ -181,6 +182,32 @@ impl DiscogsAuth {
             }
         }
         Ok(())
+    }
+
+    /// Reads the reply to a request these credentials were [applied](Self::apply) to: its body
+    /// for a success status, the typed error for any other ([`ReplyError::RateLimited`] for
+    /// 429, with the figures), with the secret redacted from its message.
+    ///
+    /// ```
+    /// use discogs_auth_core::{DiscogsAuth, ReplyError};
+    /// let auth = DiscogsAuth::token("abcxyz123456")?;
+    /// let ok = http::Response::new(br#"{"results": []}"#.to_vec());
+    /// assert_eq!(auth.on_response(&ok)?, br#"{"results": []}"#);
+    ///
+    /// let refused = http::Response::builder()
+    ///     .status(401)
+    ///     .body(br#"{"message": "Invalid token abcxyz123456."}"#.to_vec())?;
+    /// match auth.on_response(&refused) {
+    ///     Err(ReplyError::Unauthorized(error)) => assert_eq!(error.message, "Invalid token [redacted]."),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_response<'a, B: AsRef<[u8]>>(
+        &self,
+        response: &'a Response<B>,
+    ) -> Result<&'a [u8], ReplyError> {
+        check_reply(response, &[self.secret()])
     }
 
     fn with_query_credentials(&self, uri: &Uri) -> Result<Uri, DiscogsAuthError> {

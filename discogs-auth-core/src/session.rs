@@ -12,7 +12,7 @@ use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
 };
 use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError};
-use crate::reply::{ReplyError, check_reply};
+use crate::reply::ReplyError;
 use crate::transport::{AsyncTransport, SyncTransport};
 
 /// A step of the flow failed.
@@ -216,16 +216,6 @@ impl<T> Session<T> {
     }
 }
 
-/// A success reply as it came; any other status as its typed error, with `secrets` redacted
-/// from its message.
-fn successful<E>(
-    response: Response<Vec<u8>>,
-    secrets: &[&str],
-) -> Result<Response<Vec<u8>>, FlowError<E>> {
-    check_reply(&response, secrets)?;
-    Ok(response)
-}
-
 impl<T: SyncTransport> Session<T> {
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         self.transport.send(request).map_err(FlowError::Transport)
@@ -275,10 +265,9 @@ impl<T: SyncTransport> Session<T> {
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         self.client
             .sign_request(access_token, &mut request, &self.freshness()?)?;
-        successful(
-            self.send(request)?,
-            &self.client.signing_secrets(access_token),
-        )
+        let response = self.send(request)?;
+        self.client.on_signed_response(access_token, &response)?;
+        Ok(response)
     }
 
     /// Adds Discogs Auth credentials (and the session's `User-Agent` if missing) and sends
@@ -290,7 +279,9 @@ impl<T: SyncTransport> Session<T> {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         let request = self.discogs_auth_request(auth, placement, request)?;
-        successful(self.send(request)?, &[auth.secret()])
+        let response = self.send(request)?;
+        auth.on_response(&response)?;
+        Ok(response)
     }
 }
 
@@ -352,10 +343,9 @@ impl<T: AsyncTransport> Session<T> {
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         self.client
             .sign_request(access_token, &mut request, &self.freshness()?)?;
-        successful(
-            self.send_async(request).await?,
-            &self.client.signing_secrets(access_token),
-        )
+        let response = self.send_async(request).await?;
+        self.client.on_signed_response(access_token, &response)?;
+        Ok(response)
     }
 
     /// Async [`Session::send_with_discogs_auth`].
@@ -366,6 +356,8 @@ impl<T: AsyncTransport> Session<T> {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
         let request = self.discogs_auth_request(auth, placement, request)?;
-        successful(self.send_async(request).await?, &[auth.secret()])
+        let response = self.send_async(request).await?;
+        auth.on_response(&response)?;
+        Ok(response)
     }
 }

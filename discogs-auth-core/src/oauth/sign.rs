@@ -3,13 +3,14 @@
 use std::fmt;
 
 use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Request};
+use http::{HeaderMap, HeaderValue, Request, Response};
 
 use super::authorization::{HeaderTemplate, ProtocolFields};
 use super::{FORM_CONTENT_TYPE, OAuthClient, RequestError};
 use crate::base_string::SignatureBase;
 use crate::credentials::{AccessToken, ConsumerKey, TokenValue};
 use crate::freshness::Freshness;
+use crate::reply::{ReplyError, check_reply};
 use crate::signature::{PreparedKey, Signature, SignatureMethod};
 
 impl OAuthClient {
@@ -61,6 +62,37 @@ impl OAuthClient {
             self.user_agent().as_header_value(),
         );
         Ok(())
+    }
+
+    /// Reads the reply to a request signed with `access_token` ([`OAuthClient::sign_request`],
+    /// [`RequestSigner::sign_request`]): its body for a success status, the typed error for any
+    /// other ([`ReplyError::RateLimited`] for 429, with the figures), with the consumer's and
+    /// the access token's secrets redacted from its message, should the provider echo them.
+    ///
+    /// ```
+    /// # use discogs_auth_core::*;
+    /// let client = OAuthClient::new(Consumer::new("key", "c0nsum3r")?, UserAgent::new("MyApp/1.0")?);
+    /// let access = AccessToken::new("t0k3n", "s3cr3t")?;
+    /// let ok = http::Response::new(br#"{"results": []}"#.to_vec());
+    /// assert_eq!(client.on_signed_response(&access, &ok)?, br#"{"results": []}"#);
+    ///
+    /// let refused = http::Response::builder()
+    ///     .status(401)
+    ///     .body(br#"{"message": "Invalid signature c0nsum3r&s3cr3t"}"#.to_vec())?;
+    /// match client.on_signed_response(&access, &refused) {
+    ///     Err(ReplyError::Unauthorized(error)) => {
+    ///         assert_eq!(error.message, "Invalid signature [redacted]&[redacted]");
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_signed_response<'a, B: AsRef<[u8]>>(
+        &self,
+        access_token: &AccessToken,
+        response: &'a Response<B>,
+    ) -> Result<&'a [u8], ReplyError> {
+        check_reply(response, &self.signing_secrets(access_token))
     }
 
     /// A signer for API requests made with `access_token`: what every such request shares (the
