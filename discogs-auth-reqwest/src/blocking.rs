@@ -43,8 +43,11 @@ impl BlockingReqwestTransport {
     /// certificates, a proxy) and the others kept: `change` is given a builder with the safe
     /// settings (no redirects followed, the default timeouts) and returns it changed. Requests
     /// to loopback still never go through a proxy; `change` is called once for them and once
-    /// for the others. The whole request's deadline is [`DEFAULT_TIMEOUT`]:
-    /// [`with_timeout`](Self::with_timeout) changes it.
+    /// for the others. The whole request's deadline is [`DEFAULT_TIMEOUT`], whatever `timeout`
+    /// the builder is given (a blocking client's own timeout bounds each wait apart, and
+    /// reqwest lets the deadline replace it): [`with_timeout`](Self::with_timeout) changes it.
+    /// The async [`ReqwestTransport`](crate::ReqwestTransport) takes the builder's `timeout`
+    /// as its deadline, as there it is one.
     ///
     /// ```
     /// use std::time::Duration;
