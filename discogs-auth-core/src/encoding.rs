@@ -443,27 +443,34 @@ fn zero_bytes(word: u64) -> u64 {
 }
 
 /// The first byte of `bytes` that `matches_in` marks in its little-endian word (as
-/// [`zero_bytes`] does), or in the last few bytes that `is_match` accepts.
+/// [`zero_bytes`] does): eight bytes a step, the last few in a word that overlaps the one
+/// before (its lowest mark is a match, and the bytes it shares held none); below eight bytes,
+/// the first that `is_match` accepts.
 fn find_in_words(
     bytes: &[u8],
     matches_in: impl Fn(u64) -> u64,
     is_match: impl Fn(u8) -> bool,
 ) -> Option<usize> {
+    // At most 7, from a 64-bit count divided by 8: the cast is exact.
+    let first_marked = |matches: u64| (matches.trailing_zeros() / 8) as usize;
+    if bytes.len() < 8 {
+        return bytes.iter().position(|&byte| is_match(byte));
+    }
     let mut words = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut words {
         let matches = matches_in(word(chunk));
         if matches != 0 {
-            // At most 7, from a 64-bit count divided by 8: the cast is exact.
-            return Some(offset + (matches.trailing_zeros() / 8) as usize);
+            return Some(offset + first_marked(matches));
         }
         offset += 8;
     }
-    words
-        .remainder()
-        .iter()
-        .position(|&byte| is_match(byte))
-        .map(|at| offset + at)
+    if words.remainder().is_empty() {
+        return None;
+    }
+    let last = bytes.len() - 8;
+    let matches = matches_in(word(&bytes[last..]));
+    (matches != 0).then(|| last + first_marked(matches))
 }
 
 /// The value of an ASCII hexadecimal digit.
@@ -841,6 +848,31 @@ mod tests {
         assert_eq!(pushed("%26%2"), Err(DecodeError::BadPercentEscape));
         assert_eq!(pushed("%26%FF"), Err(DecodeError::NotUtf8));
         assert_eq!(pushed("%C3%A9%zz"), Err(DecodeError::BadPercentEscape));
+    }
+
+    /// Every length up to three words, every place for the first match (or none), and the
+    /// bytes that make the word test mark a byte falsely (a match's neighbour one above the
+    /// needle, which the borrow reaches) before and after it: the same answer as a byte-by-byte
+    /// search, in whole words, in the overlapping last word and below eight bytes.
+    #[test]
+    fn find_byte_is_the_bytewise_search() {
+        let needle = b':';
+        for len in 0..=24 {
+            for first in (0..len).map(Some).chain([None]) {
+                for filler in [b'a', needle + 1, needle ^ 0x80] {
+                    let mut bytes = vec![filler; len];
+                    if let Some(first) = first {
+                        bytes[first] = needle;
+                        for later in (first + 1..len).step_by(3) {
+                            bytes[later] = needle;
+                        }
+                    }
+                    assert_eq!(find_byte(&bytes, needle), first, "{bytes:?}");
+                    let expected = bytes.iter().position(|&b| b == needle || b == b'%');
+                    assert_eq!(find_either(&bytes, needle, b'%'), expected, "{bytes:?}");
+                }
+            }
+        }
     }
 
     #[test]

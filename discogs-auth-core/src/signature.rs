@@ -10,7 +10,7 @@ use crate::base_string::{ProtocolTemplate, write_base_string};
 use crate::credentials::{ConsumerSecret, TokenSecret};
 #[cfg(test)]
 use crate::encoding::FormPairs;
-use crate::encoding::{FormError, KnownText, bytes_difference, percent_encode};
+use crate::encoding::{FormError, KnownText, bytes_difference, find_byte, percent_encode};
 #[cfg(feature = "hmac-sha1")]
 use crate::encoding::{encoded_len, push_encoded};
 
@@ -428,7 +428,8 @@ fn is_host_alone(authority: &str) -> bool {
 /// `port_u16` reads what is not a port as no port at all: a signature over the URI without it
 /// would cover another URI than the one requested.
 pub(crate) fn authority_port(authority: &str) -> Result<Option<u16>, SigningError> {
-    if is_host_alone(authority) {
+    // Every signature asks: one search, eight bytes a step, for what comes before any port.
+    if find_byte(authority.as_bytes(), b':').is_none() {
         return Ok(None);
     }
     let host_and_port = authority
