@@ -102,7 +102,11 @@ pub enum ReplyError {
     Forbidden(ApiError),
     /// The access-token step failed after the request token's 15 minutes were up.
     RequestTokenExpired(ApiError),
-    /// The request-token step was refused and this machine's clock is off.
+    /// A signed request was refused and this machine's clock is off: the request-token step
+    /// ([`OAuthClient::on_request_token_response`](crate::OAuthClient::on_request_token_response)),
+    /// or any step a [`Session`](crate::Session) signs (access token, identity,
+    /// `send_signed`). Correct the time with an [`OffsetClock`](crate::OffsetClock) of
+    /// `-skew_seconds`.
     ClockSkew {
         /// Our clock minus the provider's (from its `Date` header), when known.
         skew_seconds: Option<i64>,

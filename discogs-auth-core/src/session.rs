@@ -11,7 +11,7 @@ use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
 use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
 };
-use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError};
+use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError, blame_clock};
 use crate::reply::ReplyError;
 use crate::transport::{AsyncTransport, SyncTransport};
 
@@ -242,18 +242,22 @@ impl<T: SyncTransport> Session<T> {
         let response = self.send(request)?;
         // The clock again, now that the reply is in: the request token may have expired while
         // it was on the way, and a refusal is then reported as that.
-        Ok(self
-            .client
-            .on_access_token_response(authorized, &response, self.clock.now())?)
+        self.client
+            .on_access_token_response(authorized, &response, self.clock.now())
+            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
     }
 
-    /// Step 4: who the access token acts for.
+    /// Step 4: who the access token acts for. A refusal while this machine's clock is off
+    /// (more than [`CLOCK_SKEW_TOLERANCE_SECS`](crate::CLOCK_SKEW_TOLERANCE_SECS) from the
+    /// provider's `Date`) is [`ReplyError::ClockSkew`], here and at every step that signs,
+    /// rather than a revoked token's [`ReplyError::Unauthorized`].
     pub fn identity(&self, access_token: &AccessToken) -> Result<Identity, FlowError<T::Error>> {
-        let request = self
-            .client
-            .identity_request(access_token, &self.freshness()?)?;
+        let freshness = self.freshness()?;
+        let request = self.client.identity_request(access_token, &freshness)?;
         let response = self.send(request)?;
-        Ok(self.client.on_identity_response(access_token, &response)?)
+        self.client
+            .on_identity_response(access_token, &response)
+            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
     }
 
     /// Signs `request` with the access token and sends it. A non-success status is returned as
@@ -263,11 +267,14 @@ impl<T: SyncTransport> Session<T> {
         access_token: &AccessToken,
         mut request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        let freshness = self.freshness()?;
         self.client
-            .sign_request(access_token, &mut request, &self.freshness()?)?;
+            .sign_request(access_token, &mut request, &freshness)?;
         let response = self.send(request)?;
-        self.client.on_signed_response(access_token, &response)?;
-        Ok(response)
+        match self.client.on_signed_response(access_token, &response) {
+            Ok(_) => Ok(response),
+            Err(error) => Err(blame_clock(error, &response, freshness.timestamp).into()),
+        }
     }
 
     /// Adds Discogs Auth credentials (and the session's `User-Agent` if missing) and sends
@@ -318,9 +325,9 @@ impl<T: AsyncTransport> Session<T> {
         let freshness = self.freshness()?;
         let request = self.client.access_token_request(authorized, &freshness)?;
         let response = self.send_async(request).await?;
-        Ok(self
-            .client
-            .on_access_token_response(authorized, &response, self.clock.now())?)
+        self.client
+            .on_access_token_response(authorized, &response, self.clock.now())
+            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
     }
 
     /// Step 4, async: who the access token acts for.
@@ -328,11 +335,12 @@ impl<T: AsyncTransport> Session<T> {
         &self,
         access_token: &AccessToken,
     ) -> Result<Identity, FlowError<T::Error>> {
-        let request = self
-            .client
-            .identity_request(access_token, &self.freshness()?)?;
+        let freshness = self.freshness()?;
+        let request = self.client.identity_request(access_token, &freshness)?;
         let response = self.send_async(request).await?;
-        Ok(self.client.on_identity_response(access_token, &response)?)
+        self.client
+            .on_identity_response(access_token, &response)
+            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
     }
 
     /// Async [`Session::send_signed`].
@@ -341,11 +349,14 @@ impl<T: AsyncTransport> Session<T> {
         access_token: &AccessToken,
         mut request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
+        let freshness = self.freshness()?;
         self.client
-            .sign_request(access_token, &mut request, &self.freshness()?)?;
+            .sign_request(access_token, &mut request, &freshness)?;
         let response = self.send_async(request).await?;
-        self.client.on_signed_response(access_token, &response)?;
-        Ok(response)
+        match self.client.on_signed_response(access_token, &response) {
+            Ok(_) => Ok(response),
+            Err(error) => Err(blame_clock(error, &response, freshness.timestamp).into()),
+        }
     }
 
     /// Async [`Session::send_with_discogs_auth`].

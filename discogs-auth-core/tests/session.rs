@@ -401,3 +401,85 @@ fn async_flow_without_a_runtime() {
         ]
     );
 }
+
+/// A signed step refused while this machine's clock is an hour ahead of the provider's `Date`
+/// is the clock's fault, at every step a session signs, not only the first: a stored access
+/// token used on such a machine must not look revoked. Within the tolerance, a refusal is a
+/// refusal.
+#[test]
+fn a_refusal_of_any_signed_step_is_blamed_on_a_clock_that_is_off() {
+    let provider_now = 1_700_000_000;
+    let refusal = || {
+        let mut response = reply(
+            StatusCode::UNAUTHORIZED,
+            r#"{"message": "You must authenticate to access this resource."}"#,
+        );
+        response.headers_mut().insert(
+            header::DATE,
+            "Tue, 14 Nov 2023 22:13:20 GMT".parse().unwrap(),
+        );
+        response
+    };
+    let session_at = |offset: u64| {
+        Session::new(client(SignatureMethod::Plaintext), move |_request| {
+            Ok::<_, io::Error>(refusal())
+        })
+        .with_clock(move || Timestamp::from_unix_seconds(provider_now + offset).unwrap())
+    };
+    let access = AccessToken::new(ACCESS_TOKEN, ACCESS_SECRET).unwrap();
+    let authorized = RequestToken {
+        token: TokenValue::new(REQUEST_TOKEN).unwrap(),
+        secret: TokenSecret::new(REQUEST_SECRET).unwrap(),
+        issued_at: Timestamp::from_unix_seconds(provider_now + 3_600).unwrap(),
+    }
+    .with_verifier(Verifier::new(VERIFIER).unwrap());
+    let search = || {
+        Request::get("https://api.discogs.com/database/search?q=x")
+            .body(Vec::new())
+            .unwrap()
+    };
+
+    let ahead = session_at(3_600);
+    let skew = |result: Result<(), FlowError<io::Error>>| match result {
+        Err(FlowError::Reply(ReplyError::ClockSkew {
+            skew_seconds,
+            error,
+        })) => {
+            assert_eq!(error.status, StatusCode::UNAUTHORIZED);
+            skew_seconds
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(skew(ahead.identity(&access).map(drop)), Some(3_600));
+    assert_eq!(
+        skew(ahead.send_signed(&access, search()).map(drop)),
+        Some(3_600)
+    );
+    assert_eq!(skew(ahead.access_token(&authorized).map(drop)), Some(3_600));
+    let ahead_async = Session::new(client(SignatureMethod::Plaintext), move |_request| {
+        AnswerLater(Some(refusal()), false)
+    })
+    .with_clock(move || Timestamp::from_unix_seconds(provider_now + 3_600).unwrap());
+    assert_eq!(
+        skew(block_on(ahead_async.identity_async(&access)).map(drop)),
+        Some(3_600)
+    );
+    assert_eq!(
+        skew(block_on(ahead_async.send_signed_async(&access, search())).map(drop)),
+        Some(3_600)
+    );
+    assert_eq!(
+        skew(block_on(ahead_async.access_token_async(&authorized)).map(drop)),
+        Some(3_600)
+    );
+
+    let on_time = session_at(10);
+    assert!(matches!(
+        on_time.identity(&access),
+        Err(FlowError::Reply(ReplyError::Unauthorized(_)))
+    ));
+    assert!(matches!(
+        on_time.send_signed(&access, search()),
+        Err(FlowError::Reply(ReplyError::Unauthorized(_)))
+    ));
+}

@@ -326,7 +326,9 @@ where
     );
 }
 
-/// A clock ten minutes slow: the request-token refusal blames the clock.
+/// A clock ten minutes slow: the request-token refusal blames the clock, and so does the
+/// refusal of a later step (an access token from an earlier login, used on this machine,
+/// must not look revoked), by the stand-in's `Date`.
 pub fn stale_timestamp<T: SyncTransport>(make_transport: impl Fn() -> T)
 where
     T::Error: Debug,
@@ -336,14 +338,30 @@ where
         inner: standin.clock(),
         offset_seconds: -600,
     };
-    let session = Session::new(
+    let slow_session = Session::new(
         client(&standin, SignatureMethod::HmacSha1),
         make_transport(),
     )
     .with_clock(slow);
-    match session.request_token(&Callback::OutOfBand) {
+    match slow_session.request_token(&Callback::OutOfBand) {
         Err(FlowError::Reply(ReplyError::ClockSkew { error, .. })) => {
             assert_eq!(error.status, StatusCode::UNAUTHORIZED);
+        }
+        other => panic!("expected ClockSkew, got {other:?}"),
+    }
+
+    let on_time = session(&standin, make_transport(), SignatureMethod::HmacSha1);
+    let access_token = on_time
+        .access_token(&approved(&standin, &on_time))
+        .expect("an access token");
+    match slow_session.identity(&access_token) {
+        Err(FlowError::Reply(ReplyError::ClockSkew {
+            skew_seconds: Some(skew),
+            error,
+        })) => {
+            assert_eq!(error.status, StatusCode::UNAUTHORIZED);
+            // The `Date` has whole seconds, and a second may tick during the exchange.
+            assert!((-601..=-599).contains(&skew), "{skew}");
         }
         other => panic!("expected ClockSkew, got {other:?}"),
     }

@@ -12,13 +12,15 @@
 mod access_token;
 mod authorization;
 mod authorize;
+mod clock_skew;
 mod identity;
 mod request_token;
 pub(crate) mod sign;
 
 pub use authorize::{Callback, CallbackError, callback_request_token};
+pub use clock_skew::CLOCK_SKEW_TOLERANCE_SECS;
+pub(crate) use clock_skew::blame_clock;
 pub use identity::Identity;
-pub use request_token::CLOCK_SKEW_TOLERANCE_SECS;
 pub use sign::RequestSigner;
 
 use std::fmt;

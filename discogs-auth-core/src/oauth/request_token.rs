@@ -1,18 +1,15 @@
 //! Step 1: `GET /oauth/request_token`.
 
-use http::{Method, Response, StatusCode, header::DATE};
+use http::{Method, Response};
 
+use super::clock_skew::blame_clock;
 use super::{Callback, OAuthClient, RequestError, StepParameter};
 use crate::credentials::{RequestToken, TokenSecret, TokenValue};
 use std::borrow::Cow;
 
 use crate::encoding::{FormField, form_fields};
 use crate::freshness::{Freshness, Timestamp};
-use crate::reply::{ApiError, ReplyError, check_reply};
-
-/// How far apart our clock and the provider's may be before a refused request-token step is
-/// blamed on the clock. OAuth providers commonly allow five minutes.
-pub const CLOCK_SKEW_TOLERANCE_SECS: i64 = 300;
+use crate::reply::{ReplyError, check_reply};
 
 impl OAuthClient {
     /// The request-token request: `GET {api_base}/oauth/request_token`, signed with the consumer
@@ -99,56 +96,13 @@ pub(super) fn required<'a>(
         .ok_or(ReplyError::MissingField { field })
 }
 
-fn blame_clock<B>(error: ReplyError, response: &Response<B>, sent_at: Timestamp) -> ReplyError {
-    let api_error: ApiError = match error {
-        ReplyError::Unauthorized(api_error) | ReplyError::Status(api_error)
-            if matches!(
-                api_error.status,
-                StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST
-            ) =>
-        {
-            api_error
-        }
-        other => return other,
-    };
-    let provider_time = response
-        .headers()
-        .get(DATE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| httpdate::parse_http_date(value).ok())
-        .and_then(|time| Timestamp::from_system_time(time).ok());
-    let skew_seconds = provider_time.map(|provider| sent_at.seconds_since(provider));
-    // The provider's `Date` settles it; only without one is the message read.
-    let clock_is_wrong = match skew_seconds {
-        Some(skew) => skew.abs() > CLOCK_SKEW_TOLERANCE_SECS,
-        None => speaks_of_the_timestamp(&api_error.message),
-    };
-    if clock_is_wrong {
-        ReplyError::ClockSkew {
-            skew_seconds,
-            error: api_error,
-        }
-    } else if api_error.status == StatusCode::UNAUTHORIZED {
-        ReplyError::Unauthorized(api_error)
-    } else {
-        ReplyError::Status(api_error)
-    }
-}
-
-/// Whether a refusal's message is about the timestamp (`Invalid timestamp`,
-/// `oauth_problem=timestamp_refused`) rather than only naming the `oauth_timestamp` parameter,
-/// as `Parameter not found: oauth_timestamp` or a signature base string quoted back do.
-fn speaks_of_the_timestamp(message: &str) -> bool {
-    let lower = message.to_ascii_lowercase();
-    lower
-        .match_indices("timestamp")
-        .any(|(at, _)| !lower[..at].ends_with("oauth_"))
-}
-
 #[cfg(test)]
 mod tests {
+    use http::StatusCode;
+
     use super::*;
     use crate::oauth::test_support::{header, rfc_client};
+    use crate::reply::ApiError;
     use crate::signature::SignatureMethod;
 
     fn freshness() -> Freshness {

@@ -1,0 +1,65 @@
+//! Refusals blamed on this machine's clock: a signed request whose timestamp the provider
+//! refused because our clock is off, told from any other refusal.
+
+use http::header::DATE;
+use http::{Response, StatusCode};
+
+use crate::freshness::Timestamp;
+use crate::reply::{ApiError, ReplyError};
+
+/// How far apart our clock and the provider's may be before a refused signed request is
+/// blamed on the clock. OAuth providers commonly allow five minutes.
+pub const CLOCK_SKEW_TOLERANCE_SECS: i64 = 300;
+
+/// `error` as [`ReplyError::ClockSkew`] when it is a refusal (401, 400) of a request signed at
+/// `sent_at` and this machine's clock is more than [`CLOCK_SKEW_TOLERANCE_SECS`] from the
+/// provider's `Date`; without a `Date`, when the refusal's message speaks of the timestamp.
+pub(crate) fn blame_clock<B>(
+    error: ReplyError,
+    response: &Response<B>,
+    sent_at: Timestamp,
+) -> ReplyError {
+    let api_error: ApiError = match error {
+        ReplyError::Unauthorized(api_error) | ReplyError::Status(api_error)
+            if matches!(
+                api_error.status,
+                StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST
+            ) =>
+        {
+            api_error
+        }
+        other => return other,
+    };
+    let provider_time = response
+        .headers()
+        .get(DATE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| httpdate::parse_http_date(value).ok())
+        .and_then(|time| Timestamp::from_system_time(time).ok());
+    let skew_seconds = provider_time.map(|provider| sent_at.seconds_since(provider));
+    // The provider's `Date` settles it; only without one is the message read.
+    let clock_is_wrong = match skew_seconds {
+        Some(skew) => skew.abs() > CLOCK_SKEW_TOLERANCE_SECS,
+        None => speaks_of_the_timestamp(&api_error.message),
+    };
+    if clock_is_wrong {
+        ReplyError::ClockSkew {
+            skew_seconds,
+            error: api_error,
+        }
+    } else if api_error.status == StatusCode::UNAUTHORIZED {
+        ReplyError::Unauthorized(api_error)
+    } else {
+        ReplyError::Status(api_error)
+    }
+}
+
+/// Whether a refusal's message is about the timestamp (`Invalid timestamp`,
+/// `oauth_problem=timestamp_refused`) rather than only naming the `oauth_timestamp` parameter,
+/// as `Parameter not found: oauth_timestamp` or a signature base string quoted back do.
+fn speaks_of_the_timestamp(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower
+        .match_indices("timestamp")
+        .any(|(at, _)| !lower[..at].ends_with("oauth_"))
+}
