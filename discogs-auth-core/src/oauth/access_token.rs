@@ -67,7 +67,8 @@ impl OAuthClient {
                 other => other,
             }
         })?;
-        let [token, secret] = form_fields(body, ["oauth_token", "oauth_token_secret"])
+        // A line break after the form (a proxy's, a hand-written provider's) is no part of it.
+        let [token, secret] = form_fields(body.trim_ascii(), ["oauth_token", "oauth_token_secret"])
             .map_err(ReplyError::MalformedForm)?;
         let token = required(token, "oauth_token")?;
         let secret = required(secret, "oauth_token_secret")?;
@@ -139,17 +140,28 @@ mod tests {
     }
 
     /// The Discogs docs' access-token reply.
+    /// The docs' reply, and the same with a line break around it.
     #[test]
     fn parses_the_docs_reply() {
-        let reply = Response::new(b"oauth_token=abc123&oauth_token_secret=xyz789".to_vec());
-        let access = rfc_client(SignatureMethod::Plaintext)
-            .on_access_token_response(
-                &authorized(),
-                &reply,
-                Timestamp::from_unix_seconds(137131300).unwrap(),
-            )
-            .unwrap();
-        assert_eq!(access, AccessToken::new("abc123", "xyz789").unwrap());
+        for body in [
+            "oauth_token=abc123&oauth_token_secret=xyz789",
+            "oauth_token=abc123&oauth_token_secret=xyz789\r\n",
+            "\noauth_token=abc123&oauth_token_secret=xyz789 ",
+        ] {
+            let reply = Response::new(body.as_bytes().to_vec());
+            let access = rfc_client(SignatureMethod::Plaintext)
+                .on_access_token_response(
+                    &authorized(),
+                    &reply,
+                    Timestamp::from_unix_seconds(137131300).unwrap(),
+                )
+                .unwrap();
+            assert_eq!(
+                access,
+                AccessToken::new("abc123", "xyz789").unwrap(),
+                "{body:?}"
+            );
+        }
     }
 
     #[test]

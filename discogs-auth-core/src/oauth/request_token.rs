@@ -62,8 +62,10 @@ impl OAuthClient {
         let secrets = [self.consumer().secret.expose_secret()];
         let body = check_reply(response, &secrets)
             .map_err(|error| blame_clock(error, response, sent_at))?;
+        // A line break after the form (a proxy's, a hand-written provider's) is no part of it:
+        // `oauth_callback_confirmed=true\n` is confirmed.
         let [token, secret, confirmed] = form_fields(
-            body,
+            body.trim_ascii(),
             [
                 "oauth_token",
                 "oauth_token_secret",
@@ -141,20 +143,22 @@ mod tests {
     }
 
     /// The Discogs docs' request-token reply.
+    /// The docs' reply, and the same with a line break after it (which once read as
+    /// `oauth_callback_confirmed=true\n`, not confirmed).
     #[test]
     fn parses_the_docs_reply() {
-        let token = rfc_client(SignatureMethod::Plaintext)
-            .on_request_token_response(
-                &reply(
-                    200,
-                    "oauth_token=abc123&oauth_token_secret=xyz789&oauth_callback_confirmed=true",
-                ),
-                Timestamp::from_unix_seconds(1_000).unwrap(),
-            )
-            .unwrap();
-        assert_eq!(token.token.as_str(), "abc123");
-        assert_eq!(token.secret.expose_secret(), "xyz789");
-        assert_eq!(token.issued_at.as_unix_seconds(), 1_000);
+        let docs = "oauth_token=abc123&oauth_token_secret=xyz789&oauth_callback_confirmed=true";
+        for body in [docs.to_owned(), format!("{docs}\n"), format!(" {docs}\r\n")] {
+            let token = rfc_client(SignatureMethod::Plaintext)
+                .on_request_token_response(
+                    &reply(200, &body),
+                    Timestamp::from_unix_seconds(1_000).unwrap(),
+                )
+                .unwrap();
+            assert_eq!(token.token.as_str(), "abc123");
+            assert_eq!(token.secret.expose_secret(), "xyz789");
+            assert_eq!(token.issued_at.as_unix_seconds(), 1_000);
+        }
     }
 
     #[test]
