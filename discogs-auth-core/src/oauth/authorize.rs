@@ -626,46 +626,36 @@ mod tests {
             "https://app.example/cb?x=1"
         );
         assert_eq!(Callback::OutOfBand.as_str(), "oob");
-        assert_eq!(
-            Callback::url("https://app.example/cb\r\nSet-Cookie: x"),
-            Err(UrlError {
-                field: "oauth_callback",
-                reason: "it contains a control character"
-            })
-        );
-        for not_web in ["javascript:alert(1)", "htps://app.example/cb", "myapp://cb"] {
+        let own_scheme = "it must start with http:// or https:// (an application's own scheme: \
+                          Callback::custom_scheme)";
+        for (url, reason) in [
+            (
+                "https://app.example/cb\r\nSet-Cookie: x",
+                "it contains a control character",
+            ),
+            ("javascript:alert(1)", own_scheme),
+            ("htps://app.example/cb", own_scheme),
+            ("myapp://cb", own_scheme),
+            ("/cb", "it must start with http:// or https://"),
+            (
+                "http://a/?\u{a0}%",
+                "it must be ASCII (percent-encode other characters)",
+            ),
+            // Discogs would send the browser back to a port that is none.
+            (
+                "http://127.0.0.1:80800/callback",
+                "its port must be a number from 0 to 65535",
+            ),
+        ] {
             assert_eq!(
-                Callback::url(not_web),
+                Callback::url(url),
                 Err(UrlError {
                     field: "oauth_callback",
-                    reason: "it must start with http:// or https:// (an application's own \
-                             scheme: Callback::custom_scheme)"
+                    reason
                 }),
-                "{not_web}"
+                "{url}"
             );
         }
-        assert_eq!(
-            Callback::url("/cb"),
-            Err(UrlError {
-                field: "oauth_callback",
-                reason: "it must start with http:// or https://"
-            })
-        );
-        assert_eq!(
-            Callback::url("http://a/?\u{a0}%"),
-            Err(UrlError {
-                field: "oauth_callback",
-                reason: "it must be ASCII (percent-encode other characters)"
-            })
-        );
-        // Discogs would send the browser back to a port that is none.
-        assert_eq!(
-            Callback::url("http://127.0.0.1:80800/callback"),
-            Err(UrlError {
-                field: "oauth_callback",
-                reason: "its port must be a number from 0 to 65535"
-            })
-        );
     }
 
     /// Desktop and mobile apps register a scheme of their own; RFC 8252 §7.1's reverse domain

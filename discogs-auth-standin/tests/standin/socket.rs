@@ -188,12 +188,17 @@ fn the_longest_header_read_timeout_still_serves() {
         header_read_timeout: Duration::MAX,
         ..ConnectionLimits::default()
     });
-    let mut stream = connect(&standin);
+    ask_for_a_missing_path(&mut connect(&standin));
+}
+
+/// Asks for a path nothing serves on a keep-alive connection: the reply, a 404.
+fn ask_for_a_missing_path(stream: &mut TcpStream) -> String {
     stream
         .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
-    let reply = read_reply(&mut stream);
+    let reply = read_reply(stream);
     assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
+    reply
 }
 
 /// A connection that never sends a byte is closed too.
@@ -218,11 +223,7 @@ fn an_idle_keep_alive_connection_is_closed_after_the_header_read_timeout() {
         ..ConnectionLimits::default()
     });
     let mut stream = connect(&standin);
-    stream
-        .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    let reply = read_reply(&mut stream);
-    assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
+    let reply = ask_for_a_missing_path(&mut stream);
     assert!(
         reply.ends_with("\r\n\r\n{\"message\":\"The requested resource was not found.\"}"),
         "{reply}"
