@@ -2,10 +2,9 @@
 
 use http::{Method, Response, StatusCode};
 
-use super::request_token::required;
+use super::request_token::{reply_fields, required};
 use super::{OAuthClient, RequestError, StepParameter};
 use crate::credentials::{AccessToken, AuthorizedRequestToken, TokenSecret, TokenValue};
-use crate::encoding::form_fields;
 use crate::freshness::{Freshness, Timestamp};
 use crate::reply::{ReplyError, check_reply};
 
@@ -67,9 +66,7 @@ impl OAuthClient {
                 other => other,
             }
         })?;
-        // A line break after the form (a proxy's, a hand-written provider's) is no part of it.
-        let [token, secret] = form_fields(body.trim_ascii(), ["oauth_token", "oauth_token_secret"])
-            .map_err(ReplyError::MalformedForm)?;
+        let [token, secret] = reply_fields(body, ["oauth_token", "oauth_token_secret"])?;
         let token = required(token, "oauth_token")?;
         let secret = required(secret, "oauth_token_secret")?;
         Ok(AccessToken {

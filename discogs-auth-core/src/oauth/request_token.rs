@@ -62,17 +62,14 @@ impl OAuthClient {
         let secrets = [self.consumer().secret.expose_secret()];
         let body = check_reply(response, &secrets)
             .map_err(|error| blame_clock(error, response, sent_at))?;
-        // A line break after the form (a proxy's, a hand-written provider's) is no part of it:
-        // `oauth_callback_confirmed=true\n` is confirmed.
-        let [token, secret, confirmed] = form_fields(
-            body.trim_ascii(),
+        let [token, secret, confirmed] = reply_fields(
+            body,
             [
                 "oauth_token",
                 "oauth_token_secret",
                 "oauth_callback_confirmed",
             ],
-        )
-        .map_err(ReplyError::MalformedForm)?;
+        )?;
         let token = required(token, "oauth_token")?;
         let secret = required(secret, "oauth_token_secret")?;
         if required(confirmed, "oauth_callback_confirmed")? != "true" {
@@ -84,6 +81,15 @@ impl OAuthClient {
             issued_at: sent_at,
         })
     }
+}
+
+/// The fields `names` of a token reply's form. A line break after the form (a proxy's, a
+/// hand-written provider's) is no part of it: `oauth_callback_confirmed=true\n` is confirmed.
+pub(super) fn reply_fields<'a, const N: usize>(
+    body: &'a [u8],
+    names: [&str; N],
+) -> Result<[FormField<'a>; N], ReplyError> {
+    form_fields(body.trim_ascii(), names).map_err(ReplyError::MalformedForm)
 }
 
 /// The single value of a required reply field (borrowed from the reply when it needs no
