@@ -104,9 +104,9 @@ pub enum ReplyError {
     RequestTokenExpired(ApiError),
     /// A signed request was refused and this machine's clock is off: the request-token step
     /// ([`OAuthClient::on_request_token_response`](crate::OAuthClient::on_request_token_response)),
-    /// or any step a [`Session`](crate::Session) signs (access token, identity,
-    /// `send_signed`). Correct the time with an [`OffsetClock`](crate::OffsetClock) of
-    /// `-skew_seconds`.
+    /// any step a [`Session`](crate::Session) signs (access token, identity, `send_signed`),
+    /// or any refusal passed through [`ReplyError::blame_clock`]. Correct the time with an
+    /// [`OffsetClock`](crate::OffsetClock) of `-skew_seconds`.
     ClockSkew {
         /// Our clock minus the provider's (from its `Date` header), when known.
         skew_seconds: Option<i64>,

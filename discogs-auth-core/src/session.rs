@@ -11,7 +11,7 @@ use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
 use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
 };
-use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError, blame_clock};
+use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError};
 use crate::reply::ReplyError;
 use crate::transport::{AsyncTransport, SyncTransport};
 
@@ -244,7 +244,7 @@ impl<T: SyncTransport> Session<T> {
         // it was on the way, and a refusal is then reported as that.
         self.client
             .on_access_token_response(authorized, &response, self.clock.now())
-            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
+            .map_err(|error| error.blame_clock(&response, freshness.timestamp).into())
     }
 
     /// Step 4: who the access token acts for. A refusal while this machine's clock is off
@@ -257,7 +257,7 @@ impl<T: SyncTransport> Session<T> {
         let response = self.send(request)?;
         self.client
             .on_identity_response(access_token, &response)
-            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
+            .map_err(|error| error.blame_clock(&response, freshness.timestamp).into())
     }
 
     /// Signs `request` with the access token and sends it. A non-success status is returned as
@@ -273,7 +273,7 @@ impl<T: SyncTransport> Session<T> {
         let response = self.send(request)?;
         match self.client.on_signed_response(access_token, &response) {
             Ok(_) => Ok(response),
-            Err(error) => Err(blame_clock(error, &response, freshness.timestamp).into()),
+            Err(error) => Err(error.blame_clock(&response, freshness.timestamp).into()),
         }
     }
 
@@ -327,7 +327,7 @@ impl<T: AsyncTransport> Session<T> {
         let response = self.send_async(request).await?;
         self.client
             .on_access_token_response(authorized, &response, self.clock.now())
-            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
+            .map_err(|error| error.blame_clock(&response, freshness.timestamp).into())
     }
 
     /// Step 4, async: who the access token acts for.
@@ -340,7 +340,7 @@ impl<T: AsyncTransport> Session<T> {
         let response = self.send_async(request).await?;
         self.client
             .on_identity_response(access_token, &response)
-            .map_err(|error| blame_clock(error, &response, freshness.timestamp).into())
+            .map_err(|error| error.blame_clock(&response, freshness.timestamp).into())
     }
 
     /// Async [`Session::send_signed`].
@@ -355,7 +355,7 @@ impl<T: AsyncTransport> Session<T> {
         let response = self.send_async(request).await?;
         match self.client.on_signed_response(access_token, &response) {
             Ok(_) => Ok(response),
-            Err(error) => Err(blame_clock(error, &response, freshness.timestamp).into()),
+            Err(error) => Err(error.blame_clock(&response, freshness.timestamp).into()),
         }
     }
 

@@ -11,46 +11,68 @@ use crate::reply::{ApiError, ReplyError};
 /// blamed on the clock. OAuth providers commonly allow five minutes.
 pub const CLOCK_SKEW_TOLERANCE_SECS: i64 = 300;
 
-/// `error` as [`ReplyError::ClockSkew`] when it is a refusal (401, 400) of a request signed at
-/// `sent_at` and this machine's clock is more than [`CLOCK_SKEW_TOLERANCE_SECS`] from the
-/// provider's `Date`; without a `Date`, when the refusal's message speaks of the timestamp.
-pub(crate) fn blame_clock<B>(
-    error: ReplyError,
-    response: &Response<B>,
-    sent_at: Timestamp,
-) -> ReplyError {
-    let api_error: ApiError = match error {
-        ReplyError::Unauthorized(api_error) | ReplyError::Status(api_error)
-            if matches!(
-                api_error.status,
-                StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST
-            ) =>
-        {
-            api_error
+impl ReplyError {
+    /// This error as [`ReplyError::ClockSkew`] when it is a refusal (401, 400) of a request
+    /// signed at `sent_at` and this machine's clock is more than [`CLOCK_SKEW_TOLERANCE_SECS`]
+    /// from the provider's `Date`; without a `Date`, when the refusal's message speaks of the
+    /// timestamp. Any other error is returned as it is.
+    ///
+    /// [`OAuthClient::on_request_token_response`](crate::OAuthClient::on_request_token_response)
+    /// and every step of a [`Session`](crate::Session) do this already; a sans-IO caller does
+    /// it for the other replies to signed requests, with the timestamp of the
+    /// [`Freshness`](crate::Freshness) it signed with:
+    ///
+    /// ```
+    /// # use discogs_auth_core::*;
+    /// let client = OAuthClient::new(Consumer::new("key", "secret")?, UserAgent::new("MyApp/1.0")?);
+    /// let access = AccessToken::new("t0k3n", "s3cr3t")?;
+    /// // Signed at 2023-11-14 22:13:20 UTC by a clock ten minutes fast.
+    /// let freshness = Freshness::new("n0nc3", 1_700_000_000)?;
+    /// let refused = http::Response::builder()
+    ///     .status(401)
+    ///     .header("date", "Tue, 14 Nov 2023 22:03:20 GMT")
+    ///     .body(br#"{"message": "You must authenticate to access this resource."}"#.to_vec())?;
+    /// let error = client
+    ///     .on_signed_response(&access, &refused)
+    ///     .map_err(|error| error.blame_clock(&refused, freshness.timestamp))
+    ///     .unwrap_err();
+    /// assert!(matches!(error, ReplyError::ClockSkew { skew_seconds: Some(600), .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn blame_clock<B>(self, response: &Response<B>, sent_at: Timestamp) -> ReplyError {
+        let api_error: ApiError = match self {
+            ReplyError::Unauthorized(api_error) | ReplyError::Status(api_error)
+                if matches!(
+                    api_error.status,
+                    StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST
+                ) =>
+            {
+                api_error
+            }
+            other => return other,
+        };
+        let provider_time = response
+            .headers()
+            .get(DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| httpdate::parse_http_date(value).ok())
+            .and_then(|time| Timestamp::from_system_time(time).ok());
+        let skew_seconds = provider_time.map(|provider| sent_at.seconds_since(provider));
+        // The provider's `Date` settles it; only without one is the message read.
+        let clock_is_wrong = match skew_seconds {
+            Some(skew) => skew.abs() > CLOCK_SKEW_TOLERANCE_SECS,
+            None => speaks_of_the_timestamp(&api_error.message),
+        };
+        if clock_is_wrong {
+            ReplyError::ClockSkew {
+                skew_seconds,
+                error: api_error,
+            }
+        } else if api_error.status == StatusCode::UNAUTHORIZED {
+            ReplyError::Unauthorized(api_error)
+        } else {
+            ReplyError::Status(api_error)
         }
-        other => return other,
-    };
-    let provider_time = response
-        .headers()
-        .get(DATE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| httpdate::parse_http_date(value).ok())
-        .and_then(|time| Timestamp::from_system_time(time).ok());
-    let skew_seconds = provider_time.map(|provider| sent_at.seconds_since(provider));
-    // The provider's `Date` settles it; only without one is the message read.
-    let clock_is_wrong = match skew_seconds {
-        Some(skew) => skew.abs() > CLOCK_SKEW_TOLERANCE_SECS,
-        None => speaks_of_the_timestamp(&api_error.message),
-    };
-    if clock_is_wrong {
-        ReplyError::ClockSkew {
-            skew_seconds,
-            error: api_error,
-        }
-    } else if api_error.status == StatusCode::UNAUTHORIZED {
-        ReplyError::Unauthorized(api_error)
-    } else {
-        ReplyError::Status(api_error)
     }
 }
 

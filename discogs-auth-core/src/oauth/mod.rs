@@ -19,7 +19,6 @@ pub(crate) mod sign;
 
 pub use authorize::{Callback, CallbackError, callback_request_token};
 pub use clock_skew::CLOCK_SKEW_TOLERANCE_SECS;
-pub(crate) use clock_skew::blame_clock;
 pub use identity::Identity;
 pub use sign::RequestSigner;
 

@@ -2,7 +2,6 @@
 
 use http::{Method, Response};
 
-use super::clock_skew::blame_clock;
 use super::{Callback, OAuthClient, RequestError, StepParameter};
 use crate::credentials::{RequestToken, TokenSecret, TokenValue};
 use std::borrow::Cow;
@@ -61,7 +60,7 @@ impl OAuthClient {
     ) -> Result<RequestToken, ReplyError> {
         let secrets = [self.consumer().secret.expose_secret()];
         let body = check_reply(response, &secrets)
-            .map_err(|error| blame_clock(error, response, sent_at))?;
+            .map_err(|error| error.blame_clock(response, sent_at))?;
         let [token, secret, confirmed] = reply_fields(
             body,
             [
