@@ -118,6 +118,12 @@ pub enum OAuthHeaderError {
     NotOAuthScheme,
     /// The header has the scheme but no parameters.
     NoParameters,
+    /// The header holds a byte that is not visible ASCII (nor a space or tab), which an OAuth
+    /// header never needs: its values are percent-encoded.
+    NotAscii {
+        /// Byte offset in the header value.
+        at: usize,
+    },
     /// A parameter name was expected at byte `at`.
     ExpectedName {
         /// Byte offset in the header value.
@@ -159,6 +165,10 @@ impl fmt::Display for OAuthHeaderError {
                 f.write_str("the Authorization header does not use the OAuth scheme")
             }
             Self::NoParameters => f.write_str("the OAuth Authorization header has no parameters"),
+            Self::NotAscii { at } => write!(
+                f,
+                "the Authorization header has a byte that is not visible ASCII at byte {at}"
+            ),
             Self::ExpectedName { at } => write!(f, "expected a parameter name at byte {at}"),
             Self::ExpectedEquals { at } => {
                 write!(f, "expected '=' after a parameter name at byte {at}")

@@ -142,9 +142,14 @@ impl SignedRequest {
         if values.next().is_some() {
             return Err(VerifyError::MultipleAuthorization);
         }
-        let header = header
-            .to_str()
-            .map_err(|_| VerifyError::Header(OAuthHeaderError::NotOAuthScheme))?;
+        let header = header.to_str().map_err(|_| {
+            let at = header
+                .as_bytes()
+                .iter()
+                .position(|&byte| !(byte == b'\t' || (b' '..=b'~').contains(&byte)))
+                .unwrap_or_default();
+            VerifyError::Header(OAuthHeaderError::NotAscii { at })
+        })?;
         let parameters = OAuthParameters::parse(header)?;
 
         let missing = |protocol: Protocol| VerifyError::MissingParameter {
@@ -583,6 +588,19 @@ mod tests {
         assert_eq!(
             read(&with_header("Discogs token=x")),
             Err(VerifyError::Header(OAuthHeaderError::NotOAuthScheme))
+        );
+        let mut not_ascii = Request::new(Vec::new());
+        not_ascii.headers_mut().insert(
+            AUTHORIZATION,
+            http::HeaderValue::from_bytes("OAuth oauth_nonce=\"caf\u{e9}\"".as_bytes()).unwrap(),
+        );
+        assert_eq!(
+            read(&not_ascii),
+            Err(VerifyError::Header(OAuthHeaderError::NotAscii { at: 22 }))
+        );
+        assert_eq!(
+            read(&not_ascii).unwrap_err().to_string(),
+            "the Authorization header has a byte that is not visible ASCII at byte 22"
         );
         assert_eq!(
             read(&with_header("OAuth oauth_signature=\"s\"")),
