@@ -310,7 +310,8 @@ fn redact(text: &str, secrets: &[&str]) -> String {
 }
 
 /// How long the start of `text` is if it is `secret` written with any of its bytes escaped as
-/// a page may escape them: percent-encoded with either hex case (`%2F`, `%2f`), a space as `+`
+/// a page may escape them: percent-encoded once or twice with either hex case (`%2F`, `%2f`,
+/// `%252F`), a space as `+`
 /// (form encoding), a `/`, `"` or `\` escaped as in JSON (`\/`), or an ASCII byte as `\u00XX`.
 /// Each encoder escapes its own set of bytes (`~` is `%7E` for one and `~` for another), so the
 /// bytes are matched one by one, each as it is or escaped.
@@ -322,6 +323,8 @@ fn echoed_len(text: &str, secret: &str) -> Option<usize> {
         at += match text.get(at..)? {
             [first, ..] if *first == byte => 1,
             [b'%', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 3,
+            // Encoded twice, as a signature is when a page quotes the header it was sent.
+            [b'%', b'2', b'5', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 5,
             [b'+', ..] if byte == b' ' => 1,
             [b'\\', escaped, ..] if *escaped == byte && b"/\"\\".contains(&byte) => 2,
             [b'\\', b'u', b'0', b'0', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 6,
@@ -723,6 +726,8 @@ mod tests {
             (None, "Invalid signature s3%2fcr%26t+x%7e."),
             // Only some bytes escaped.
             (None, "Invalid signature s3/cr%26t x~."),
+            // Encoded twice: a PLAINTEXT signature quoted from the header and encoded again.
+            (None, "Invalid signature s3%252Fcr%2526t%2520x~."),
             (
                 Some("application/json"),
                 r#"{"error": "Invalid signature s3\/cr\u0026t x~."}"#,
@@ -756,6 +761,8 @@ mod tests {
         for body in [
             "sig s3%2Gcr end",
             "sig s3%2Ecr end",
+            "sig s3%252Ecr end",
+            "sig s3%25cr end",
             "sig s3+cr end",
             r"sig s3\.cr end",
             r"sig s3\u002Ecr end",
