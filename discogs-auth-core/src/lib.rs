@@ -141,8 +141,8 @@ pub use freshness::{
     OsNonceSource, RandomSourceError, SystemClock, Timestamp,
 };
 pub use oauth::{
-    CLOCK_SKEW_TOLERANCE_SECS, Callback, CallbackError, FORM_CONTENT_TYPE, Identity, OAuthClient,
-    RequestError, RequestSigner, UserAgent, callback_request_token,
+    CLOCK_SKEW_TOLERANCE_SECS, Callback, CallbackError, FORM_CONTENT_TYPE, Identity,
+    MAX_CALLBACK_LEN, OAuthClient, RequestError, RequestSigner, UserAgent, callback_request_token,
 };
 pub use oauth_header::{OAuthHeaderError, OAuthParameters};
 pub use provider::{SignedRequest, VerifyError, secrets_equal};

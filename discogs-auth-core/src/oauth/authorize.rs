@@ -23,13 +23,21 @@ pub enum Callback {
 /// The `oauth_callback` field, as [`UrlError`]s name it.
 const CALLBACK_FIELD: &str = "oauth_callback";
 
+/// The longest callback accepted, in bytes: room for any real address (browsers and servers
+/// commonly stop at 2,000 or 8,000), while a provider that keeps each pending request token's
+/// callback cannot be made to keep megabytes.
+pub const MAX_CALLBACK_LEN: usize = 2048;
+
+/// Why a callback longer than [`MAX_CALLBACK_LEN`] is refused.
+const TOO_LONG: &str = "it is longer than 2048 bytes";
+
 /// Schemes a browser runs or reads itself instead of handing them to an application: a
 /// callback with one would put the verifier into a page or a file rather than the app.
 const BROWSER_SCHEMES: [&str; 4] = ["javascript", "vbscript", "data", "file"];
 
 impl Callback {
     /// A web callback URL: absolute `http`/`https` with a host, no user name or password, no
-    /// control characters, no fragment. An application's own scheme (`myapp://callback`)
+    /// control characters, no fragment, at most [`MAX_CALLBACK_LEN`] bytes. An application's own scheme (`myapp://callback`)
     /// goes through [`Callback::custom_scheme`] instead, so that a mistyped `htps://` is
     /// refused here rather than sent.
     ///
@@ -43,6 +51,9 @@ impl Callback {
     /// # Ok::<(), discogs_auth_core::UrlError>(())
     /// ```
     pub fn url(url: &str) -> Result<Self, UrlError> {
+        if url.len() > MAX_CALLBACK_LEN {
+            return Err(callback_error(TOO_LONG));
+        }
         match parse_absolute_url(CALLBACK_FIELD, url) {
             Ok(_) => Ok(Self::Url(url.to_owned())),
             Err(error) if error.reason == NOT_HTTP && starts_with_scheme(url) => {
@@ -58,7 +69,7 @@ impl Callback {
     /// A callback to the application's own URI scheme, for desktop and mobile apps that
     /// register one with the system (`myapp://callback`, `com.example.app:/oauth`): a scheme
     /// (RFC 3986 §3.1) other than `http`/`https`, then `:` and the rest, in printable ASCII
-    /// without spaces or a fragment. Schemes the browser would run or read itself
+    /// without spaces or a fragment, at most [`MAX_CALLBACK_LEN`] bytes. Schemes the browser would run or read itself
     /// (`javascript:`, `vbscript:`, `data:`, `file:`) are refused.
     ///
     /// ```
@@ -69,6 +80,9 @@ impl Callback {
     /// # Ok::<(), discogs_auth_core::UrlError>(())
     /// ```
     pub fn custom_scheme(uri: &str) -> Result<Self, UrlError> {
+        if uri.len() > MAX_CALLBACK_LEN {
+            return Err(callback_error(TOO_LONG));
+        }
         if !starts_with_scheme(uri) {
             return Err(callback_error(
                 "it must start with a scheme and `:`, such as myapp://",
@@ -714,6 +728,28 @@ mod tests {
         refused("myapp://caf\u{e9}", unprintable);
         refused("myapp://cb\u{7f}", unprintable);
         refused("myapp://cb#top", "it must not have a fragment");
+    }
+
+    #[test]
+    fn a_callback_is_at_most_max_callback_len_bytes() {
+        assert!(TOO_LONG.contains(&MAX_CALLBACK_LEN.to_string()));
+        let too_long = Err(UrlError {
+            field: "oauth_callback",
+            reason: TOO_LONG,
+        });
+        for prefix in ["https://app.example/cb?x=", "myapp://cb?x="] {
+            let longest = format!("{prefix}{}", "a".repeat(MAX_CALLBACK_LEN - prefix.len()));
+            assert_eq!(
+                Callback::parse(&longest),
+                Ok(Callback::Url(longest.clone()))
+            );
+            let one_more = format!("{longest}a");
+            assert_eq!(Callback::parse(&one_more), too_long, "{prefix}");
+        }
+        let long_url = format!("https://app.example/{}", "a".repeat(MAX_CALLBACK_LEN));
+        assert_eq!(Callback::url(&long_url), too_long);
+        let long_own = format!("myapp://{}", "a".repeat(MAX_CALLBACK_LEN));
+        assert_eq!(Callback::custom_scheme(&long_own), too_long);
     }
 
     #[test]
