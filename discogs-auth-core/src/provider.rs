@@ -131,8 +131,9 @@ impl SignedRequest {
         Self::from_request_with_origin(request, None)
     }
 
-    /// Like [`SignedRequest::from_request`], with the scheme and host the client addressed
-    /// (e.g. `https://api.discogs.com`) for relative request URIs.
+    /// Like [`SignedRequest::from_request`], with the scheme and host the server is reached
+    /// at (e.g. `https://api.discogs.com`). The signature must cover them: they replace the
+    /// `Host` of a relative request URI, and the scheme and host of an absolute one.
     pub fn from_request_with_origin<B: AsRef<[u8]>>(
         request: &Request<B>,
         origin: Option<&str>,
@@ -308,12 +309,12 @@ fn check_nonce(nonce: &str) -> Result<(), VerifyError> {
 
 fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, VerifyError> {
     let uri = request.uri();
-    if uri.scheme().is_some() && uri.authority().is_some() {
-        return Ok(uri.clone());
-    }
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let origin = match origin {
+        // The server's own origin, even over a target in absolute form: a signature made for
+        // another host, or for `http` when the server is reached over TLS, is not for it.
         Some(origin) => origin.trim_end_matches('/').to_owned(),
+        None if uri.scheme().is_some() && uri.authority().is_some() => return Ok(uri.clone()),
         None => {
             let host = request
                 .headers()
@@ -499,6 +500,50 @@ mod tests {
             SignedRequest::from_request(&as_received).map(|_| ()),
             Err(VerifyError::MissingHost)
         );
+    }
+
+    /// The origin a server gives is where it is reached, whatever an absolute-form target
+    /// (`GET http://…/photos HTTP/1.1`) names: a request signed for `http`, or for another host,
+    /// does not verify on the TLS server.
+    #[cfg(feature = "hmac-sha1")]
+    #[test]
+    fn an_origin_outranks_an_absolute_target() {
+        let token_secret = TokenSecret::new("pfkkdhi9sl3r4s00").unwrap();
+        let signed = signed(SignatureMethod::HmacSha1);
+        let absolute = received_as(
+            &signed,
+            "http://photos.example.net/photos?file=vacation.jpg&size=original",
+        );
+        let verify = |origin| {
+            let request = SignedRequest::from_request_with_origin(&absolute, origin).unwrap();
+            (
+                request.uri().to_string(),
+                request.verify(&consumer_secret(), Some(&token_secret)),
+            )
+        };
+        assert_eq!(
+            verify(None),
+            (
+                "http://photos.example.net/photos?file=vacation.jpg&size=original".to_owned(),
+                Ok(())
+            )
+        );
+        assert_eq!(verify(Some("http://photos.example.net/")), verify(None));
+        for (origin, rebuilt) in [
+            (
+                "https://photos.example.net",
+                "https://photos.example.net/photos?file=vacation.jpg&size=original",
+            ),
+            (
+                "http://other.example",
+                "http://other.example/photos?file=vacation.jpg&size=original",
+            ),
+        ] {
+            assert_eq!(
+                verify(Some(origin)),
+                (rebuilt.to_owned(), Err(VerifyError::SignatureMismatch))
+            );
+        }
     }
 
     /// A `Host` header that is more than a host and port is refused rather than pasted in
