@@ -309,17 +309,47 @@ fn redact(text: &str, secrets: &[&str]) -> String {
     redacted
 }
 
-/// How long the start of `text` is if it is `secret` written with any of its bytes escaped as
-/// a page may escape them: percent-encoded once or twice with either hex case (`%2F`, `%2f`,
-/// `%252F`), a space as `+`
-/// (form encoding), a `/`, `"` or `\` escaped as in JSON (`\/`), or an ASCII byte as `\u00XX`.
-/// Each encoder escapes its own set of bytes (`~` is `%7E` for one and `~` for another), so the
-/// bytes are matched one by one, each as it is or escaped.
+/// How long the start of `text` is if it is `secret` written with any of its characters
+/// escaped as a page may escape them: percent-encoded once or twice with either hex case
+/// (`%2F`, `%2f`, `%252F`), a space as `+` (form encoding), or as in JSON (`\/`, `\u00e9`, a
+/// surrogate pair beyond U+FFFF). Each encoder escapes its own set of characters (`~` is `%7E`
+/// for one and `~` for another), so they are matched one by one, each as it is or escaped.
 fn echoed_len(text: &str, secret: &str) -> Option<usize> {
     let text = text.as_bytes();
+    let mut at = 0;
+    for character in secret.chars() {
+        let rest = text.get(at..)?;
+        at += json_escaped_len(rest, character).or_else(|| bytes_echoed_len(rest, character))?;
+    }
+    Some(at)
+}
+
+/// How long the start of `text` is if it is `character` as a JSON `\uXXXX` escape (two, a
+/// UTF-16 surrogate pair, beyond U+FFFF).
+fn json_escaped_len(text: &[u8], character: char) -> Option<usize> {
+    let mut units = [0; 2];
+    let mut at = 0;
+    for &unit in character.encode_utf16(&mut units).iter() {
+        let [b'\\', b'u', digits @ ..] = text.get(at..at + 6)? else {
+            return None;
+        };
+        let escaped = digits.iter().try_fold(0_u16, |value, &digit| {
+            Some(value << 4 | u16::from(hex_value(digit)?))
+        })?;
+        if escaped != unit {
+            return None;
+        }
+        at += 6;
+    }
+    Some(at)
+}
+
+/// How long the start of `text` is if it is `character`'s UTF-8 bytes, each as it is or
+/// escaped: percent-encoded once or twice, a space as `+`, or `/`, `"` and `\` after a `\`.
+fn bytes_echoed_len(text: &[u8], character: char) -> Option<usize> {
     let hex_byte = |high: u8, low: u8| Some(hex_value(high)? << 4 | hex_value(low)?);
     let mut at = 0;
-    for &byte in secret.as_bytes() {
+    for &byte in character.encode_utf8(&mut [0; 4]).as_bytes() {
         at += match text.get(at..)? {
             [first, ..] if *first == byte => 1,
             [b'%', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 3,
@@ -327,7 +357,6 @@ fn echoed_len(text: &str, secret: &str) -> Option<usize> {
             [b'%', b'2', b'5', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 5,
             [b'+', ..] if byte == b' ' => 1,
             [b'\\', escaped, ..] if *escaped == byte && b"/\"\\".contains(&byte) => 2,
-            [b'\\', b'u', b'0', b'0', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 6,
             _ => return None,
         };
     }
@@ -713,6 +742,39 @@ mod tests {
     /// The other ways a page writes a secret: percent-encoded by any encoder (which bytes it
     /// escapes, hex case, a space as `+`), JSON-escaped in a body shown raw, and HTML with
     /// character references, or raw though it looks like one.
+    /// JSON may write any character as `\uXXXX` (Python's `json.dumps` does so for every
+    /// character beyond ASCII), and one beyond U+FFFF as a surrogate pair.
+    #[test]
+    fn secrets_are_redacted_when_json_escapes_their_characters() {
+        let secrets = ["s\u{e9}cret-xyz", "k\u{1f600}y-secret", "s3/cr"];
+        for body in [
+            r#"{"error": "bad secret s\u00e9cret-xyz"}"#,
+            r#"{"error": "bad secret s\u00E9cret-xyz"}"#,
+            r#"{"error": "bad secret s%C3%A9cret-xyz"}"#,
+            r#"{"error": "bad secret k\ud83d\ude00y-secret"}"#,
+            r#"{"error": "bad secret k\uD83D\uDE00y-secret"}"#,
+            r#"{"error": "bad secret s3\u002fcr"}"#,
+        ] {
+            let error =
+                ApiError::from_response(&reply(401, Some("application/json"), body), &secrets);
+            assert_eq!(
+                error.message, r#"{"error": "bad secret [redacted]"}"#,
+                "{body}"
+            );
+        }
+        // Half of a pair, another character or a short escape is not the secret.
+        for body in [
+            r#"{"error": "k\ud83dy-secret"}"#,
+            r#"{"error": "k\ude00y-secret"}"#,
+            r#"{"error": "s\u00e8cret-xyz"}"#,
+            r#"{"error": "s\u0e9cret-xyz"}"#,
+        ] {
+            let error =
+                ApiError::from_response(&reply(401, Some("application/json"), body), &secrets);
+            assert_eq!(error.message, body);
+        }
+    }
+
     #[test]
     fn secrets_are_redacted_in_every_encoding_a_page_may_use() {
         let secret = "s3/cr&t x~";
