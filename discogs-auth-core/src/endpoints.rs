@@ -6,7 +6,7 @@ use std::fmt;
 use http::Uri;
 
 use crate::encoding::has_control;
-use crate::signature::authority_port;
+use crate::signature::{BaseUri, authority_port};
 
 /// Discogs' API base.
 pub const DISCOGS_API_BASE: &str = "https://api.discogs.com";
@@ -190,6 +190,24 @@ impl Endpoints {
             });
         }
         parse_absolute_url("path", &format!("{}{path}", self.api_base))
+    }
+
+    /// Whether `uri` is on the API base's origin (its scheme, host and port): the only place
+    /// a [`Session`](crate::Session) sends credentials. A relative URI is not.
+    ///
+    /// ```
+    /// use discogs_auth_core::Endpoints;
+    /// let discogs = Endpoints::discogs();
+    /// assert!(discogs.is_api_url(&"https://API.discogs.com:443/database/search".parse().unwrap()));
+    /// assert!(!discogs.is_api_url(&"https://i.discogs.com/image.jpg".parse().unwrap()));
+    /// assert!(!discogs.is_api_url(&"http://api.discogs.com/database/search".parse().unwrap()));
+    /// ```
+    pub fn is_api_url(&self, uri: &Uri) -> bool {
+        // The identity URL is the API base's origin, already parsed.
+        match (BaseUri::of(uri), BaseUri::of(&self.identity_url)) {
+            (Ok(uri), Ok(base)) => uri.same_origin(&base),
+            _ => false,
+        }
     }
 
     /// `GET {api_base}/oauth/request_token`.

@@ -8,6 +8,7 @@ use http::{Request, Response};
 
 use crate::credentials::{AccessToken, AuthorizedRequestToken, RequestToken};
 use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
+use crate::endpoints::UrlError;
 use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
 };
@@ -201,12 +202,41 @@ impl<T> Session<T> {
         Freshness::from_sources(&*self.nonces, &*self.clock)
     }
 
-    fn discogs_auth_request(
+    /// Credentials go only to the API base. A URL taken from a reply (an image on a CDN, a
+    /// page of the website) would otherwise be sent the personal token, or a PLAINTEXT
+    /// signature, which holds both secrets.
+    fn ensure_api_url(&self, request: &Request<Vec<u8>>) -> Result<(), RequestError> {
+        if self.client.endpoints().is_api_url(request.uri()) {
+            Ok(())
+        } else {
+            Err(RequestError::Url(UrlError {
+                field: "request URI",
+                reason: "it is not on the API base, the only place a Session sends credentials \
+                         (build it with Endpoints::api_url)",
+            }))
+        }
+    }
+
+    /// `request` signed with `access_token`, and the nonce and timestamp it was signed with.
+    fn signed_request<E>(
+        &self,
+        access_token: &AccessToken,
+        mut request: Request<Vec<u8>>,
+    ) -> Result<(Request<Vec<u8>>, Freshness), FlowError<E>> {
+        self.ensure_api_url(&request)?;
+        let freshness = self.freshness()?;
+        self.client
+            .sign_request(access_token, &mut request, &freshness)?;
+        Ok((request, freshness))
+    }
+
+    fn discogs_auth_request<E>(
         &self,
         auth: &DiscogsAuth,
         placement: Placement,
         mut request: Request<Vec<u8>>,
-    ) -> Result<Request<Vec<u8>>, DiscogsAuthError> {
+    ) -> Result<Request<Vec<u8>>, FlowError<E>> {
+        self.ensure_api_url(&request)?;
         auth.apply(&mut request, placement)?;
         if !request.headers().contains_key(USER_AGENT) {
             let user_agent = self.client.user_agent().as_header_value().clone();
@@ -262,14 +292,16 @@ impl<T: SyncTransport> Session<T> {
 
     /// Signs `request` with the access token and sends it. A non-success status is returned as
     /// its typed [`ReplyError`] (429 as [`ReplyError::RateLimited`] with the figures).
+    ///
+    /// The request's URL must be on the API base ([`Endpoints::is_api_url`](crate::Endpoints::is_api_url)); any other is
+    /// refused as [`RequestError::Url`] and nothing is sent. Build it with
+    /// [`Endpoints::api_url`](crate::Endpoints::api_url); fetch what needs no credentials (images) with the HTTP client.
     pub fn send_signed(
         &self,
         access_token: &AccessToken,
-        mut request: Request<Vec<u8>>,
+        request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
-        let freshness = self.freshness()?;
-        self.client
-            .sign_request(access_token, &mut request, &freshness)?;
+        let (request, freshness) = self.signed_request(access_token, request)?;
         let response = self.send(request)?;
         match self.client.on_signed_response(access_token, &response) {
             Ok(_) => Ok(response),
@@ -278,7 +310,7 @@ impl<T: SyncTransport> Session<T> {
     }
 
     /// Adds Discogs Auth credentials (and the session's `User-Agent` if missing) and sends
-    /// `request`. Statuses are handled as in [`Session::send_signed`].
+    /// `request`. Its URL and the statuses are handled as in [`Session::send_signed`].
     pub fn send_with_discogs_auth(
         &self,
         auth: &DiscogsAuth,
@@ -347,11 +379,9 @@ impl<T: AsyncTransport> Session<T> {
     pub async fn send_signed_async(
         &self,
         access_token: &AccessToken,
-        mut request: Request<Vec<u8>>,
+        request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, FlowError<T::Error>> {
-        let freshness = self.freshness()?;
-        self.client
-            .sign_request(access_token, &mut request, &freshness)?;
+        let (request, freshness) = self.signed_request(access_token, request)?;
         let response = self.send_async(request).await?;
         match self.client.on_signed_response(access_token, &response) {
             Ok(_) => Ok(response),

@@ -125,6 +125,14 @@ impl<'a> BaseUri<'a> {
         })
     }
 
+    /// Whether `other` is on the same origin: scheme, host in any case, and port (a default
+    /// port written or not).
+    pub(crate) fn same_origin(&self, other: &BaseUri<'_>) -> bool {
+        self.scheme == other.scheme
+            && self.host.eq_ignore_ascii_case(other.host)
+            && self.port == other.port
+    }
+
     /// The scheme as the base string writes it, with `://`, and its default port.
     fn scheme(scheme: &str) -> Result<(&'static str, u16), SigningError> {
         // `http` parses both standard schemes whatever their case and spells them in

@@ -330,6 +330,74 @@ fn discogs_auth_sets_header_and_user_agent() {
     assert_eq!(found.body(), b"{\"tier\": \"token\"}");
 }
 
+/// Credentials go only to the API base's origin: a URL from a reply (an image on a CDN), the
+/// same host over plain http, or a relative URI is refused before anything is sent, by every
+/// method that sends credentials.
+#[test]
+fn credentials_are_sent_only_to_the_api_base() {
+    let sent = AtomicU32::new(0);
+    let session = Session::new(
+        client(SignatureMethod::Plaintext),
+        |_request: Request<Vec<u8>>| {
+            sent.fetch_add(1, Ordering::Relaxed);
+            Ok::<_, io::Error>(reply(StatusCode::OK, "{}"))
+        },
+    );
+    let async_session = Session::new(
+        client(SignatureMethod::Plaintext),
+        |_request: Request<Vec<u8>>| {
+            sent.fetch_add(1, Ordering::Relaxed);
+            std::future::ready(Ok::<_, io::Error>(reply(StatusCode::OK, "{}")))
+        },
+    );
+    let access = AccessToken::new("t0k3n", "s3cr3t").unwrap();
+    let auth = DiscogsAuth::token("abcxyz123456").unwrap();
+    let refused = |result: Result<Response<Vec<u8>>, FlowError<io::Error>>| match result {
+        Err(FlowError::Request(RequestError::Url(error))) => error.to_string(),
+        other => panic!("{other:?}"),
+    };
+    let message = "request URI is not usable: it is not on the API base, the only place a \
+                   Session sends credentials (build it with Endpoints::api_url)";
+    for uri in [
+        "https://i.discogs.com/images/x.jpg",
+        "http://api.discogs.com/database/search?q=x",
+        "https://api.discogs.com:8443/database/search?q=x",
+        "https://api.discogs.com.evil.example/database/search",
+        "/database/search?q=x",
+    ] {
+        let request = || Request::get(uri).body(Vec::new()).unwrap();
+        assert_eq!(refused(session.send_signed(&access, request())), message);
+        assert_eq!(
+            refused(session.send_with_discogs_auth(&auth, Placement::Header, request())),
+            message
+        );
+        assert_eq!(
+            refused(block_on(
+                async_session.send_signed_async(&access, request())
+            )),
+            message
+        );
+        assert_eq!(
+            refused(block_on(async_session.send_with_discogs_auth_async(
+                &auth,
+                Placement::Query,
+                request()
+            ))),
+            message
+        );
+    }
+    assert_eq!(sent.load(Ordering::Relaxed), 0);
+    // The same origin written otherwise is the API base.
+    for uri in [
+        "https://API.Discogs.com/database/search?q=x",
+        "https://api.discogs.com:443/database/search?q=x",
+    ] {
+        let request = Request::get(uri).body(Vec::new()).unwrap();
+        assert!(session.send_signed(&access, request).is_ok(), "{uri}");
+    }
+    assert_eq!(sent.load(Ordering::Relaxed), 2);
+}
+
 /// The smallest executor that can drive the async flow: poll, park until woken, repeat.
 fn block_on<F: Future>(future: F) -> F::Output {
     struct Unparker(std::thread::Thread);
