@@ -48,8 +48,9 @@ impl<T: OpenEndpoint> Endpoint for T {
 /// Size of the `/oversized/` body: one byte over the transports' default limit.
 pub(crate) const OVERSIZED_BODY_LEN: usize = discogs_auth_core::DEFAULT_BODY_LIMIT + 1;
 
-/// `/redirect/<rest>` → `307 Location: /<rest>` (query kept): with `<base>/redirect` as API
-/// base, every auth endpoint answers with a redirect a client must not follow.
+/// `/redirect/<rest>` → `307 Location: /<rest>` (query kept), always on the stand-in: with
+/// `<base>/redirect` as API base, every auth endpoint answers with a redirect a client must
+/// not follow.
 pub(crate) struct Redirect;
 
 impl OpenEndpoint for Redirect {
@@ -57,10 +58,13 @@ impl OpenEndpoint for Redirect {
 
     fn reply(incoming: &Incoming) -> Result<Response, Refusal> {
         let uri = incoming.request.uri();
-        let rest = uri.path().strip_prefix("/redirect").unwrap_or("/");
+        let rest = uri.path().strip_prefix("/redirect").unwrap_or_default();
+        // One leading `/` only: `//evil.example/x` (and `/\evil.example`, to a browser) would
+        // send the client to another host.
+        let path = rest.trim_start_matches(['/', '\\']);
         let target = match uri.query() {
-            Some(query) => format!("{rest}?{query}"),
-            None => rest.to_owned(),
+            Some(query) => format!("/{path}?{query}"),
+            None => format!("/{path}"),
         };
         let location = HeaderValue::try_from(target)
             .map_err(|_| Refusal::bad_request("Unusable redirect target."))?;

@@ -33,6 +33,22 @@ async fn redirect_points_every_path_back_without_the_prefix() {
     assert_eq!(reply.status(), StatusCode::TEMPORARY_REDIRECT);
     assert_eq!(reply.headers()[LOCATION], "/oauth/access_token");
 
+    // Never to another host: a path that starts `//` (or `/\`) would be a network-path
+    // reference.
+    for (path, location) in [
+        ("/redirect//evil.example/x?a=1", "/evil.example/x?a=1"),
+        ("/redirect/\\evil.example/x", "/evil.example/x"),
+        ("/redirect/%2F/evil.example", "/%2F/evil.example"),
+    ] {
+        let reply = send(
+            &router,
+            get(&format!("{base}{path}")).body(Vec::new()).unwrap(),
+        )
+        .await;
+        assert_eq!(reply.status(), StatusCode::TEMPORARY_REDIRECT, "{path}");
+        assert_eq!(reply.headers()[LOCATION], location, "{path}");
+    }
+
     // An adapter pointed at `<base>/redirect` meets a redirect at every auth endpoint.
     let endpoints = Endpoints::new(
         &format!("{base}/redirect"),
