@@ -43,11 +43,14 @@ struct Seen {
     requests: Vec<String>,
 }
 
-/// The app's transport: reqwest, recording what passes.
+/// The app's transport: reqwest, recording what passes. An access-token request waits while
+/// a test holds `exchanges` for writing, and says so on `exchange_waiting`.
 #[derive(Clone)]
 struct Recording {
     inner: ReqwestTransport,
     seen: Arc<Mutex<Seen>>,
+    exchanges: Arc<tokio::sync::RwLock<()>>,
+    exchange_waiting: Arc<tokio::sync::Notify>,
 }
 
 impl AsyncTransport for Recording {
@@ -60,6 +63,10 @@ impl AsyncTransport for Recording {
         let this = self.clone();
         async move {
             let path = request.uri().path().to_owned();
+            if path.ends_with("/oauth/access_token") {
+                this.exchange_waiting.notify_one();
+                drop(this.exchanges.read().await);
+            }
             let response = this.inner.send(request).await?;
             let mut seen = this.seen.lock().expect("not poisoned");
             seen.requests.push(path);
@@ -121,9 +128,12 @@ impl Reply {
 /// A stand-in, the app on a loopback port, and an HTTP client that follows nothing.
 struct Harness {
     standin: StandIn,
+    app: Arc<App<Recording>>,
     base: String,
     http: reqwest::Client,
     seen: Arc<Mutex<Seen>>,
+    exchanges: Arc<tokio::sync::RwLock<()>>,
+    exchange_waiting: Arc<tokio::sync::Notify>,
     replies: Mutex<Vec<Reply>>,
 }
 
@@ -146,9 +156,13 @@ impl Harness {
         )
         .with_endpoints(standin.endpoints());
         let seen = Arc::new(Mutex::new(Seen::default()));
+        let exchanges = Arc::new(tokio::sync::RwLock::new(()));
+        let exchange_waiting = Arc::new(tokio::sync::Notify::new());
         let transport = Recording {
             inner: ReqwestTransport::new().expect("a client"),
             seen: Arc::clone(&seen),
+            exchanges: Arc::clone(&exchanges),
+            exchange_waiting: Arc::clone(&exchange_waiting),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -156,10 +170,13 @@ impl Harness {
         let base = format!("http://{}", listener.local_addr().expect("an address"));
         // The app's clock is the stand-in's, so a test can expire a request token.
         let discogs = Session::new(client, transport).with_clock(standin.clock());
-        let app = App::new(discogs, app_url.unwrap_or(&base), None, limits)
-            .expect("a valid callback URL");
+        let app = Arc::new(
+            App::new(discogs, app_url.unwrap_or(&base), None, limits)
+                .expect("a valid callback URL"),
+        );
+        let served = Arc::clone(&app);
         tokio::spawn(async move {
-            axum::serve(listener, routes::router(Arc::new(app)))
+            axum::serve(listener, routes::router(served))
                 .await
                 .expect("the app serves");
         });
@@ -169,9 +186,12 @@ impl Harness {
             .expect("a client");
         Self {
             standin,
+            app,
             base,
             http,
             seen,
+            exchanges,
+            exchange_waiting,
             replies: Mutex::new(Vec::new()),
         }
     }
@@ -463,6 +483,53 @@ async fn replayed_callback_gets_the_unknown_token_page() {
     app.assert_no_secret_leaked(&[verifier]);
 }
 
+/// A double click on Authorize brings the callback twice, the second while the first is
+/// still being finished. Both answers sign the browser in, to the same session, after one
+/// exchange with the provider; before, the second found no pending login and the browser
+/// showed its "unknown token" page.
+#[tokio::test]
+async fn a_callback_brought_twice_at_once_signs_in_once() {
+    let app = Harness::start(Limits::default()).await;
+    let (token, started_by) = app.start_login(None).await;
+    let (callback, verifier) = app.approve(&token);
+    let held = app.exchanges.write().await;
+    let first = app.get(&callback, Some(&started_by));
+    let second = async {
+        app.exchange_waiting.notified().await;
+        let release_once_both_wait = async {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while app.app.callbacks_waiting(&token) < 2 {
+                assert!(
+                    Instant::now() < deadline,
+                    "the second callback did not wait"
+                );
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            drop(held);
+        };
+        tokio::join!(
+            app.get(&callback, Some(&started_by)),
+            release_once_both_wait
+        )
+        .0
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert_eq!(first.location(), "/me", "{}", first.body);
+    assert_eq!(second.location(), "/me", "{}", second.body);
+    assert_eq!(first.new_session(), second.new_session());
+    let exchanges = |seen: &Seen| {
+        let paths = seen.requests.iter();
+        paths
+            .filter(|path| path.ends_with("/oauth/access_token"))
+            .count()
+    };
+    assert_eq!(exchanges(&app.seen.lock().expect("not poisoned")), 1);
+    // Finished, the login is forgotten: brought again with the old cookie, it is unknown.
+    let again = app.get(&callback, Some(&started_by)).await;
+    assert_eq!(again.reason(), "unknown-token");
+    app.assert_no_secret_leaked(&[verifier]);
+}
+
 /// The browser a callback signed in, bringing it back (the back button, a reload), is sent to
 /// `/me` instead of being told the link is no longer valid, with nothing asked of the provider.
 /// A callback still finds no one signed in through the id the flow started with, and signed in
@@ -706,16 +773,15 @@ async fn unknown_paths_and_methods() {
 }
 
 #[test]
-fn pending_logins_expire_after_fifteen_minutes_and_are_taken_once() {
+fn pending_logins_expire_after_fifteen_minutes() {
     let lifetime = Duration::from_secs(discogs_auth_reqwest::REQUEST_TOKEN_LIFETIME_SECS);
     let start = Instant::now();
     let mut map = ExpiringMap::new(2, lifetime);
     map.insert("a".into(), 1, start).expect("room");
-    assert_eq!(
-        map.take("a", start + lifetime - Duration::from_secs(1)),
-        Some(1)
-    );
-    assert_eq!(map.take("a", start), None, "taken once");
+    let live = map.get_mut("a", start + lifetime - Duration::from_secs(1));
+    assert_eq!(live.copied(), Some(1));
+    assert_eq!(map.get_mut("a", start + lifetime), None, "expired");
+    assert_eq!(map.get("a", start), None, "forgotten once expired");
 
     map.insert("b".into(), 2, start).expect("room");
     assert_eq!(

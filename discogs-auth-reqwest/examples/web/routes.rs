@@ -11,6 +11,7 @@
 //! All protocol work is the core's (`Session`, `RequestToken::authorize_from_callback`); this
 //! module only keeps state and picks pages.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -23,12 +24,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use discogs_auth_reqwest::{
     AsyncTransport, Callback, CallbackError, FlowError, REQUEST_TOKEN_LIFETIME_SECS, ReplyError,
-    Session, UrlError, callback_request_token, secrets_equal,
+    RequestToken, Session, UrlError, callback_request_token, secrets_equal,
 };
+use tokio::sync::watch;
 
 use crate::cookie;
 use crate::pages::{self, Problem};
-use crate::store::{PendingLogin, PendingLogins, SessionId, Sessions, SignedIn};
+use crate::store::{Finished, PendingLogin, PendingLogins, SessionId, Sessions, SignedIn};
 
 /// How much state the server keeps.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +101,15 @@ impl<T> App<T> {
 
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many requests wait for the login of request token `token` to be finished.
+    #[cfg(test)]
+    pub fn callbacks_waiting(&self, token: &str) -> usize {
+        self.pending()
+            .get(token, Instant::now())
+            .and_then(|login| login.finishing.as_ref())
+            .map_or(0, |finishing| finishing.receiver_count())
     }
 
     /// The signed-in user's name for the browser's session, if any.
@@ -180,6 +191,7 @@ async fn login<T: AsyncTransport>(State(app): State<Arc<App<T>>>, headers: Heade
     let login = PendingLogin {
         request_token,
         started_by: session_id,
+        finishing: None,
     };
     // Checked again: other logins may have filled the store while Discogs answered.
     if app.pending().insert(key, login, Instant::now()).is_err() {
@@ -208,15 +220,14 @@ pub fn same_authority(host: &str, authority: &str) -> bool {
 }
 
 /// Where Discogs sends the browser back. Once the browser that started the login brings it
-/// back, the pending login is used up whatever happens, so a replayed callback finds nothing.
-/// A callback from any other browser is refused and leaves the login to its owner: the
-/// request token is in the authorize URL, and whoever saw that URL must not be able to spoil
-/// the real user's login by spending it first.
-async fn callback<T: AsyncTransport>(
-    State(app): State<Arc<App<T>>>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
+/// back, the login is finished whatever happens, and a callback brought again afterwards finds
+/// nothing. A callback from any other browser is refused and leaves the login to its owner:
+/// the request token is in the authorize URL, and whoever saw that URL must not be able to
+/// spoil the real user's login by spending it first.
+async fn callback<T>(State(app): State<Arc<App<T>>>, headers: HeaderMap, uri: Uri) -> Response
+where
+    T: AsyncTransport + Send + Sync + 'static,
+{
     // The path comes too, so that the core never has to guess whether it was given a URL.
     let callback = uri.path_and_query().map_or("", |target| target.as_str());
     let token = match callback_request_token(callback) {
@@ -224,10 +235,9 @@ async fn callback<T: AsyncTransport>(
         Err(CallbackError::TokenMismatch) => return pages::problem(Problem::TokenMismatch),
         Err(_) => return pages::problem(Problem::MalformedCallback),
     };
-    let login = {
+    let outcome = {
         let mut pending = app.pending();
-        let now = Instant::now();
-        let Some(login) = pending.get(&token, now) else {
+        let Some(login) = pending.get_mut(&token, Instant::now()) else {
             // Released first: one lock at a time cannot deadlock.
             drop(pending);
             return unknown_token(&app, &headers);
@@ -239,35 +249,75 @@ async fn callback<T: AsyncTransport>(
         if !same_browser {
             return pages::problem(Problem::OtherSession);
         }
-        match pending.take(&token, now) {
-            Some(login) => login,
+        match &login.finishing {
+            // A second click on Authorize: the same answer as the first.
+            Some(finishing) => finishing.subscribe(),
             None => {
-                drop(pending);
-                return unknown_token(&app, &headers);
+                let finishing = Arc::new(watch::channel(None).0);
+                login.finishing = Some(Arc::clone(&finishing));
+                let outcome = finishing.subscribe();
+                let work = finish_login(
+                    Arc::clone(&app),
+                    login.request_token.clone(),
+                    callback.to_owned(),
+                );
+                finish_in_background(Arc::clone(&app), token, work, finishing);
+                outcome
             }
         }
     };
-    let authorized = match login.request_token.authorize_from_callback(callback) {
+    answer(outcome).await
+}
+
+/// Runs `work` apart from the request that brought the callback: a browser drops that request
+/// when the user clicks again, and the login must not stop halfway, its request token spent.
+/// Whatever happens to `work`, everyone waiting on `finishing` gets an outcome.
+fn finish_in_background<T>(
+    app: Arc<App<T>>,
+    token: String,
+    work: impl Future<Output = Finished> + Send + 'static,
+    finishing: Arc<watch::Sender<Option<Finished>>>,
+) where
+    T: Send + Sync + 'static,
+{
+    let work = tokio::spawn(work);
+    tokio::spawn(async move {
+        let finished = work.await.unwrap_or(Finished::Problem(Problem::Internal));
+        // Told and forgotten under the lock callbacks subscribe under: each either waits for
+        // the outcome or finds the login gone.
+        let mut pending = app.pending();
+        finishing.send_replace(Some(finished));
+        pending.remove(&token);
+    });
+}
+
+/// Verifier → access token → identity → a signed-in session.
+async fn finish_login<T: AsyncTransport>(
+    app: Arc<App<T>>,
+    request_token: RequestToken,
+    callback: String,
+) -> Finished {
+    let authorized = match request_token.authorize_from_callback(&callback) {
         Ok(authorized) => authorized,
-        Err(CallbackError::Denied) => return pages::declined(),
-        Err(CallbackError::TokenMismatch) => return pages::problem(Problem::TokenMismatch),
-        Err(_) => return pages::problem(Problem::MalformedCallback),
+        Err(CallbackError::Denied) => return Finished::Declined,
+        Err(CallbackError::TokenMismatch) => return Finished::Problem(Problem::TokenMismatch),
+        Err(_) => return Finished::Problem(Problem::MalformedCallback),
     };
     let access_token = match app.discogs.access_token_async(&authorized).await {
         Ok(access_token) => access_token,
         Err(error) if error.is_request_token_expired() => {
-            return pages::problem(Problem::Expired);
+            return Finished::Problem(Problem::Expired);
         }
         Err(error) => {
             eprintln!("error: the access-token step failed: {error}");
-            return pages::problem(Problem::Provider);
+            return Finished::Problem(Problem::Provider);
         }
     };
     let identity = match app.discogs.identity_async(&access_token).await {
         Ok(identity) => identity,
         Err(error) => {
             eprintln!("error: the identity step failed: {error}");
-            return pages::problem(Problem::Provider);
+            return Finished::Problem(Problem::Provider);
         }
     };
     // A fresh id for the signed-in session, never the one the flow started with: an id planted
@@ -276,7 +326,7 @@ async fn callback<T: AsyncTransport>(
         Ok(id) => id,
         Err(error) => {
             eprintln!("error: cannot make a session id: {error}");
-            return pages::problem(Problem::Internal);
+            return Finished::Problem(Problem::Internal);
         }
     };
     app.sessions().insert_evicting_oldest(
@@ -287,12 +337,28 @@ async fn callback<T: AsyncTransport>(
         },
         Instant::now(),
     );
-    // Away from the callback URL, so a reload does not replay it and the verifier leaves the
-    // address bar.
-    let mut response = pages::see_other("/me");
-    let (name, value) = cookie::set(&session_id);
-    response.headers_mut().append(name, value);
-    response
+    Finished::SignedIn(session_id)
+}
+
+/// The page for a finished login, once it is finished.
+async fn answer(mut outcome: watch::Receiver<Option<Finished>>) -> Response {
+    let finished = match outcome.wait_for(Option::is_some).await {
+        Ok(finished) => finished.clone(),
+        Err(_) => None,
+    };
+    match finished {
+        Some(Finished::SignedIn(session_id)) => {
+            // Away from the callback URL, so a reload does not replay it and the verifier
+            // leaves the address bar.
+            let mut response = pages::see_other("/me");
+            let (name, value) = cookie::set(&session_id);
+            response.headers_mut().append(name, value);
+            response
+        }
+        Some(Finished::Declined) => pages::declined(),
+        Some(Finished::Problem(problem)) => pages::problem(problem),
+        None => pages::problem(Problem::Internal),
+    }
 }
 
 /// The answer to a callback that names no pending login. A signed-in browser bringing one

@@ -6,9 +6,14 @@
 //! `Instant::now()`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tokio::sync::watch;
+
 use discogs_auth_reqwest::{AccessToken, Identity, Nonce, RandomSourceError, RequestToken};
+
+use crate::pages::Problem;
 
 /// The map is full of live entries; nothing was inserted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,19 +87,17 @@ impl<V> ExpiringMap<V> {
 
     /// The live value under `key`; an expired one is forgotten and not returned.
     pub fn get(&mut self, key: &str, now: Instant) -> Option<&V> {
+        self.get_mut(key, now).map(|value| &*value)
+    }
+
+    /// The live value under `key`, to change; an expired one is forgotten and not returned.
+    pub fn get_mut(&mut self, key: &str, now: Instant) -> Option<&mut V> {
         let created_at = self.entries.get(key)?.0;
         if !self.is_live(created_at, now) {
             self.entries.remove(key);
             return None;
         }
-        self.entries.get(key).map(|(_, value)| value)
-    }
-
-    /// Removes the entry under `key` and returns its value if it was still live: a value can
-    /// be taken once.
-    pub fn take(&mut self, key: &str, now: Instant) -> Option<V> {
-        let (created_at, value) = self.entries.remove(key)?;
-        self.is_live(created_at, now).then_some(value)
+        self.entries.get_mut(key).map(|(_, value)| value)
     }
 
     /// Removes the entry under `key`, live or not.
@@ -141,6 +144,21 @@ pub struct PendingLogin {
     pub request_token: RequestToken,
     /// The browser session that started the flow; only it may finish it.
     pub started_by: SessionId,
+    /// Set when the callback first arrives: how finishing the login ended, once it has. Every
+    /// request that brings the callback while it is being finished (a double click on
+    /// Authorize sends two) waits for it and gets the same answer.
+    pub finishing: Option<Arc<watch::Sender<Option<Finished>>>>,
+}
+
+/// How a login's callback ended.
+#[derive(Debug, Clone)]
+pub enum Finished {
+    /// Signed in, as this new session.
+    SignedIn(SessionId),
+    /// The user said no on the authorize page.
+    Declined,
+    /// The login failed.
+    Problem(Problem),
 }
 
 /// Pending logins, keyed by the request token's `oauth_token`.
