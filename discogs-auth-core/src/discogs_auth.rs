@@ -1,5 +1,6 @@
 //! Discogs Auth: a personal token or a consumer key/secret on any request, no OAuth dance.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use http::header::AUTHORIZATION;
@@ -7,7 +8,7 @@ use http::uri::PathAndQuery;
 use http::{HeaderValue, Request, Response, Uri};
 
 use crate::credentials::{Consumer, ConsumerKey, ConsumerSecret, CredentialError, PersonalToken};
-use crate::encoding::{FormError, FormPairs, push_form_encoded};
+use crate::encoding::{FormError, FormField, form_fields, push_form_encoded};
 use crate::reply::{ReplyError, check_reply};
 
 /// Credentials for Discogs Auth.
@@ -212,10 +213,12 @@ impl DiscogsAuth {
 
     fn with_query_credentials(&self, uri: &Uri) -> Result<Uri, DiscogsAuthError> {
         let existing = uri.query().unwrap_or("");
-        let existing_pairs =
-            FormPairs::parse(existing.as_bytes()).map_err(DiscogsAuthError::Query)?;
-        for name in ["token", "key", "secret"] {
-            if existing_pairs.iter().any(|(key, _)| key == name) {
+        // Only these names are read: the rest of the query is the caller's and is sent as it
+        // is, a search term in Latin-1 (`q=caf%E9`) included.
+        let names = ["token", "key", "secret"];
+        let fields = form_fields(existing.as_bytes(), names).map_err(DiscogsAuthError::Query)?;
+        for (name, field) in names.into_iter().zip(fields) {
+            if !matches!(field.unique(name), Ok(None)) {
                 return Err(DiscogsAuthError::AlreadyInQuery { name });
             }
         }
@@ -289,10 +292,24 @@ impl DiscogsAuth {
 
     /// Reads `token`, or `key` and `secret`, from a query string (provider side): `Ok(None)` when
     /// the query carries no credentials.
+    ///
+    /// Only these three parameters must be UTF-8; the others are not read.
     pub fn from_query(query: &str) -> Result<Option<Self>, DiscogsAuthError> {
-        let pairs = FormPairs::parse(query.as_bytes()).map_err(DiscogsAuthError::Query)?;
-        let read = |name| pairs.unique(name).map_err(DiscogsAuthError::Query);
-        Self::from_parts(read("token")?, read("key")?, read("secret")?)
+        let names = ["token", "key", "secret"];
+        let [token, key, secret] =
+            form_fields(query.as_bytes(), names).map_err(DiscogsAuthError::Query)?;
+        let read = |field: FormField<'_>, name| {
+            field
+                .unique(name)
+                .map(|value| value.map(Cow::into_owned))
+                .map_err(DiscogsAuthError::Query)
+        };
+        let (token, key, secret) = (
+            read(token, "token")?,
+            read(key, "key")?,
+            read(secret, "secret")?,
+        );
+        Self::from_parts(token.as_deref(), key.as_deref(), secret.as_deref())
     }
 
     fn from_parts(
@@ -402,6 +419,33 @@ mod tests {
             Err(DiscogsAuthError::AlreadyInQuery { name: "token" })
         );
         assert_eq!(request.uri(), "https://api.discogs.com/x?token=old");
+        let apply_to = |query: &str| {
+            let mut request = Request::get(format!("https://api.discogs.com/x?{query}"))
+                .body(())
+                .unwrap();
+            let auth = DiscogsAuth::key_secret("k", "s").unwrap();
+            auth.apply(&mut request, Placement::Query)
+        };
+        assert_eq!(
+            apply_to("key=k&q=caf%E9"),
+            Err(DiscogsAuthError::AlreadyInQuery { name: "key" })
+        );
+        assert_eq!(
+            apply_to("q=caf%E9&secret=%E9"),
+            Err(DiscogsAuthError::Query(FormError::NotUtf8))
+        );
+        // A search term in Latin-1 is the caller's: sent as it is, credentials after it.
+        let mut latin1 = Request::get("https://api.discogs.com/database/search?q=caf%E9")
+            .body(())
+            .unwrap();
+        DiscogsAuth::token("abcxyz123456")
+            .unwrap()
+            .apply(&mut latin1, Placement::Query)
+            .unwrap();
+        assert_eq!(
+            latin1.uri(),
+            "https://api.discogs.com/database/search?q=caf%E9&token=abcxyz123456"
+        );
         assert_eq!(
             DiscogsAuth::key_secret("k", "a secret")
                 .unwrap()
@@ -431,6 +475,16 @@ mod tests {
             Some(DiscogsAuth::key_secret("foo123", "bar456").unwrap())
         );
         assert_eq!(DiscogsAuth::from_query("q=Nirvana").unwrap(), None);
+        // The caller's own parameters may be in any encoding; only the credentials are read.
+        assert_eq!(
+            DiscogsAuth::from_query("q=caf%E9&token=abc%2B1").unwrap(),
+            Some(DiscogsAuth::token("abc+1").unwrap())
+        );
+        assert_eq!(DiscogsAuth::from_query("q=caf%E9").unwrap(), None);
+        assert_eq!(
+            DiscogsAuth::from_query("q=x&token=caf%E9"),
+            Err(DiscogsAuthError::Query(FormError::NotUtf8))
+        );
         let malformed = |reason| Err(DiscogsAuthError::Malformed { reason });
         assert_eq!(
             DiscogsAuth::parse_header("OAuth token=x"),
