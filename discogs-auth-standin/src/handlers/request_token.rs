@@ -1,4 +1,5 @@
-//! `GET /oauth/request_token`: signed with the consumer alone, carrying `oauth_callback`.
+//! `GET /oauth/request_token`: signed with the consumer alone, carrying `oauth_callback` (or
+//! none: out of band).
 
 use axum::response::Response;
 use discogs_auth_core::{Callback, SignedRequest};
@@ -32,15 +33,18 @@ impl Endpoint for RequestToken {
         _incoming: &Incoming,
         signed: SignedRequest,
     ) -> Result<Response, Refusal> {
-        let value = signed
-            .callback()
-            .ok_or_else(|| Refusal::parameter_not_found("oauth_callback"))?;
-        let callback = Callback::parse(value).map_err(|error| {
-            Refusal::bad_request(format!(
-                "Invalid oauth_callback: {error}; use `oob`, an http(s) URL or the \
-                 application's own scheme."
-            ))
-        })?;
+        // Without one, Discogs uses the callback the application registered (the stand-in's
+        // demo application registered none): clients such as python3-discogs-client send
+        // none unless given one.
+        let callback = match signed.callback() {
+            None => Callback::OutOfBand,
+            Some(value) => Callback::parse(value).map_err(|error| {
+                Refusal::bad_request(format!(
+                    "Invalid oauth_callback: {error}; use `oob`, an http(s) URL or the \
+                     application's own scheme."
+                ))
+            })?,
+        };
         let issued = state.issue_request_token(signed.consumer_key(), callback)?;
         Ok(reply::form(&[
             ("oauth_token", &issued.token),

@@ -1,5 +1,6 @@
 //! Each check on a signed request, refused with its own status and message.
 
+use discogs_auth_core::encoding::FormPairs;
 use discogs_auth_core::http::header::{AUTHORIZATION, USER_AGENT as USER_AGENT_HEADER};
 use discogs_auth_core::http::{HeaderValue, Method, Request, StatusCode};
 use discogs_auth_core::{
@@ -272,14 +273,20 @@ fn hand_signed_with_nonce(
         .unwrap()
 }
 
+/// Without `oauth_callback` Discogs uses the application's registered callback, and the demo
+/// application registered none: out of band. A callback given must be `oob` or a URL.
 #[tokio::test]
-async fn the_callback_is_required_and_must_be_oob_or_a_url() {
+async fn the_callback_is_out_of_band_when_missing_and_otherwise_oob_or_a_url() {
     let standin = StandIn::spawn().unwrap();
     let router = standin.router();
 
     let reply = send(&router, hand_signed(&standin, None)).await;
-    assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(body_text(&reply), "Parameter not found: oauth_callback");
+    assert_eq!(reply.status(), StatusCode::OK, "{}", body_text(&reply));
+    let fields = FormPairs::parse(reply.body()).unwrap();
+    assert_eq!(fields.unique("oauth_callback_confirmed"), Ok(Some("true")));
+    let token = fields.unique("oauth_token").unwrap().unwrap();
+    let approval = standin.approve(token).unwrap();
+    assert_eq!(approval.redirect_url, None);
 
     for (callback, reason) in [
         ("app/callback", "it is not a valid URL"),
