@@ -309,7 +309,6 @@ fn check_nonce(nonce: &str) -> Result<(), VerifyError> {
 
 fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, VerifyError> {
     let uri = request.uri();
-    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     let origin = match origin {
         // The server's own origin, even over a target in absolute form: a signature made for
         // another host, or for `http` when the server is reached over TLS, is not for it.
@@ -325,6 +324,7 @@ fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, Ve
             format!("http://{host}")
         }
     };
+    let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
     format!("{origin}{path_and_query}")
         .parse()
         .map_err(|_| VerifyError::MissingHost)
