@@ -293,9 +293,11 @@ impl<T: SyncTransport> Session<T> {
     /// Signs `request` with the access token and sends it. A non-success status is returned as
     /// its typed [`ReplyError`] (429 as [`ReplyError::RateLimited`] with the figures).
     ///
-    /// The request's URL must be on the API base ([`Endpoints::is_api_url`](crate::Endpoints::is_api_url)); any other is
-    /// refused as [`RequestError::Url`] and nothing is sent. Build it with
-    /// [`Endpoints::api_url`](crate::Endpoints::api_url); fetch what needs no credentials (images) with the HTTP client.
+    /// The request's URL must be on the API base
+    /// ([`Endpoints::is_api_url`](crate::Endpoints::is_api_url)); any other is refused as
+    /// [`RequestError::Url`] and nothing is sent. Build it with
+    /// [`Endpoints::api_url`](crate::Endpoints::api_url); fetch what needs no credentials
+    /// (images) with the HTTP client.
     pub fn send_signed(
         &self,
         access_token: &AccessToken,
