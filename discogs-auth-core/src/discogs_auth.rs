@@ -1,6 +1,5 @@
 //! Discogs Auth: a personal token or a consumer key/secret on any request, no OAuth dance.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use http::header::AUTHORIZATION;
@@ -8,7 +7,7 @@ use http::uri::PathAndQuery;
 use http::{HeaderValue, Request, Response, Uri};
 
 use crate::credentials::{Consumer, ConsumerKey, ConsumerSecret, CredentialError, PersonalToken};
-use crate::encoding::{FormError, FormField, form_fields, push_form_encoded};
+use crate::encoding::{FormError, form_fields, push_form_encoded};
 use crate::reply::{ReplyError, check_reply};
 
 /// Credentials for Discogs Auth.
@@ -298,17 +297,9 @@ impl DiscogsAuth {
         let names = ["token", "key", "secret"];
         let [token, key, secret] =
             form_fields(query.as_bytes(), names).map_err(DiscogsAuthError::Query)?;
-        let read = |field: FormField<'_>, name| {
-            field
-                .unique(name)
-                .map(|value| value.map(Cow::into_owned))
-                .map_err(DiscogsAuthError::Query)
-        };
-        let (token, key, secret) = (
-            read(token, "token")?,
-            read(key, "key")?,
-            read(secret, "secret")?,
-        );
+        let token = token.unique("token").map_err(DiscogsAuthError::Query)?;
+        let key = key.unique("key").map_err(DiscogsAuthError::Query)?;
+        let secret = secret.unique("secret").map_err(DiscogsAuthError::Query)?;
         Self::from_parts(token.as_deref(), key.as_deref(), secret.as_deref())
     }
 
