@@ -17,15 +17,14 @@ pub struct BlockingReqwestTransport {
     client: reqwest::blocking::Client,
     /// For loopback URLs ([`is_loopback_url`]): the same settings without a proxy. A proxy
     /// named in the environment (`HTTP_PROXY`, `ALL_PROXY`) would carry what must stay on this
-    /// machine off it, in clear for `http://`, or fail to reach it at all. `None` for a client
-    /// of the caller's own, whose settings are kept.
-    loopback: Option<reqwest::blocking::Client>,
+    /// machine off it, in clear for `http://`, or fail to reach it at all.
+    loopback: reqwest::blocking::Client,
     body_limit: usize,
     /// The time allowed for a whole request, reply body included. A blocking client's own
     /// timeout bounds the wait for the headers and each read of the body apart, so a server
     /// that sends a byte now and then could hold it for hours; this one is set on each request,
     /// where reqwest makes it a deadline for the whole exchange.
-    timeout: Option<Duration>,
+    timeout: Duration,
 }
 
 impl BlockingReqwestTransport {
@@ -41,13 +40,17 @@ impl BlockingReqwestTransport {
 
     /// The client of [`BlockingReqwestTransport::new`] with settings of yours changed (root
     /// certificates, a proxy) and the others kept: `change` is given a builder with the safe
-    /// settings (no redirects followed, the default timeouts) and returns it changed. Requests
-    /// to loopback still never go through a proxy; `change` is called once for them and once
-    /// for the others. The whole request's deadline is [`DEFAULT_TIMEOUT`], whatever `timeout`
-    /// the builder is given (a blocking client's own timeout bounds each wait apart, and
-    /// reqwest lets the deadline replace it): [`with_timeout`](Self::with_timeout) changes it.
-    /// The async [`ReqwestTransport`](crate::ReqwestTransport) takes the builder's `timeout`
-    /// as its deadline, as there it is one.
+    /// settings (the default timeouts) and returns it changed. Requests to loopback still never
+    /// go through a proxy; `change` is called once for them and once for the others.
+    ///
+    /// The whole request's deadline is [`DEFAULT_TIMEOUT`], whatever `timeout` the builder is
+    /// given (a blocking client's own timeout bounds each wait apart, and reqwest lets the
+    /// deadline replace it): [`with_timeout`](Self::with_timeout) changes it. The async
+    /// [`ReqwestTransport`](crate::ReqwestTransport) takes the builder's `timeout` as its
+    /// deadline, as there it is one.
+    ///
+    /// Redirects are never followed, whatever `change` sets, for the reasons
+    /// [`ReqwestTransport::configured`](crate::ReqwestTransport::configured) gives.
     ///
     /// ```
     /// use std::time::Duration;
@@ -64,35 +67,23 @@ impl BlockingReqwestTransport {
         let safe_defaults = || {
             change(
                 reqwest::blocking::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
                     .timeout(DEFAULT_TIMEOUT),
             )
+            .redirect(reqwest::redirect::Policy::none())
         };
-        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
-        let client = safe_defaults().build().map_err(client_error)?;
         Ok(Self {
-            loopback: Some(loopback),
-            ..Self::from_client(client).with_timeout(DEFAULT_TIMEOUT)
-        })
-    }
-
-    /// Your own client, with its settings untouched. Its timeout bounds each wait (for the
-    /// headers, for each read of the body), not the whole request: add
-    /// [`with_timeout`](Self::with_timeout) for that.
-    pub fn from_client(client: reqwest::blocking::Client) -> Self {
-        Self {
-            client,
-            loopback: None,
+            loopback: safe_defaults().no_proxy().build().map_err(client_error)?,
+            client: safe_defaults().build().map_err(client_error)?,
             body_limit: DEFAULT_BODY_LIMIT,
-            timeout: None,
-        }
+            timeout: DEFAULT_TIMEOUT,
+        })
     }
 
     /// Allows `timeout` for each whole request, from connecting to the last byte of the reply
     /// body ([`DEFAULT_TIMEOUT`] for [`new`](Self::new)).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = timeout;
         self
     }
 
@@ -109,16 +100,17 @@ impl SyncTransport for BlockingReqwestTransport {
 
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
-        let client = match &self.loopback {
-            Some(direct) if is_loopback_url(request.uri()) => direct,
-            _ => &self.client,
+        let client = if is_loopback_url(request.uri()) {
+            &self.loopback
+        } else {
+            &self.client
         };
         let sends_body = has_body_to_send(&request);
         let mut request = reqwest::blocking::Request::try_from(request).map_err(client_error)?;
         if !sends_body {
             *request.body_mut() = None;
         }
-        *request.timeout_mut() = self.timeout;
+        *request.timeout_mut() = Some(self.timeout);
         let response = client.execute(request).map_err(client_error)?;
         let mut body = ReplyBody::new(
             response.status(),

@@ -5,7 +5,8 @@
 //! logic stays in the core, which this crate re-exports. Their defaults are safe for
 //! authentication endpoints: redirects are not followed, replies are capped at
 //! [`DEFAULT_BODY_LIMIT`] bytes, requests time out, and `http://` is refused except to loopback.
-//! The reqwest `Client` is yours to choose, so this works on whatever runtime reqwest runs on.
+//! The reqwest client's settings are yours to change ([`ReqwestTransport::configured`]), and
+//! this works on whatever runtime reqwest runs on.
 //!
 //! The whole out-of-band login. As a doctest it runs against the bundled Discogs stand-in on
 //! `127.0.0.1`: the hidden lines start it, point the client at it and approve the request
@@ -65,9 +66,8 @@ pub struct ReqwestTransport {
     client: reqwest::Client,
     /// For loopback URLs ([`is_loopback_url`]): the same settings without a proxy. A proxy
     /// named in the environment (`HTTP_PROXY`, `ALL_PROXY`) would carry what must stay on this
-    /// machine off it, in clear for `http://`, or fail to reach it at all. `None` for a client
-    /// of the caller's own, whose settings are kept.
-    loopback: Option<reqwest::Client>,
+    /// machine off it, in clear for `http://`, or fail to reach it at all.
+    loopback: reqwest::Client,
     body_limit: usize,
     /// Overrides the client's own timeout for the whole exchange, when set.
     timeout: Option<Duration>,
@@ -86,9 +86,14 @@ impl ReqwestTransport {
 
     /// The client of [`ReqwestTransport::new`] with settings of yours changed (root
     /// certificates, a proxy, a timeout) and the others kept: `change` is given a builder with
-    /// the safe settings (no redirects followed, the default timeouts) and returns it changed.
-    /// Requests to loopback still never go through a proxy; `change` is called once for them
-    /// and once for the others.
+    /// the safe settings (the default timeouts) and returns it changed. Requests to loopback
+    /// still never go through a proxy; `change` is called once for them and once for the
+    /// others.
+    ///
+    /// Redirects are never followed, whatever `change` sets: reqwest would send the request
+    /// on to wherever the reply points, a `POST` body and a URL's query credentials (in
+    /// `Referer`) included. There is no constructor from a `reqwest::Client` of your own for
+    /// the same reason: its redirect policy cannot be read or overridden per request.
     ///
     /// ```
     /// use std::time::Duration;
@@ -105,30 +110,17 @@ impl ReqwestTransport {
         let safe_defaults = || {
             change(
                 reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
                     .timeout(DEFAULT_TIMEOUT),
             )
+            .redirect(reqwest::redirect::Policy::none())
         };
-        let loopback = safe_defaults().no_proxy().build().map_err(client_error)?;
-        let client = safe_defaults().build().map_err(client_error)?;
         Ok(Self {
-            loopback: Some(loopback),
-            ..Self::from_client(client)
-        })
-    }
-
-    /// Your own client, with its settings (redirects, timeouts, TLS, proxy) untouched. A
-    /// default client follows redirects, and sends requests to loopback through a proxy named
-    /// in the environment: [`ReqwestTransport::configured`] starts from the safe settings
-    /// instead.
-    pub fn from_client(client: reqwest::Client) -> Self {
-        Self {
-            client,
-            loopback: None,
+            loopback: safe_defaults().no_proxy().build().map_err(client_error)?,
+            client: safe_defaults().build().map_err(client_error)?,
             body_limit: DEFAULT_BODY_LIMIT,
             timeout: None,
-        }
+        })
     }
 
     /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`] (see
@@ -151,9 +143,10 @@ impl ReqwestTransport {
         request: Request<Vec<u8>>,
     ) -> Result<Response<Vec<u8>>, TransportError> {
         ensure_secure_url(request.uri())?;
-        let client = match &self.loopback {
-            Some(direct) if is_loopback_url(request.uri()) => direct,
-            _ => &self.client,
+        let client = if is_loopback_url(request.uri()) {
+            &self.loopback
+        } else {
+            &self.client
         };
         let sends_body = has_body_to_send(&request);
         let mut request = reqwest::Request::try_from(request).map_err(client_error)?;

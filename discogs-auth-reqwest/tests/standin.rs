@@ -21,12 +21,23 @@ mod async_client {
         )
         .expect("a runtime");
         discogs_auth_standin::conformance::trickling_body_times_out(transport);
-        let client = reqwest::Client::builder()
-            .timeout(second)
-            .build()
+        let transport = ReqwestTransport::configured(|builder| builder.timeout(second))
             .expect("a reqwest client");
-        let transport = BlockOn::new(ReqwestTransport::from_client(client)).expect("a runtime");
-        discogs_auth_standin::conformance::trickling_body_times_out(transport);
+        discogs_auth_standin::conformance::trickling_body_times_out(
+            BlockOn::new(transport).expect("a runtime"),
+        );
+    }
+
+    /// A client configured to follow redirects still does not.
+    #[test]
+    fn redirects_are_not_followed_whatever_the_client_is_given() {
+        discogs_auth_standin::conformance::redirect_is_not_followed(|| {
+            let transport = ReqwestTransport::configured(|builder| {
+                builder.redirect(reqwest::redirect::Policy::limited(10))
+            })
+            .expect("a reqwest client");
+            BlockOn::new(transport).expect("a runtime")
+        });
     }
 
     #[test]
@@ -80,6 +91,17 @@ mod blocking_client {
     fn silent_server_times_out() {
         let transport = transport().with_timeout(std::time::Duration::from_secs(1));
         discogs_auth_standin::conformance::silent_server_times_out(transport);
+    }
+
+    /// A client configured to follow redirects still does not.
+    #[test]
+    fn redirects_are_not_followed_whatever_the_client_is_given() {
+        discogs_auth_standin::conformance::redirect_is_not_followed(|| {
+            discogs_auth_reqwest::BlockingReqwestTransport::configured(|builder| {
+                builder.redirect(reqwest::redirect::Policy::limited(10))
+            })
+            .expect("a blocking reqwest client")
+        });
     }
 
     #[test]

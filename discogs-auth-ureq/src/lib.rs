@@ -102,10 +102,11 @@ impl UreqTransport {
     }
 
     /// The agent of [`UreqTransport::new`] with settings of yours changed (root certificates,
-    /// a proxy, a timeout) and the others kept: `change` is given the safe settings (no
-    /// redirects followed, the default timeouts, the TLS feature chosen) and returns them
-    /// changed. Requests to loopback still never go through a proxy; `change` is called once
-    /// for them and once for the others.
+    /// a proxy, a timeout) and the others kept: `change` is given the safe settings (the
+    /// default timeouts, the TLS feature chosen) and returns them changed. Requests to loopback
+    /// still never go through a proxy; `change` is called once for them and once for the
+    /// others. Redirects are never followed, whatever `change` sets (see
+    /// [`from_agent`](Self::from_agent)).
     ///
     /// ```
     /// use std::time::Duration;
@@ -118,7 +119,6 @@ impl UreqTransport {
         let safe_defaults = || {
             change(with_chosen_tls(
                 ureq::Agent::config_builder()
-                    .max_redirects(0)
                     .http_status_as_error(false)
                     .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
                     .timeout_global(Some(DEFAULT_TIMEOUT)),
@@ -130,11 +130,16 @@ impl UreqTransport {
         }
     }
 
-    /// Your own agent, with its settings (redirects, timeouts, TLS, proxy). Only
-    /// `http_status_as_error` is turned off for each request, since Discogs' error replies
-    /// must be read to report them. A default agent follows redirects, and sends requests to
-    /// loopback through a proxy named in the environment: [`UreqTransport::configured`] starts
-    /// from the safe settings instead.
+    /// Your own agent, with its settings (timeouts, TLS, proxy). Two are overridden for each
+    /// request:
+    /// - `http_status_as_error` is off, since Discogs' error replies must be read to report
+    ///   them;
+    /// - `max_redirects` is 0: a redirect is handed back as the reply, never followed, since
+    ///   the request would go on to wherever the reply points, with its body and with any
+    ///   credentials in its URL.
+    ///
+    /// A default agent sends requests to loopback through a proxy named in the environment:
+    /// [`UreqTransport::configured`] starts from the safe settings instead.
     ///
     /// In a build with this crate's `native-tls` feature and without its `rustls` feature, an
     /// agent left on ureq's default provider (rustls, where ureq would panic) has its requests
@@ -176,7 +181,10 @@ impl UreqTransport {
             Some(direct) if is_loopback_url(request.uri()) => direct,
             _ => &self.agent,
         };
-        let mut config = agent.configure_request(request).http_status_as_error(false);
+        let mut config = agent
+            .configure_request(request)
+            .http_status_as_error(false)
+            .max_redirects(0);
         if let Some(timeout) = self.timeout {
             config = config.timeout_global(Some(timeout));
         }

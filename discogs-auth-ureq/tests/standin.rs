@@ -15,6 +15,20 @@ fn trickling_body_times_out() {
     discogs_auth_standin::conformance::trickling_body_times_out(transport);
 }
 
+/// An agent of the caller's that follows redirects (as ureq's default one does), or settings
+/// changed to follow them, still do not.
+#[test]
+fn redirects_are_not_followed_whatever_the_agent_allows() {
+    use discogs_auth_ureq::UreqTransport;
+
+    discogs_auth_standin::conformance::redirect_is_not_followed(|| {
+        UreqTransport::from_agent(ureq::Agent::new_with_defaults())
+    });
+    discogs_auth_standin::conformance::redirect_is_not_followed(|| {
+        UreqTransport::configured(|config| config.max_redirects(10))
+    });
+}
+
 #[test]
 fn other_hosts_go_through_the_configured_proxy() {
     discogs_auth_standin::conformance::other_hosts_go_through_the_configured_proxy(|proxy| {
