@@ -1,5 +1,8 @@
 //! Helpers for the transports' safety tests, and the reply to unknown paths.
 
+use std::sync::OnceLock;
+
+use axum::body::Bytes;
 use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
@@ -82,8 +85,16 @@ impl OpenEndpoint for Oversized {
     const FORMAT: Format = Format::Text;
 
     fn reply(_incoming: &Incoming) -> Result<Response, Refusal> {
-        Ok(reply::text(StatusCode::OK, vec![b'x'; OVERSIZED_BODY_LEN]))
+        Ok(reply::text(StatusCode::OK, oversized_body()))
     }
+}
+
+/// The `/oversized/` body, made once and shared by every reply: a copy each would let clients
+/// that never read their reply hold 8 MiB of the stand-in's memory a connection.
+fn oversized_body() -> Bytes {
+    static BODY: OnceLock<Bytes> = OnceLock::new();
+    BODY.get_or_init(|| Bytes::from(vec![b'x'; OVERSIZED_BODY_LEN]))
+        .clone()
 }
 
 /// Any other path: 404 in Discogs' JSON shape.
@@ -97,5 +108,18 @@ impl OpenEndpoint for NotFound {
             StatusCode::NOT_FOUND,
             "The requested resource was not found.",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_oversized_reply_shares_one_body() {
+        let (first, second) = (oversized_body(), oversized_body());
+        assert_eq!(first.len(), OVERSIZED_BODY_LEN);
+        assert!(first.iter().all(|&byte| byte == b'x'));
+        assert_eq!(first.as_ptr(), second.as_ptr());
     }
 }
