@@ -11,7 +11,7 @@ mod search;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Bytes, HttpBody as _};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -96,7 +96,14 @@ async fn serve<E: Endpoint>(State(shared): State<Shared>, request: Request) -> R
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, MAX_REQUEST_BODY).await;
+    // A `Content-Length` over the limit is refused before any of the body is waited for.
+    let body = if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
+        Err(())
+    } else {
+        axum::body::to_bytes(body, MAX_REQUEST_BODY)
+            .await
+            .map_err(drop)
+    };
 
     let mut state = state::lock(&shared);
     let incoming = match body {
@@ -104,7 +111,7 @@ async fn serve<E: Endpoint>(State(shared): State<Shared>, request: Request) -> R
             request: axum::http::Request::from_parts(parts, body),
             client,
         },
-        Err(_) => {
+        Err(()) => {
             let refusal = Refusal::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The request body is too large.",

@@ -180,6 +180,26 @@ fn a_partial_request_head_is_closed_after_the_header_read_timeout() {
     assert!(started.elapsed() >= SHORT, "{:?}", started.elapsed());
 }
 
+/// A body declared larger than the stand-in reads is refused at once, not waited for (until
+/// the request timeout, 30 s by default).
+#[test]
+fn a_body_declared_too_large_is_refused_before_it_arrives() {
+    let standin = StandIn::spawn().unwrap();
+    let mut stream = connect(&standin);
+    stream
+        .write_all(b"POST /oauth/access_token HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\nsome")
+        .unwrap();
+    let reply = read_reply(&mut stream);
+    assert!(
+        reply.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
+        "{reply}"
+    );
+    assert!(
+        reply.ends_with("\r\n\r\nThe request body is too large."),
+        "{reply}"
+    );
+}
+
 /// "No timeout" said as `Duration::MAX` is served: the server waits a day at most, where adding
 /// the timeout to the current instant would overflow.
 #[test]
