@@ -141,7 +141,7 @@ pub use freshness::{
     OsNonceSource, RandomSourceError, SystemClock, Timestamp,
 };
 pub use oauth::{
-    CLOCK_SKEW_TOLERANCE_SECS, Callback, CallbackError, FORM_CONTENT_TYPE, Identity,
+    CLOCK_SKEW_TOLERANCE_SECS, Callback, CallbackError, CallbackUrl, FORM_CONTENT_TYPE, Identity,
     MAX_CALLBACK_LEN, OAuthClient, RequestError, RequestSigner, UserAgent, callback_request_token,
 };
 pub use oauth_header::{OAuthHeaderError, OAuthParameters};

@@ -135,7 +135,7 @@ pub(crate) fn approve(
     let redirect_url = match &entry.callback {
         Callback::OutOfBand => None,
         Callback::Url(url) => Some(with_query(
-            url,
+            url.as_str(),
             &[
                 ("oauth_token", request_token),
                 ("oauth_verifier", &verifier),
@@ -160,7 +160,7 @@ pub(crate) fn deny(
         .ok_or(StandInError::UnknownRequestToken)?;
     Ok(match entry.callback {
         Callback::OutOfBand => None,
-        Callback::Url(url) => Some(with_query(&url, &[("denied", request_token)])),
+        Callback::Url(url) => Some(with_query(url.as_str(), &[("denied", request_token)])),
     })
 }
 
@@ -247,7 +247,7 @@ mod tests {
         let mut map = BoundedMap::new(10);
         map.insert(
             "T".into(),
-            pending(Callback::Url("http://app/cb".into()), 1_000),
+            pending(Callback::url("http://app/cb").unwrap(), 1_000),
         );
         let approval = approve(&mut map, "T", at(1_100)).unwrap();
         assert_eq!(approval.verifier.len(), 32);
@@ -289,7 +289,7 @@ mod tests {
         let mut map = BoundedMap::new(10);
         map.insert(
             "T".into(),
-            pending(Callback::Url("http://app/cb".into()), 1_000),
+            pending(Callback::url("http://app/cb").unwrap(), 1_000),
         );
         let first = approve(&mut map, "T", at(1_100)).unwrap();
         let again = approve(&mut map, "T", at(1_200)).unwrap();

@@ -16,8 +16,48 @@ pub enum Callback {
     OutOfBand,
     /// A URL of the application that receives `?oauth_token=…&oauth_verifier=…` or `?denied=…`:
     /// `http(s)` ([`Callback::url`]) or the application's own scheme
-    /// ([`Callback::custom_scheme`]).
-    Url(String),
+    /// ([`Callback::custom_scheme`]), checked by either.
+    Url(CallbackUrl),
+}
+
+/// A callback URL that [`Callback::url`], [`Callback::custom_scheme`] or [`Callback::parse`]
+/// has checked: only they make one, so no request carries an unchecked `oauth_callback`.
+///
+/// ```
+/// use discogs_auth_core::Callback;
+/// let Callback::Url(url) = Callback::url("https://app.example/cb")? else {
+///     unreachable!("a URL")
+/// };
+/// assert_eq!(url.as_str(), "https://app.example/cb");
+/// # Ok::<(), discogs_auth_core::UrlError>(())
+/// ```
+///
+/// A string cannot be made into one without those checks:
+///
+/// ```compile_fail
+/// use discogs_auth_core::{Callback, CallbackUrl};
+/// let unchecked = Callback::Url(CallbackUrl("htps://app.example/cb".to_owned()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CallbackUrl(String);
+
+impl CallbackUrl {
+    /// The URL as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for CallbackUrl {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CallbackUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The `oauth_callback` field, as [`UrlError`]s name it.
@@ -37,9 +77,9 @@ const BROWSER_SCHEMES: [&str; 4] = ["javascript", "vbscript", "data", "file"];
 
 impl Callback {
     /// A web callback URL: absolute `http`/`https` with a host, no user name or password, no
-    /// control characters, no fragment, at most [`MAX_CALLBACK_LEN`] bytes. An application's own scheme (`myapp://callback`)
-    /// goes through [`Callback::custom_scheme`] instead, so that a mistyped `htps://` is
-    /// refused here rather than sent.
+    /// control characters, no fragment, at most [`MAX_CALLBACK_LEN`] bytes. An application's
+    /// own scheme (`myapp://callback`) goes through [`Callback::custom_scheme`] instead, so
+    /// that a mistyped `htps://` is refused here rather than sent.
     ///
     /// ```
     /// use discogs_auth_core::Callback;
@@ -55,7 +95,7 @@ impl Callback {
             return Err(callback_error(TOO_LONG));
         }
         match parse_absolute_url(CALLBACK_FIELD, url) {
-            Ok(_) => Ok(Self::Url(url.to_owned())),
+            Ok(_) => Ok(Self::Url(CallbackUrl(url.to_owned()))),
             Err(error) if error.reason == NOT_HTTP && starts_with_scheme(url) => {
                 Err(callback_error(
                     "it must start with http:// or https:// (an application's own scheme: \
@@ -69,8 +109,8 @@ impl Callback {
     /// A callback to the application's own URI scheme, for desktop and mobile apps that
     /// register one with the system (`myapp://callback`, `com.example.app:/oauth`): a scheme
     /// (RFC 3986 §3.1) other than `http`/`https`, then `:` and the rest, in printable ASCII
-    /// without spaces or a fragment, at most [`MAX_CALLBACK_LEN`] bytes. Schemes the browser would run or read itself
-    /// (`javascript:`, `vbscript:`, `data:`, `file:`) are refused.
+    /// without spaces or a fragment, at most [`MAX_CALLBACK_LEN`] bytes. Schemes the browser
+    /// would run or read itself (`javascript:`, `vbscript:`, `data:`, `file:`) are refused.
     ///
     /// ```
     /// use discogs_auth_core::Callback;
@@ -122,7 +162,7 @@ impl Callback {
         if uri.contains('#') {
             return Err(callback_error("it must not have a fragment"));
         }
-        Ok(Self::Url(uri.to_owned()))
+        Ok(Self::Url(CallbackUrl(uri.to_owned())))
     }
 
     /// Reads an `oauth_callback` value, as a provider receives it or an application keeps it
@@ -150,7 +190,7 @@ impl Callback {
     pub fn as_str(&self) -> &str {
         match self {
             Self::OutOfBand => "oob",
-            Self::Url(url) => url,
+            Self::Url(url) => url.as_str(),
         }
     }
 }
@@ -685,9 +725,12 @@ mod tests {
         ] {
             assert_eq!(
                 Callback::custom_scheme(uri),
-                Ok(Callback::Url(uri.to_owned()))
+                Ok(Callback::Url(CallbackUrl(uri.to_owned())))
             );
-            assert_eq!(Callback::parse(uri), Ok(Callback::Url(uri.to_owned())));
+            assert_eq!(
+                Callback::parse(uri),
+                Ok(Callback::Url(CallbackUrl(uri.to_owned())))
+            );
         }
         let refused = |uri, reason| {
             assert_eq!(
@@ -741,7 +784,7 @@ mod tests {
             let longest = format!("{prefix}{}", "a".repeat(MAX_CALLBACK_LEN - prefix.len()));
             assert_eq!(
                 Callback::parse(&longest),
-                Ok(Callback::Url(longest.clone()))
+                Ok(Callback::Url(CallbackUrl(longest.clone())))
             );
             let one_more = format!("{longest}a");
             assert_eq!(Callback::parse(&one_more), too_long, "{prefix}");
@@ -757,7 +800,9 @@ mod tests {
         assert_eq!(Callback::parse("oob"), Ok(Callback::OutOfBand));
         assert_eq!(
             Callback::parse("https://app.example/cb"),
-            Ok(Callback::Url("https://app.example/cb".to_owned()))
+            Ok(Callback::Url(CallbackUrl(
+                "https://app.example/cb".to_owned()
+            )))
         );
         // `oob` is case-sensitive (RFC 5849 §2.1): `OOB` is no URL of any kind.
         assert_eq!(

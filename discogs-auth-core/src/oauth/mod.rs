@@ -17,7 +17,9 @@ mod identity;
 mod request_token;
 pub(crate) mod sign;
 
-pub use authorize::{Callback, CallbackError, MAX_CALLBACK_LEN, callback_request_token};
+pub use authorize::{
+    Callback, CallbackError, CallbackUrl, MAX_CALLBACK_LEN, callback_request_token,
+};
 pub use clock_skew::CLOCK_SKEW_TOLERANCE_SECS;
 pub use identity::Identity;
 pub use sign::RequestSigner;
