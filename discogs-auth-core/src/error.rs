@@ -1,8 +1,9 @@
-//! One error type for callers who want a single `?` across every sans-IO step. A
-//! [`Session`](crate::Session)'s steps, which send too, return
-//! [`FlowError`](crate::FlowError), which also holds the transport's error and a callback's.
+//! One error type for callers who want a single `?` across every step: the sans-IO ones, and
+//! a [`Session`](crate::Session)'s, whose [`FlowError`]s (which also hold the transport's
+//! error) convert into it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::credentials::CredentialError;
 use crate::discogs_auth::DiscogsAuthError;
@@ -12,10 +13,30 @@ use crate::oauth::{CallbackError, RequestError};
 use crate::oauth_header::OAuthHeaderError;
 use crate::provider::VerifyError;
 use crate::reply::ReplyError;
+use crate::session::FlowError;
 
-/// Any error of this crate's sans-IO steps (a [`Session`](crate::Session)'s are
-/// [`FlowError`](crate::FlowError)s). Each variant wraps the error of one concern, which can be
-/// matched further.
+/// Any error of this crate: of its sans-IO steps, and of a [`Session`](crate::Session)'s
+/// (a [`FlowError`] converts with `?`). Each variant wraps the error of one concern, which can
+/// be matched further.
+///
+/// ```
+/// use discogs_auth_core::http::{Request, Response};
+/// use discogs_auth_core::{Callback, Consumer, OAuthClient, RequestToken, Session, UserAgent};
+///
+/// // Credentials, the callback URL and the exchange with Discogs, each `?` into `Error`.
+/// fn start_login(
+///     discogs: impl Fn(Request<Vec<u8>>) -> Result<Response<Vec<u8>>, std::io::Error>,
+/// ) -> Result<RequestToken, discogs_auth_core::Error> {
+///     let client = OAuthClient::new(Consumer::new("key", "secret")?, UserAgent::new("MyApp/1.0")?);
+///     let callback = Callback::url("https://app.example/callback")?;
+///     Ok(Session::new(client, discogs).request_token(&callback)?)
+/// }
+///
+/// let unreachable = |_: Request<Vec<u8>>| Err(std::io::Error::other("connection refused"));
+/// let error = start_login(unreachable).unwrap_err();
+/// assert!(matches!(error, discogs_auth_core::Error::Transport(_)));
+/// assert_eq!(error.to_string(), "connection refused");
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
@@ -39,6 +60,10 @@ pub enum Error {
     OAuthHeader(OAuthHeaderError),
     /// A signed request did not verify.
     Verify(VerifyError),
+    /// A [`Session`](crate::Session)'s transport could not send a request or receive its
+    /// reply ([`FlowError::Transport`]): the transport's own error, which
+    /// [`downcast_ref`](std::error::Error#method.downcast_ref) gives back by its type.
+    Transport(Arc<dyn std::error::Error + Send + Sync>),
 }
 
 impl fmt::Display for Error {
@@ -54,6 +79,7 @@ impl fmt::Display for Error {
             Self::DiscogsAuth(error) => fmt::Display::fmt(error, f),
             Self::OAuthHeader(error) => fmt::Display::fmt(error, f),
             Self::Verify(error) => fmt::Display::fmt(error, f),
+            Self::Transport(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -72,6 +98,7 @@ impl std::error::Error for Error {
             Self::DiscogsAuth(error) => std::error::Error::source(error),
             Self::OAuthHeader(error) => std::error::Error::source(error),
             Self::Verify(error) => std::error::Error::source(error),
+            Self::Transport(error) => error.source(),
         }
     }
 }
@@ -133,6 +160,19 @@ impl From<OAuthHeaderError> for Error {
 impl From<VerifyError> for Error {
     fn from(error: VerifyError) -> Self {
         Self::Verify(error)
+    }
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<FlowError<E>> for Error {
+    fn from(error: FlowError<E>) -> Self {
+        match error {
+            FlowError::Transport(error) => Self::Transport(Arc::new(error)),
+            FlowError::Request(error) => Self::Request(error),
+            FlowError::Reply(error) => Self::Reply(error),
+            FlowError::RandomSource(error) => Self::RandomSource(error),
+            FlowError::DiscogsAuth(error) => Self::DiscogsAuth(error),
+            FlowError::Callback(error) => Self::Callback(error),
+        }
     }
 }
 
@@ -203,5 +243,56 @@ mod tests {
              an OffsetClock (HTTP 401: Invalid timestamp.)"
         );
         assert!(skew.source().is_none());
+    }
+
+    /// Each `FlowError` lands in the variant of its concern; the transport's error keeps its
+    /// type, text and source.
+    #[test]
+    fn a_flow_error_converts_variant_for_variant() {
+        #[derive(Debug)]
+        struct Refused(std::io::Error);
+        impl fmt::Display for Refused {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("could not connect")
+            }
+        }
+        impl std::error::Error for Refused {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+
+        let refused = FlowError::Transport(Refused(std::io::Error::other("connection refused")));
+        let Error::Transport(transport) = Error::from(refused) else {
+            panic!("not Error::Transport")
+        };
+        assert_eq!(transport.to_string(), "could not connect");
+        assert!(transport.downcast_ref::<Refused>().is_some());
+        let error = Error::Transport(transport);
+        assert_eq!(error.to_string(), "could not connect");
+        assert_eq!(
+            error.source().map(ToString::to_string),
+            Some("connection refused".to_owned())
+        );
+
+        type Flow = FlowError<std::io::Error>;
+        assert!(matches!(
+            Error::from(Flow::Callback(CallbackError::Denied)),
+            Error::Callback(CallbackError::Denied)
+        ));
+        assert!(matches!(
+            Error::from(Flow::Request(RequestError::from(
+                SigningError::NotAbsoluteUri
+            ))),
+            Error::Request(RequestError::Signing(SigningError::NotAbsoluteUri))
+        ));
+        assert!(matches!(
+            Error::from(Flow::Reply(ReplyError::CallbackNotConfirmed)),
+            Error::Reply(ReplyError::CallbackNotConfirmed)
+        ));
+        assert!(matches!(
+            Error::from(Flow::DiscogsAuth(DiscogsAuthError::InvalidUri)),
+            Error::DiscogsAuth(DiscogsAuthError::InvalidUri)
+        ));
     }
 }
