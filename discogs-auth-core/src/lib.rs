@@ -86,6 +86,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! [`DiscogsAuthSession`] does that over a transport for every request, adds the `User-Agent`,
+//! sends credentials to the API base only, and reads the reply's status.
+//!
 //! # In scope, out of scope
 //!
 //! In scope: credentials and their validation, percent-encoding, the `Authorization` headers
@@ -113,6 +116,7 @@
 mod base_string;
 mod credentials;
 mod discogs_auth;
+mod discogs_auth_session;
 pub mod encoding;
 mod endpoints;
 mod error;
@@ -134,6 +138,7 @@ pub use credentials::{
     TokenSecret, TokenValue, Verifier,
 };
 pub use discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
+pub use discogs_auth_session::DiscogsAuthSession;
 pub use endpoints::{DISCOGS_API_BASE, DISCOGS_AUTHORIZE_URL, Endpoints, UrlError};
 pub use error::Error;
 pub use freshness::{

@@ -8,11 +8,11 @@ use http::{Request, Response};
 
 use crate::credentials::{AccessToken, AuthorizedRequestToken, RequestToken};
 use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
-use crate::endpoints::UrlError;
+use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
 };
-use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError};
+use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError, UserAgent};
 use crate::reply::ReplyError;
 use crate::transport::{AsyncTransport, SyncTransport};
 
@@ -202,28 +202,13 @@ impl<T> Session<T> {
         Freshness::from_sources(&*self.nonces, &*self.clock)
     }
 
-    /// Credentials go only to the API base. A URL taken from a reply (an image on a CDN, a
-    /// page of the website) would otherwise be sent the personal token, or a PLAINTEXT
-    /// signature, which holds both secrets.
-    fn ensure_api_url(&self, request: &Request<Vec<u8>>) -> Result<(), RequestError> {
-        if self.client.endpoints().is_api_url(request.uri()) {
-            Ok(())
-        } else {
-            Err(RequestError::Url(UrlError {
-                field: "request URI",
-                reason: "it is not on the API base, the only place a Session sends credentials \
-                         (build it with Endpoints::api_url)",
-            }))
-        }
-    }
-
     /// `request` signed with `access_token`, and the nonce and timestamp it was signed with.
     fn signed_request<E>(
         &self,
         access_token: &AccessToken,
         mut request: Request<Vec<u8>>,
     ) -> Result<(Request<Vec<u8>>, Freshness), FlowError<E>> {
-        self.ensure_api_url(&request)?;
+        ensure_api_url(self.client.endpoints(), &request)?;
         let freshness = self.freshness()?;
         self.client
             .sign_request(access_token, &mut request, &freshness)?;
@@ -234,16 +219,50 @@ impl<T> Session<T> {
         &self,
         auth: &DiscogsAuth,
         placement: Placement,
-        mut request: Request<Vec<u8>>,
+        request: Request<Vec<u8>>,
     ) -> Result<Request<Vec<u8>>, FlowError<E>> {
-        self.ensure_api_url(&request)?;
-        auth.apply(&mut request, placement)?;
-        if !request.headers().contains_key(USER_AGENT) {
-            let user_agent = self.client.user_agent().as_header_value().clone();
-            request.headers_mut().insert(USER_AGENT, user_agent);
-        }
-        Ok(request)
+        discogs_auth_request(
+            self.client.endpoints(),
+            self.client.user_agent(),
+            auth,
+            placement,
+            request,
+        )
     }
+}
+
+/// Credentials go only to the API base. A URL taken from a reply (an image on a CDN, a page of
+/// the website) would otherwise be sent the personal token, or a PLAINTEXT signature, which
+/// holds both secrets.
+fn ensure_api_url(endpoints: &Endpoints, request: &Request<Vec<u8>>) -> Result<(), RequestError> {
+    if endpoints.is_api_url(request.uri()) {
+        Ok(())
+    } else {
+        Err(RequestError::Url(UrlError {
+            field: "request URI",
+            reason: "it is not on the API base, the only place a session sends credentials \
+                     (build it with Endpoints::api_url)",
+        }))
+    }
+}
+
+/// `request` with Discogs Auth credentials where `placement` says, and `user_agent` if it has
+/// no `User-Agent`; refused unless it goes to `endpoints`' API base.
+pub(crate) fn discogs_auth_request<E>(
+    endpoints: &Endpoints,
+    user_agent: &UserAgent,
+    auth: &DiscogsAuth,
+    placement: Placement,
+    mut request: Request<Vec<u8>>,
+) -> Result<Request<Vec<u8>>, FlowError<E>> {
+    ensure_api_url(endpoints, &request)?;
+    auth.apply(&mut request, placement)?;
+    if !request.headers().contains_key(USER_AGENT) {
+        request
+            .headers_mut()
+            .insert(USER_AGENT, user_agent.as_header_value().clone());
+    }
+    Ok(request)
 }
 
 impl<T: SyncTransport> Session<T> {

@@ -3,13 +3,15 @@
 
 use std::future::Future;
 use std::io;
-use std::pin::pin;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake};
+use std::task::{Context, Poll};
 
 use discogs_auth_core::http::{Request, Response, StatusCode, header};
 use discogs_auth_core::*;
+
+mod support;
+use support::block_on;
 
 const REQUEST_TOKEN: &str = "req-token";
 const REQUEST_SECRET: &str = "req-secret";
@@ -357,7 +359,7 @@ fn credentials_are_sent_only_to_the_api_base() {
         other => panic!("{other:?}"),
     };
     let message = "request URI is not usable: it is not on the API base, the only place a \
-                   Session sends credentials (build it with Endpoints::api_url)";
+                   session sends credentials (build it with Endpoints::api_url)";
     for uri in [
         "https://i.discogs.com/images/x.jpg",
         "http://api.discogs.com/database/search?q=x",
@@ -396,25 +398,6 @@ fn credentials_are_sent_only_to_the_api_base() {
         assert!(session.send_signed(&access, request).is_ok(), "{uri}");
     }
     assert_eq!(sent.load(Ordering::Relaxed), 2);
-}
-
-/// The smallest executor that can drive the async flow: poll, park until woken, repeat.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unparker(std::thread::Thread);
-    impl Wake for Unparker {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Arc::new(Unparker(std::thread::current())).into();
-    let mut context = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        match future.as_mut().poll(&mut context) {
-            Poll::Ready(output) => return output,
-            Poll::Pending => std::thread::park(),
-        }
-    }
 }
 
 /// A transport future that is pending once before it answers, so the executor really parks

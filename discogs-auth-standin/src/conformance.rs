@@ -11,9 +11,9 @@ use std::time::Duration;
 use discogs_auth_core::http::{Request, Response, StatusCode};
 use discogs_auth_core::{
     ApiError, AsyncTransport, AuthorizedRequestToken, BodyCut, Callback, CallbackError, Consumer,
-    DEFAULT_BODY_LIMIT, DiscogsAuth, Endpoints, FlowError, OAuthClient, OffsetClock, Placement,
-    RateLimit, ReplyError, RequestError, RequestToken, Session, SignatureMethod, SyncTransport,
-    TransportError, UserAgent,
+    DEFAULT_BODY_LIMIT, DiscogsAuth, DiscogsAuthSession, Endpoints, FlowError, OAuthClient,
+    OffsetClock, Placement, RateLimit, ReplyError, RequestError, RequestToken, Session,
+    SignatureMethod, SyncTransport, TransportError, UserAgent,
 };
 
 use crate::{DEMO_USER_ID, DEMO_USERNAME, StandIn, StandInConfig};
@@ -367,7 +367,8 @@ where
     }
 }
 
-/// Discogs Auth: token and key/secret, by header and by query.
+/// Discogs Auth: token and key/secret, by header and by query, through a `Session` and through
+/// a `DiscogsAuthSession`.
 pub fn discogs_auth_by_header_and_query<T: SyncTransport>(make_transport: impl Fn() -> T)
 where
     T::Error: Debug,
@@ -381,15 +382,25 @@ where
     ];
     for (auth, tier) in cases {
         for (placement, via) in [(Placement::Header, "header"), (Placement::Query, "query")] {
-            let found = session
-                .send_with_discogs_auth(&auth, placement, search_request(&standin, "q=Nirvana"))
-                .expect("an authenticated search");
-            let found = json(&found);
-            assert_eq!(
-                (found["tier"].as_str(), found["via"].as_str()),
-                (Some(tier), Some(via))
-            );
-            assert_eq!(found["query"], serde_json::json!({"q": "Nirvana"}));
+            let token_session =
+                DiscogsAuthSession::new(auth.clone(), user_agent(), make_transport())
+                    .with_placement(placement)
+                    .with_endpoints(standin.endpoints());
+            for found in [
+                session
+                    .send_with_discogs_auth(&auth, placement, search_request(&standin, "q=Nirvana"))
+                    .expect("an authenticated search"),
+                token_session
+                    .send(search_request(&standin, "q=Nirvana"))
+                    .expect("an authenticated search"),
+            ] {
+                let found = json(&found);
+                assert_eq!(
+                    (found["tier"].as_str(), found["via"].as_str()),
+                    (Some(tier), Some(via))
+                );
+                assert_eq!(found["query"], serde_json::json!({"q": "Nirvana"}));
+            }
         }
     }
 }
