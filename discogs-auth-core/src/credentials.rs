@@ -39,7 +39,11 @@ impl fmt::Display for CredentialError {
         match self {
             Self::Empty { field } => write!(f, "{field} must not be empty"),
             Self::ControlCharacter { field } => {
-                write!(f, "{field} contains a control character (CR, LF, NUL, ...)")
+                write!(
+                    f,
+                    "{field} contains a control character (CR, LF, NUL, ...); trim the line \
+                     break off text read from a file or a terminal"
+                )
             }
             Self::TooLong { field, max } => write!(f, "{field} is longer than {max} bytes"),
         }

@@ -35,6 +35,18 @@ pub(crate) const NOT_HTTP: &str = "it must start with http:// or https://";
 
 /// Parses an absolute `http`/`https` URL with a host, no user name or password (they would
 /// show wherever the URL does, `Debug` included) and no fragment.
+/// Why `url` does not parse, with what most often causes it: a space (text pasted or read
+/// with a line's padding) or an address without its `https://`.
+fn why_not_a_url(url: &str) -> &'static str {
+    if url.contains(' ') {
+        "it is not a valid URL: it contains a space (percent-encode it as %20, or trim the input)"
+    } else if !url.contains("://") {
+        "it is not a valid URL: a web address starts with http:// or https://"
+    } else {
+        "it is not a valid URL"
+    }
+}
+
 pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
     if has_control(url) {
         return Err(UrlError {
@@ -58,7 +70,7 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
     }
     let uri: Uri = url.parse().map_err(|_| UrlError {
         field,
-        reason: "it is not a valid URL",
+        reason: why_not_a_url(url),
     })?;
     match uri.scheme_str() {
         Some("http" | "https") => {}
@@ -310,6 +322,23 @@ mod tests {
             ),
             (
                 ("https://x/", "https:// bad"),
+                "authorize_url",
+                "it is not a valid URL: it contains a space (percent-encode it as %20, or trim \
+                 the input)",
+            ),
+            (
+                ("api.discogs.com/", "https://x/"),
+                "api_base",
+                "it is not a valid URL: a web address starts with http:// or https://",
+            ),
+            (
+                ("https://x/", "https://x/a b"),
+                "authorize_url",
+                "it is not a valid URL: it contains a space (percent-encode it as %20, or trim \
+                 the input)",
+            ),
+            (
+                ("https://x/", "https://[::1/"),
                 "authorize_url",
                 "it is not a valid URL",
             ),

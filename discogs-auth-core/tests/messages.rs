@@ -219,7 +219,25 @@ fn request_errors() {
     let url = RequestError::from(Callback::url("app/callback").unwrap_err());
     assert_eq!(
         message_and_source(&url),
-        no_source("oauth_callback is not usable: it is not a valid URL")
+        no_source(
+            "oauth_callback is not usable: it is not a valid URL: a web address starts with \
+             http:// or https://"
+        )
+    );
+    for typed in [
+        "localhost:8080/callback",
+        "127.0.0.1:8080/cb",
+        "https//app.example/cb",
+    ] {
+        assert_eq!(
+            Callback::url(typed).unwrap_err().reason,
+            "it is not a valid URL: a web address starts with http:// or https://",
+            "{typed}"
+        );
+    }
+    assert_eq!(
+        Callback::url("https://app.example/cb ").unwrap_err().reason,
+        "it is not a valid URL: it contains a space (percent-encode it as %20, or trim the input)"
     );
 
     let authorized = request_token().with_verifier(Verifier::new("v3r1f13r").unwrap());
@@ -432,7 +450,8 @@ fn callback_errors() {
         read("oauth_token=abc123&oauth_verifier=%00"),
         no_source(
             "the callback's verifier is unusable: \
-             oauth_verifier contains a control character (CR, LF, NUL, ...)"
+             oauth_verifier contains a control character (CR, LF, NUL, ...); trim the line \
+             break off text read from a file or a terminal"
         )
     );
 }

@@ -289,7 +289,10 @@ async fn the_callback_is_out_of_band_when_missing_and_otherwise_oob_or_a_url() {
     assert_eq!(approval.redirect_url, None);
 
     for (callback, reason) in [
-        ("app/callback", "it is not a valid URL"),
+        (
+            "app/callback",
+            "it is not a valid URL: a web address starts with http:// or https://",
+        ),
         (
             "javascript:alert(1)",
             "the browser would handle this scheme itself instead of the application",
