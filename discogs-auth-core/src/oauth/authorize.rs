@@ -796,6 +796,16 @@ mod tests {
     }
 
     #[test]
+    fn a_callback_url_reads_as_given() {
+        let Callback::Url(url) = Callback::url("https://app.example/cb?x=1").unwrap() else {
+            panic!("a URL")
+        };
+        assert_eq!(url.as_str(), "https://app.example/cb?x=1");
+        assert_eq!(url.as_ref(), "https://app.example/cb?x=1");
+        assert_eq!(url.to_string(), "https://app.example/cb?x=1");
+    }
+
+    #[test]
     fn a_callback_value_is_read_by_its_shape() {
         assert_eq!(Callback::parse("oob"), Ok(Callback::OutOfBand));
         assert_eq!(
