@@ -33,8 +33,6 @@ impl std::error::Error for UrlError {}
 /// Why a URL whose scheme is not `http` or `https` is refused.
 pub(crate) const NOT_HTTP: &str = "it must start with http:// or https://";
 
-/// Parses an absolute `http`/`https` URL with a host, no user name or password (they would
-/// show wherever the URL does, `Debug` included) and no fragment.
 /// Why `url` does not parse, with what most often causes it: a space (text pasted or read
 /// with a line's padding) or an address without its `https://`.
 fn why_not_a_url(url: &str) -> &'static str {
@@ -47,6 +45,8 @@ fn why_not_a_url(url: &str) -> &'static str {
     }
 }
 
+/// Parses an absolute `http`/`https` URL with a host, no user name or password (they would
+/// show wherever the URL does, `Debug` included) and no fragment.
 pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
     if has_control(url) {
         return Err(UrlError {
