@@ -119,7 +119,6 @@ impl UreqTransport {
         let safe_defaults = || {
             change(with_chosen_tls(
                 ureq::Agent::config_builder()
-                    .http_status_as_error(false)
                     .timeout_connect(Some(DEFAULT_CONNECT_TIMEOUT))
                     .timeout_global(Some(DEFAULT_TIMEOUT)),
             ))
