@@ -154,7 +154,7 @@ pub use provider::{SignedRequest, VerifyError, secrets_equal};
 pub use rate_limit::{RateLimit, RateLimitError};
 pub use reply::{ApiError, MAX_ERROR_MESSAGE_CHARS, ReplyError, check_reply};
 pub use session::{FlowError, Session};
-pub use signature::{SignatureMethod, SigningError};
+pub use signature::{SignatureMethod, SigningError, UnknownSignatureMethod};
 pub use transport::{
     AsyncTransport, BodyCut, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     ReplyBody, SyncTransport, TransportError, ensure_secure_url, has_body_to_send, is_loopback_url,

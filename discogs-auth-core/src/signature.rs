@@ -57,6 +57,69 @@ impl fmt::Display for SignatureMethod {
     }
 }
 
+/// Reads a method from its name, in any ASCII case, as a setting would give it. The wire is
+/// stricter: a provider reads `oauth_signature_method` with [`SignatureMethod::from_name`].
+///
+/// ```
+/// use discogs_auth_core::SignatureMethod;
+/// assert_eq!("plaintext".parse(), Ok(SignatureMethod::Plaintext));
+/// # #[cfg(feature = "hmac-sha1")] {
+/// assert_eq!("HMAC-SHA1".parse(), Ok(SignatureMethod::HmacSha1));
+/// assert_eq!(
+///     "RSA-SHA1".parse::<SignatureMethod>().unwrap_err().to_string(),
+///     "unknown signature method \"RSA-SHA1\": expected PLAINTEXT or HMAC-SHA1"
+/// );
+/// # }
+/// ```
+impl std::str::FromStr for SignatureMethod {
+    type Err = UnknownSignatureMethod;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        if name.eq_ignore_ascii_case("PLAINTEXT") {
+            return Ok(Self::Plaintext);
+        }
+        #[cfg(feature = "hmac-sha1")]
+        if name.eq_ignore_ascii_case("HMAC-SHA1") {
+            return Ok(Self::HmacSha1);
+        }
+        Err(UnknownSignatureMethod {
+            name: name.to_owned(),
+        })
+    }
+}
+
+/// A signature method name that [`SignatureMethod`]'s `FromStr` does not know, or that this
+/// build leaves out (`HMAC-SHA1` without the `hmac-sha1` feature).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSignatureMethod {
+    name: String,
+}
+
+impl UnknownSignatureMethod {
+    /// The name as it was given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for UnknownSignatureMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Quoted and escaped: the name comes from a setting and may hold anything.
+        write!(f, "unknown signature method {:?}: ", self.name)?;
+        if cfg!(feature = "hmac-sha1") {
+            f.write_str("expected PLAINTEXT or HMAC-SHA1")
+        } else if self.name.eq_ignore_ascii_case("HMAC-SHA1") {
+            f.write_str(
+                "this build signs with PLAINTEXT only (HMAC-SHA1 needs the hmac-sha1 feature)",
+            )
+        } else {
+            f.write_str("expected PLAINTEXT")
+        }
+    }
+}
+
+impl std::error::Error for UnknownSignatureMethod {}
+
 /// A request could not be put into the form a signature covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -849,5 +912,44 @@ mod tests {
         );
         assert_eq!(SignatureMethod::from_name("RSA-SHA1"), None);
         assert_eq!(SignatureMethod::from_name("plaintext"), None);
+    }
+
+    /// A setting names a method in any case; every method reads back from its own name, and
+    /// a name this build cannot sign with is an error that says which names it can.
+    #[test]
+    fn methods_parse_from_settings() {
+        let methods = [
+            SignatureMethod::Plaintext,
+            #[cfg(feature = "hmac-sha1")]
+            SignatureMethod::HmacSha1,
+        ];
+        for method in methods {
+            assert_eq!(method.as_str().parse(), Ok(method));
+            assert_eq!(method.as_str().to_ascii_lowercase().parse(), Ok(method));
+        }
+        assert_eq!("Plaintext".parse(), Ok(SignatureMethod::Plaintext));
+        let unknown = " PLAINTEXT".parse::<SignatureMethod>().unwrap_err();
+        assert_eq!(unknown.name(), " PLAINTEXT");
+        let hmac = "HMAC-SHA1".parse::<SignatureMethod>();
+        let rsa = "RSA-SHA1\n".parse::<SignatureMethod>().unwrap_err();
+        #[cfg(feature = "hmac-sha1")]
+        {
+            assert_eq!(hmac, Ok(SignatureMethod::HmacSha1));
+            assert_eq!(
+                rsa.to_string(),
+                r#"unknown signature method "RSA-SHA1\n": expected PLAINTEXT or HMAC-SHA1"#
+            );
+        }
+        #[cfg(not(feature = "hmac-sha1"))]
+        {
+            assert_eq!(
+                hmac.unwrap_err().to_string(),
+                r#"unknown signature method "HMAC-SHA1": this build signs with PLAINTEXT only (HMAC-SHA1 needs the hmac-sha1 feature)"#
+            );
+            assert_eq!(
+                rsa.to_string(),
+                r#"unknown signature method "RSA-SHA1\n": expected PLAINTEXT"#
+            );
+        }
     }
 }
