@@ -204,6 +204,20 @@ macro_rules! public_credential {
             }
         }
 
+        impl TryFrom<&str> for $name {
+            type Error = CredentialError;
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = CredentialError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::new(value)
+            }
+        }
+
         impl From<$name> for String {
             fn from(value: $name) -> String {
                 value.value
@@ -243,6 +257,20 @@ macro_rules! secret_credential {
         impl TryFrom<String> for $name {
             type Error = CredentialError;
             fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = CredentialError;
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = CredentialError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Self::new(value)
             }
         }
@@ -468,6 +496,35 @@ mod tests {
                 }
             );
         }
+    }
+
+    /// `TryFrom<&str>` and `FromStr` validate as `new` does, for secrets and public values.
+    #[test]
+    fn every_conversion_validates() {
+        let key: ConsumerKey = "dpf43f3p2l4k3l03".parse().unwrap();
+        assert_eq!(key.as_str(), "dpf43f3p2l4k3l03");
+        let token = TokenValue::try_from("nnch734d00sl2jdk").unwrap();
+        assert_eq!(token.as_str(), "nnch734d00sl2jdk");
+        let secret: PersonalToken = "hunter2".parse().unwrap();
+        assert_eq!(secret.expose_secret(), "hunter2");
+        assert_eq!(
+            Verifier::try_from("v\n").unwrap_err(),
+            CredentialError::ControlCharacter {
+                field: "oauth_verifier"
+            }
+        );
+        assert_eq!(
+            "".parse::<ConsumerSecret>().unwrap_err(),
+            CredentialError::Empty {
+                field: "consumer_secret"
+            }
+        );
+        assert_eq!(
+            "key\r\n".parse::<ConsumerKey>().unwrap_err(),
+            CredentialError::ControlCharacter {
+                field: "consumer_key"
+            }
+        );
     }
 
     #[test]
