@@ -54,6 +54,10 @@ struct ReadmeDoctests;
 #[cfg(feature = "blocking")]
 pub use blocking::BlockingReqwestTransport;
 pub use discogs_auth_core::*;
+/// The `reqwest` this crate is built on, so that code configuring it names the same version:
+/// [`ReqwestTransport::configured`] hands out its `ClientBuilder`, and a
+/// [`TransportError::Client`] holds its error.
+pub use reqwest;
 
 use std::future::Future;
 use std::time::Duration;

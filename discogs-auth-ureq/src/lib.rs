@@ -38,6 +38,9 @@
 #![forbid(unsafe_code)]
 
 pub use discogs_auth_core::*;
+/// The `ureq` this crate is built on, so that code configuring it names the same version:
+/// [`AgentConfig`] is its settings, and a [`TransportError::Client`] holds its error.
+pub use ureq;
 
 use std::fmt;
 use std::time::Duration;
