@@ -322,6 +322,31 @@ pub struct OffsetClock<C = SystemClock> {
     pub offset_seconds: i64,
 }
 
+impl OffsetClock {
+    /// The system clock shifted by `offset_seconds`: `OffsetClock::new(-skew_seconds)` corrects
+    /// the skew a [`ReplyError::ClockSkew`](crate::ReplyError::ClockSkew) reports.
+    ///
+    /// ```
+    /// use discogs_auth_core::{Clock, OffsetClock, SystemClock};
+    /// let behind = OffsetClock::new(-600);
+    /// let difference = SystemClock.now().seconds_since(behind.now());
+    /// assert!((600..=601).contains(&difference));
+    /// ```
+    pub fn new(offset_seconds: i64) -> Self {
+        Self::with_clock(SystemClock, offset_seconds)
+    }
+}
+
+impl<C> OffsetClock<C> {
+    /// `inner` shifted by `offset_seconds` (negative to go back).
+    pub fn with_clock(inner: C, offset_seconds: i64) -> Self {
+        Self {
+            inner,
+            offset_seconds,
+        }
+    }
+}
+
 impl<C: Clock> Clock for OffsetClock<C> {
     fn now(&self) -> Timestamp {
         let base = self.inner.now().0;
@@ -520,14 +545,8 @@ mod tests {
     #[test]
     fn offset_clock_shifts_both_ways() {
         let fixed = || Timestamp::from_unix_seconds(1_000).unwrap();
-        let ahead = OffsetClock {
-            inner: fixed,
-            offset_seconds: 300,
-        };
-        let behind = OffsetClock {
-            inner: fixed,
-            offset_seconds: -2_000,
-        };
+        let ahead = OffsetClock::with_clock(fixed, 300);
+        let behind = OffsetClock::with_clock(fixed, -2_000);
         assert_eq!(ahead.now().as_unix_seconds(), 1_300);
         assert_eq!(behind.now().as_unix_seconds(), 0);
     }

@@ -14,7 +14,11 @@ use crate::transport::BodyCut;
 pub const MAX_ERROR_MESSAGE_CHARS: usize = 200;
 
 /// A non-success reply: its status, a short message and its rate-limit figures.
+///
+/// Non-exhaustive so that more of a reply can be kept without breaking matches on it; read
+/// it with [`ApiError::from_response`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -35,6 +39,25 @@ impl fmt::Display for ApiError {
 }
 
 impl ApiError {
+    /// An error made by hand, as a test double, or a test's expected value, would be.
+    ///
+    /// ```
+    /// use discogs_auth_core::{ApiError, http::StatusCode};
+    /// let refused = ApiError::new(StatusCode::UNAUTHORIZED, "Invalid consumer.", None);
+    /// assert_eq!(refused.to_string(), "HTTP 401: Invalid consumer.");
+    /// ```
+    pub fn new(
+        status: StatusCode,
+        message: impl Into<String>,
+        rate_limit: Option<RateLimit>,
+    ) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            rate_limit,
+        }
+    }
+
     /// Reads a reply's status, message and rate limit. `secrets` are replaced by `[redacted]`
     /// should the provider echo one back.
     pub fn from_response<B: AsRef<[u8]>>(response: &Response<B>, secrets: &[&str]) -> Self {
@@ -105,8 +128,8 @@ pub enum ReplyError {
     /// A signed request was refused and this machine's clock is off: the request-token step
     /// ([`OAuthClient::on_request_token_response`](crate::OAuthClient::on_request_token_response)),
     /// any step a [`Session`](crate::Session) signs (access token, identity, `send_signed`),
-    /// or any refusal passed through [`ReplyError::blame_clock`]. Correct the time with an
-    /// [`OffsetClock`](crate::OffsetClock) of `-skew_seconds`.
+    /// or any refusal passed through [`ReplyError::blame_clock`]. Correct the time with
+    /// [`OffsetClock::new(-skew_seconds)`](crate::OffsetClock::new).
     ClockSkew {
         /// Our clock minus the provider's (from its `Date` header), when known.
         skew_seconds: Option<i64>,
@@ -153,10 +176,15 @@ impl fmt::Display for ReplyError {
                 error,
             } => {
                 f.write_str("the request was refused and this machine's clock looks wrong")?;
-                if let Some(skew) = skew_seconds {
-                    write!(f, " (off by {skew} s)")?;
+                match skew_seconds {
+                    Some(skew) => write!(
+                        f,
+                        " (off by {skew} s); fix the clock or sign with OffsetClock::new({})",
+                        skew.saturating_neg()
+                    )?,
+                    None => f.write_str("; fix the clock or use an OffsetClock")?,
                 }
-                write!(f, "; fix the clock or use an OffsetClock ({error})")
+                write!(f, " ({error})")
             }
             Self::Status(error) => write!(f, "unexpected reply ({error})"),
             Self::MalformedForm(error) => {

@@ -845,12 +845,7 @@ fn session_ids_are_random_hex_and_cookies_are_read_strictly() {
 
 #[test]
 fn pages_escape_what_they_show() {
-    let identity = Identity {
-        id: 7,
-        username: "<script>alert('x')</script>".into(),
-        resource_url: "\"><img src=x>".into(),
-        consumer_name: "A & B".into(),
-    };
+    let identity = Identity::new(7, "<script>alert('x')</script>", "\"><img src=x>", "A & B");
     let response = pages::identity(&identity);
     let body = futures_body(response);
     assert!(

@@ -10,8 +10,11 @@ use crate::reply::{ReplyError, check_reply, truncate_chars, without_byte_order_m
 /// Who an access token acts for, from `GET /oauth/identity`.
 ///
 /// It implements `serde`'s `Serialize` and `Deserialize` (as the derives would: a struct named
-/// `Identity` with these four fields, unknown fields ignored).
+/// `Identity` with these four fields, unknown fields ignored). Non-exhaustive, so that a
+/// field Discogs adds can be kept without breaking code that reads the others: outside this
+/// crate, one is made with [`Identity::new`] or deserialized.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Identity {
     /// The user's numeric id.
     pub id: u64,
@@ -21,6 +24,29 @@ pub struct Identity {
     pub resource_url: String,
     /// The application the token was issued to.
     pub consumer_name: String,
+}
+
+impl Identity {
+    /// An identity made by hand, as a test double or a cache of one would be.
+    ///
+    /// ```
+    /// use discogs_auth_core::Identity;
+    /// let identity = Identity::new(1, "example", "https://api.discogs.com/users/example", "Your Application Name");
+    /// assert_eq!(identity.username, "example");
+    /// ```
+    pub fn new(
+        id: u64,
+        username: impl Into<String>,
+        resource_url: impl Into<String>,
+        consumer_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            username: username.into(),
+            resource_url: resource_url.into(),
+            consumer_name: consumer_name.into(),
+        }
+    }
 }
 
 /// The field names, in declaration order (what the derives would use).

@@ -244,9 +244,10 @@ mod tests {
             "{error:?}"
         );
         assert!(
-            error
-                .to_string()
-                .contains("clock looks wrong (off by 1200 s)"),
+            error.to_string().contains(
+                "clock looks wrong (off by 1200 s); fix the clock or sign with \
+                 OffsetClock::new(-1200) (HTTP 401: "
+            ),
             "{error}"
         );
 

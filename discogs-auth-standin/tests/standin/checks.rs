@@ -12,11 +12,11 @@ use discogs_auth_standin::{DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET, StandIn};
 use crate::support::*;
 
 fn unauthorized(message: &str, rate_limit: RateLimit) -> ReplyError {
-    ReplyError::Unauthorized(ApiError {
-        status: StatusCode::UNAUTHORIZED,
-        message: message.into(),
-        rate_limit: Some(rate_limit),
-    })
+    ReplyError::Unauthorized(ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        message,
+        Some(rate_limit),
+    ))
 }
 
 /// Failed authentication is counted against the client's address, at the anonymous limit.

@@ -19,12 +19,12 @@ fn authorize_click(standin: &StandIn, token: &str, action: &str) -> Request<Vec<
 }
 
 fn demo_identity(standin: &StandIn) -> Identity {
-    Identity {
-        id: DEMO_USER_ID,
-        username: DEMO_USERNAME.into(),
-        resource_url: format!("{}/users/{DEMO_USERNAME}", standin.base_url()),
-        consumer_name: DEMO_APP_NAME.into(),
-    }
+    Identity::new(
+        DEMO_USER_ID,
+        DEMO_USERNAME,
+        format!("{}/users/{DEMO_USERNAME}", standin.base_url()),
+        DEMO_APP_NAME,
+    )
 }
 
 /// Sends `/database/search?{query}` signed by `sign`, and checks that the stand-in accepted the
@@ -367,11 +367,11 @@ async fn deny_through_the_page_forgets_the_token() {
     .await;
     assert_eq!(
         client.on_access_token_response(&guessed, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: "Invalid request token.".into(),
-            rate_limit: figures(25, 2),
-        }))
+        Err(ReplyError::Unauthorized(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Invalid request token.",
+            figures(25, 2)
+        )))
     );
     let page = send(
         &router,
@@ -451,12 +451,12 @@ async fn expired_request_token_is_refused_by_the_stand_in() {
     .await;
     assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
     assert_eq!(content_type(&reply), "text/plain; charset=utf-8");
-    let expected = ApiError {
-        status: StatusCode::BAD_REQUEST,
-        message: "Request token expired: exchange it within 15 minutes of its issue.".into(),
+    let expected = ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "Request token expired: exchange it within 15 minutes of its issue.",
         // The window moved on 16 minutes: only this request is in it.
-        rate_limit: figures(60, 1),
-    };
+        figures(60, 1),
+    );
     assert_eq!(
         client.on_access_token_response(&authorized, &reply, sent.timestamp),
         Err(ReplyError::Status(expected.clone()))
@@ -496,12 +496,12 @@ async fn a_verifier_is_single_use() {
     assert_eq!(content_type(&reply), "text/plain; charset=utf-8");
     assert_eq!(
         client.on_access_token_response(&authorized, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: "Invalid request token.".into(),
+        Err(ReplyError::Unauthorized(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Invalid request token.",
             // The replay, refused before it was known whose it is, counts as anonymous too.
-            rate_limit: figures(25, 2),
-        }))
+            figures(25, 2),
+        )))
     );
 }
 
@@ -519,11 +519,11 @@ async fn a_wrong_verifier_is_refused_and_the_right_one_still_works() {
     let reply = send(&router, client.access_token_request(&wrong, &sent).unwrap()).await;
     assert_eq!(
         client.on_access_token_response(&wrong, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: "Invalid verifier.".into(),
-            rate_limit: figures(60, 2),
-        }))
+        Err(ReplyError::Unauthorized(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Invalid verifier.",
+            figures(60, 2)
+        )))
     );
 
     let sent = fresh(&standin);
@@ -554,11 +554,11 @@ async fn an_unapproved_request_token_is_refused() {
     .await;
     assert_eq!(
         client.on_access_token_response(&guessed, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: "Request token not authorized: the user has not approved it yet.".into(),
-            rate_limit: figures(60, 2),
-        }))
+        Err(ReplyError::Unauthorized(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Request token not authorized: the user has not approved it yet.",
+            figures(60, 2)
+        )))
     );
 }
 

@@ -81,11 +81,11 @@ async fn too_many_requests_beyond_the_limit() {
             Ok(figures(3, used))
         );
     }
-    let too_many = ReplyError::RateLimited(ApiError {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        message: "You are making requests too quickly.".into(),
-        rate_limit: figures(3, 3),
-    });
+    let too_many = ReplyError::RateLimited(ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "You are making requests too quickly.",
+        figures(3, 3),
+    ));
     for _ in 0..2 {
         // Refused requests are not counted: the figures stay at the limit.
         let reply = send(&router, anonymous()).await;
@@ -152,11 +152,11 @@ async fn the_token_endpoints_count_with_the_address_s_other_calls() {
     .await;
     assert_eq!(
         client.on_request_token_response(&reply, sent.timestamp),
-        Err(ReplyError::RateLimited(ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: "You are making requests too quickly.".into(),
-            rate_limit: figures(2, 2),
-        }))
+        Err(ReplyError::RateLimited(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "You are making requests too quickly.",
+            figures(2, 2)
+        )))
     );
     let mut search = get(&format!("{}/database/search?q=x", standin.base_url()))
         .body(Vec::new())
@@ -191,11 +191,11 @@ async fn a_rate_limited_request_can_be_sent_again() {
     let refused = send(&router, request.clone()).await;
     assert_eq!(
         client.on_request_token_response(&refused, sent.timestamp),
-        Err(ReplyError::RateLimited(ApiError {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            message: "You are making requests too quickly.".into(),
-            rate_limit: figures(1, 1),
-        }))
+        Err(ReplyError::RateLimited(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "You are making requests too quickly.",
+            figures(1, 1)
+        )))
     );
 
     standin.advance_clock(60);
@@ -215,10 +215,10 @@ async fn a_rate_limited_request_can_be_sent_again() {
     let replayed = send(&router, request).await;
     assert_eq!(
         client.on_request_token_response(&replayed, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: "Nonce already used.".into(),
-            rate_limit: figures(25, 1),
-        }))
+        Err(ReplyError::Unauthorized(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Nonce already used.",
+            figures(25, 1)
+        )))
     );
 }
