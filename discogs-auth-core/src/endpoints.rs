@@ -14,12 +14,67 @@ pub const DISCOGS_API_BASE: &str = "https://api.discogs.com";
 pub const DISCOGS_AUTHORIZE_URL: &str = "https://www.discogs.com/oauth/authorize";
 
 /// A URL given as input was refused.
+///
+/// ```
+/// use discogs_auth_core::{Endpoints, UrlErrorKind};
+/// let error = Endpoints::discogs().api_url("database/search").unwrap_err();
+/// assert_eq!(error.kind, UrlErrorKind::PathWithoutSlash);
+/// assert_eq!(error.to_string(), "path is not usable: it must start with /");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlError {
     /// Which input, e.g. `api_base` or `oauth_callback`.
     pub field: &'static str,
-    /// What is wrong with it.
+    /// What is wrong with it, for code that handles one case.
+    pub kind: UrlErrorKind,
+    /// What is wrong with it, in words, often with the fix.
     pub reason: &'static str,
+}
+
+/// What is wrong with a refused URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UrlErrorKind {
+    /// It holds a control character (a line break read with it, say).
+    ControlCharacter,
+    /// It holds a character outside ASCII: percent-encode it.
+    NotAscii,
+    /// It does not parse as a URL.
+    Malformed,
+    /// Its scheme is not `http` or `https`, or it has none.
+    NotHttp,
+    /// It has no host.
+    NoHost,
+    /// It holds a user name or password, which would show wherever the URL does.
+    UserInfo,
+    /// Its port is not a number from 0 to 65535.
+    InvalidPort,
+    /// It has a fragment (`#…`).
+    Fragment,
+    /// An API base with a query.
+    Query,
+    /// A path for [`Endpoints::api_url`] that does not start with `/`.
+    PathWithoutSlash,
+    /// A request a session was given is not on the API base, the only place it sends
+    /// credentials.
+    NotOnApiBase,
+    /// A callback longer than [`MAX_CALLBACK_LEN`](crate::MAX_CALLBACK_LEN) bytes.
+    TooLong,
+    /// A callback for [`Callback::custom_scheme`](crate::Callback::custom_scheme) that does
+    /// not start with a scheme and `:`.
+    NoScheme,
+    /// An `http(s)` callback given to [`Callback::custom_scheme`](crate::Callback::custom_scheme)
+    /// rather than [`Callback::url`](crate::Callback::url).
+    WebScheme,
+    /// A callback to a scheme the browser handles itself (`javascript:`, `data:`, `file:`…).
+    BrowserScheme,
+    /// A custom-scheme callback with nothing after its scheme.
+    NothingAfterScheme,
+    /// A custom-scheme callback that reads as a host and port (`localhost:8080/cb`): a web
+    /// address without its `http://`.
+    HostAndPort,
+    /// A custom-scheme callback with a space or a character outside printable ASCII.
+    Unprintable,
 }
 
 impl fmt::Display for UrlError {
@@ -31,7 +86,7 @@ impl fmt::Display for UrlError {
 impl std::error::Error for UrlError {}
 
 /// Why a URL whose scheme is not `http` or `https` is refused.
-pub(crate) const NOT_HTTP: &str = "it must start with http:// or https://";
+const NOT_HTTP: &str = "it must start with http:// or https://";
 
 /// Why `url` does not parse, with what most often causes it: a space (text pasted or read
 /// with a line's padding) or an address without its `https://`.
@@ -51,6 +106,7 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
     if has_control(url) {
         return Err(UrlError {
             field,
+            kind: UrlErrorKind::ControlCharacter,
             reason: "it contains a control character",
         });
     }
@@ -59,17 +115,20 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
     if !url.is_ascii() {
         return Err(UrlError {
             field,
+            kind: UrlErrorKind::NotAscii,
             reason: "it must be ASCII (percent-encode other characters)",
         });
     }
     if url.contains('#') {
         return Err(UrlError {
             field,
+            kind: UrlErrorKind::Fragment,
             reason: "it must not have a fragment",
         });
     }
     let uri: Uri = url.parse().map_err(|_| UrlError {
         field,
+        kind: UrlErrorKind::Malformed,
         reason: why_not_a_url(url),
     })?;
     match uri.scheme_str() {
@@ -77,6 +136,7 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
         _ => {
             return Err(UrlError {
                 field,
+                kind: UrlErrorKind::NotHttp,
                 reason: NOT_HTTP,
             });
         }
@@ -84,6 +144,7 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
     if uri.host().is_none_or(str::is_empty) {
         return Err(UrlError {
             field,
+            kind: UrlErrorKind::NoHost,
             reason: "it has no host",
         });
     }
@@ -91,12 +152,14 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
     if authority.contains('@') {
         return Err(UrlError {
             field,
+            kind: UrlErrorKind::UserInfo,
             reason: "it must not hold a user name or password",
         });
     }
     if authority_port(authority).is_err() {
         return Err(UrlError {
             field,
+            kind: UrlErrorKind::InvalidPort,
             reason: "its port must be a number from 0 to 65535",
         });
     }
@@ -161,6 +224,7 @@ impl Endpoints {
         if base.query().is_some() {
             return Err(UrlError {
                 field: "api_base",
+                kind: UrlErrorKind::Query,
                 reason: "it must not have a query",
             });
         }
@@ -198,6 +262,7 @@ impl Endpoints {
         if !path.starts_with('/') {
             return Err(UrlError {
                 field: "path",
+                kind: UrlErrorKind::PathWithoutSlash,
                 reason: "it must start with /",
             });
         }
@@ -303,65 +368,80 @@ mod tests {
             (
                 ("api.discogs.com", "https://x/"),
                 "api_base",
+                UrlErrorKind::NotHttp,
                 "it must start with http:// or https://",
             ),
             (
                 ("https://x/?a=1", "https://x/"),
                 "api_base",
+                UrlErrorKind::Query,
                 "it must not have a query",
             ),
             (
                 ("https://x/", "https://x/a\r\nb"),
                 "authorize_url",
+                UrlErrorKind::ControlCharacter,
                 "it contains a control character",
             ),
             (
                 ("https://x/", "https://x/a#frag"),
                 "authorize_url",
+                UrlErrorKind::Fragment,
                 "it must not have a fragment",
             ),
             (
                 ("https://x/", "https:// bad"),
                 "authorize_url",
+                UrlErrorKind::Malformed,
                 "it is not a valid URL: it contains a space (percent-encode it as %20, or trim \
                  the input)",
             ),
             (
                 ("api.discogs.com/", "https://x/"),
                 "api_base",
+                UrlErrorKind::Malformed,
                 "it is not a valid URL: a web address starts with http:// or https://",
             ),
             (
                 ("https://x/", "https://x/a b"),
                 "authorize_url",
+                UrlErrorKind::Malformed,
                 "it is not a valid URL: it contains a space (percent-encode it as %20, or trim \
                  the input)",
             ),
             (
                 ("https://x/", "https://[::1/"),
                 "authorize_url",
+                UrlErrorKind::Malformed,
                 "it is not a valid URL",
             ),
             (
                 ("https://x/", "https://x/?q=caf\u{e9}"),
                 "authorize_url",
+                UrlErrorKind::NotAscii,
                 "it must be ASCII (percent-encode other characters)",
             ),
             (
                 ("http://127.0.0.1:99999", "https://x/"),
                 "api_base",
+                UrlErrorKind::InvalidPort,
                 "its port must be a number from 0 to 65535",
             ),
             (
                 ("https://x/", "https://x:44a/"),
                 "authorize_url",
+                UrlErrorKind::InvalidPort,
                 "its port must be a number from 0 to 65535",
             ),
         ];
-        for ((base, authorize), field, reason) in cases {
+        for ((base, authorize), field, kind, reason) in cases {
             assert_eq!(
                 Endpoints::new(base, authorize),
-                Err(UrlError { field, reason }),
+                Err(UrlError {
+                    field,
+                    kind,
+                    reason
+                }),
                 "{base} {authorize}"
             );
         }

@@ -8,7 +8,7 @@ use http::{Request, Response};
 
 use crate::credentials::{AccessToken, AuthorizedRequestToken, RequestToken};
 use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
-use crate::endpoints::{Endpoints, UrlError};
+use crate::endpoints::{Endpoints, UrlError, UrlErrorKind};
 use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
 };
@@ -240,6 +240,7 @@ fn ensure_api_url(endpoints: &Endpoints, request: &Request<Vec<u8>>) -> Result<(
     } else {
         Err(RequestError::Url(UrlError {
             field: "request URI",
+            kind: UrlErrorKind::NotOnApiBase,
             reason: "it is not on the API base, the only place a session sends credentials \
                      (build it with Endpoints::api_url)",
         }))

@@ -135,11 +135,14 @@ fn credentials_go_to_the_api_base_only() {
         "/database/search?q=x",
     ] {
         match session.send(get(uri)) {
-            Err(FlowError::Request(RequestError::Url(error))) => assert_eq!(
-                error.to_string(),
-                "request URI is not usable: it is not on the API base, the only place a \
-                 session sends credentials (build it with Endpoints::api_url)"
-            ),
+            Err(FlowError::Request(RequestError::Url(error))) => {
+                assert_eq!(error.kind, UrlErrorKind::NotOnApiBase);
+                assert_eq!(
+                    error.to_string(),
+                    "request URI is not usable: it is not on the API base, the only place a \
+                     session sends credentials (build it with Endpoints::api_url)"
+                );
+            }
             other => panic!("{uri}: {other:?}"),
         }
     }

@@ -138,6 +138,7 @@ fn url_errors_and_api_urls() {
         fragment,
         UrlError {
             field: "path",
+            kind: UrlErrorKind::Fragment,
             reason: "it must not have a fragment"
         }
     );

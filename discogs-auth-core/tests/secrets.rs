@@ -429,6 +429,7 @@ fn control_characters_are_refused_before_a_request_exists() {
             Callback::url(&format!("https://app.example/cb?x={bad}")),
             Err(UrlError {
                 field: "oauth_callback",
+                kind: UrlErrorKind::ControlCharacter,
                 reason: "it contains a control character"
             })
         );
@@ -439,6 +440,7 @@ fn control_characters_are_refused_before_a_request_exists() {
             ),
             Err(UrlError {
                 field: "api_base",
+                kind: UrlErrorKind::ControlCharacter,
                 reason: "it contains a control character"
             })
         );

@@ -5,7 +5,7 @@ use std::fmt;
 
 use crate::credentials::{AuthorizedRequestToken, CredentialError, RequestToken, Verifier};
 use crate::encoding::{FormError, FormField, find_byte, form_fields, percent_encode};
-use crate::endpoints::{NOT_HTTP, UrlError, parse_absolute_url};
+use crate::endpoints::{UrlError, UrlErrorKind, parse_absolute_url};
 
 use super::OAuthClient;
 
@@ -92,12 +92,13 @@ impl Callback {
     /// ```
     pub fn url(url: &str) -> Result<Self, UrlError> {
         if url.len() > MAX_CALLBACK_LEN {
-            return Err(callback_error(TOO_LONG));
+            return Err(callback_error(UrlErrorKind::TooLong, TOO_LONG));
         }
         match parse_absolute_url(CALLBACK_FIELD, url) {
             Ok(_) => Ok(Self::Url(CallbackUrl(url.to_owned()))),
-            Err(error) if error.reason == NOT_HTTP && starts_with_scheme(url) => {
+            Err(error) if error.kind == UrlErrorKind::NotHttp && starts_with_scheme(url) => {
                 Err(callback_error(
+                    UrlErrorKind::NotHttp,
                     "it must start with http:// or https:// (an application's own scheme: \
                      Callback::custom_scheme)",
                 ))
@@ -121,16 +122,18 @@ impl Callback {
     /// ```
     pub fn custom_scheme(uri: &str) -> Result<Self, UrlError> {
         if uri.len() > MAX_CALLBACK_LEN {
-            return Err(callback_error(TOO_LONG));
+            return Err(callback_error(UrlErrorKind::TooLong, TOO_LONG));
         }
         if !starts_with_scheme(uri) {
             return Err(callback_error(
+                UrlErrorKind::NoScheme,
                 "it must start with a scheme and `:`, such as myapp://",
             ));
         }
         let scheme = scheme_of(uri);
         if is_web_scheme(scheme) {
             return Err(callback_error(
+                UrlErrorKind::WebScheme,
                 "an http(s) callback goes through Callback::url, which checks its host",
             ));
         }
@@ -139,28 +142,37 @@ impl Callback {
             .any(|refused| scheme.eq_ignore_ascii_case(refused))
         {
             return Err(callback_error(
+                UrlErrorKind::BrowserScheme,
                 "the browser would handle this scheme itself instead of the application",
             ));
         }
         let rest = &uri[scheme.len() + 1..];
         if rest.is_empty() {
-            return Err(callback_error("it has nothing after the scheme"));
+            return Err(callback_error(
+                UrlErrorKind::NothingAfterScheme,
+                "it has nothing after the scheme",
+            ));
         }
         // RFC 3986 reads `localhost:8080/cb` as the scheme `localhost`; what is meant is nearly
         // always a web address without its `http://`.
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits > 0 && matches!(rest.as_bytes().get(digits), None | Some(b'/' | b'?')) {
             return Err(callback_error(
+                UrlErrorKind::HostAndPort,
                 "it looks like a host and port: a web callback starts with http:// or https://",
             ));
         }
         if !uri.bytes().all(|byte| byte.is_ascii_graphic()) {
             return Err(callback_error(
+                UrlErrorKind::Unprintable,
                 "it must be printable ASCII without spaces (percent-encode the rest)",
             ));
         }
         if uri.contains('#') {
-            return Err(callback_error("it must not have a fragment"));
+            return Err(callback_error(
+                UrlErrorKind::Fragment,
+                "it must not have a fragment",
+            ));
         }
         Ok(Self::Url(CallbackUrl(uri.to_owned())))
     }
@@ -405,9 +417,10 @@ fn callback_query(callback: &str) -> &str {
 }
 
 /// A refused `oauth_callback`.
-fn callback_error(reason: &'static str) -> UrlError {
+fn callback_error(kind: UrlErrorKind, reason: &'static str) -> UrlError {
     UrlError {
         field: CALLBACK_FIELD,
+        kind,
         reason,
     }
 }
@@ -682,22 +695,29 @@ mod tests {
         assert_eq!(Callback::OutOfBand.as_str(), "oob");
         let own_scheme = "it must start with http:// or https:// (an application's own scheme: \
                           Callback::custom_scheme)";
-        for (url, reason) in [
+        for (url, kind, reason) in [
             (
                 "https://app.example/cb\r\nSet-Cookie: x",
+                UrlErrorKind::ControlCharacter,
                 "it contains a control character",
             ),
-            ("javascript:alert(1)", own_scheme),
-            ("htps://app.example/cb", own_scheme),
-            ("myapp://cb", own_scheme),
-            ("/cb", "it must start with http:// or https://"),
+            ("javascript:alert(1)", UrlErrorKind::NotHttp, own_scheme),
+            ("htps://app.example/cb", UrlErrorKind::NotHttp, own_scheme),
+            ("myapp://cb", UrlErrorKind::NotHttp, own_scheme),
+            (
+                "/cb",
+                UrlErrorKind::NotHttp,
+                "it must start with http:// or https://",
+            ),
             (
                 "http://a/?\u{a0}%",
+                UrlErrorKind::NotAscii,
                 "it must be ASCII (percent-encode other characters)",
             ),
             // Discogs would send the browser back to a port that is none.
             (
                 "http://127.0.0.1:80800/callback",
+                UrlErrorKind::InvalidPort,
                 "its port must be a number from 0 to 65535",
             ),
         ] {
@@ -705,6 +725,7 @@ mod tests {
                 Callback::url(url),
                 Err(UrlError {
                     field: "oauth_callback",
+                    kind,
                     reason
                 }),
                 "{url}"
@@ -732,45 +753,69 @@ mod tests {
                 Ok(Callback::Url(CallbackUrl(uri.to_owned())))
             );
         }
-        let refused = |uri, reason| {
+        let refused = |uri, (kind, reason)| {
             assert_eq!(
                 Callback::custom_scheme(uri),
                 Err(UrlError {
                     field: "oauth_callback",
+                    kind,
                     reason
                 }),
                 "{uri}"
             );
         };
-        let no_scheme = "it must start with a scheme and `:`, such as myapp://";
+        let no_scheme = (
+            UrlErrorKind::NoScheme,
+            "it must start with a scheme and `:`, such as myapp://",
+        );
         refused("", no_scheme);
         refused("myapp", no_scheme);
         refused("://cb", no_scheme);
         refused("1app://cb", no_scheme);
         refused("my_app://cb", no_scheme);
-        let web = "an http(s) callback goes through Callback::url, which checks its host";
+        let web = (
+            UrlErrorKind::WebScheme,
+            "an http(s) callback goes through Callback::url, which checks its host",
+        );
         refused("https://app.example/cb", web);
         refused("HTTP://app.example/cb", web);
-        let browser = "the browser would handle this scheme itself instead of the application";
+        let browser = (
+            UrlErrorKind::BrowserScheme,
+            "the browser would handle this scheme itself instead of the application",
+        );
         refused("javascript:alert(1)", browser);
         refused("JavaScript:alert(1)", browser);
         refused("vbscript:msgbox", browser);
         refused("data:text/html,<script>", browser);
         refused("file:///etc/passwd", browser);
-        refused("myapp:", "it has nothing after the scheme");
-        let host_and_port =
-            "it looks like a host and port: a web callback starts with http:// or https://";
+        refused(
+            "myapp:",
+            (
+                UrlErrorKind::NothingAfterScheme,
+                "it has nothing after the scheme",
+            ),
+        );
+        let host_and_port = (
+            UrlErrorKind::HostAndPort,
+            "it looks like a host and port: a web callback starts with http:// or https://",
+        );
         refused("localhost:8080", host_and_port);
         refused("localhost:8080/callback", host_and_port);
         refused("app.example:443?x=1", host_and_port);
         assert!(Callback::custom_scheme("myapp:8080x").is_ok());
         assert!(Callback::custom_scheme("myapp:/8080").is_ok());
-        let unprintable = "it must be printable ASCII without spaces (percent-encode the rest)";
+        let unprintable = (
+            UrlErrorKind::Unprintable,
+            "it must be printable ASCII without spaces (percent-encode the rest)",
+        );
         refused("myapp://cb\r\nSet-Cookie: x", unprintable);
         refused("myapp://c b", unprintable);
         refused("myapp://caf\u{e9}", unprintable);
         refused("myapp://cb\u{7f}", unprintable);
-        refused("myapp://cb#top", "it must not have a fragment");
+        refused(
+            "myapp://cb#top",
+            (UrlErrorKind::Fragment, "it must not have a fragment"),
+        );
     }
 
     #[test]
@@ -778,6 +823,7 @@ mod tests {
         assert!(TOO_LONG.contains(&MAX_CALLBACK_LEN.to_string()));
         let too_long = Err(UrlError {
             field: "oauth_callback",
+            kind: UrlErrorKind::TooLong,
             reason: TOO_LONG,
         });
         for prefix in ["https://app.example/cb?x=", "myapp://cb?x="] {
@@ -819,6 +865,7 @@ mod tests {
             Callback::parse("OOB"),
             Err(UrlError {
                 field: "oauth_callback",
+                kind: UrlErrorKind::NotHttp,
                 reason: "it must start with http:// or https://"
             })
         );
@@ -827,6 +874,7 @@ mod tests {
             Callback::parse("HTTPS://user:pw@app.example/cb"),
             Err(UrlError {
                 field: "oauth_callback",
+                kind: UrlErrorKind::UserInfo,
                 reason: "it must not hold a user name or password"
             })
         );
@@ -834,6 +882,7 @@ mod tests {
             Callback::parse("data:text/html,x"),
             Err(UrlError {
                 field: "oauth_callback",
+                kind: UrlErrorKind::BrowserScheme,
                 reason: "the browser would handle this scheme itself instead of the application"
             })
         );
