@@ -7,13 +7,17 @@ use std::sync::Arc;
 
 use crate::credentials::CredentialError;
 use crate::discogs_auth::DiscogsAuthError;
+use crate::encoding::{DecodeError, FormError};
 use crate::endpoints::UrlError;
 use crate::freshness::{FreshnessError, RandomSourceError};
 use crate::oauth::{CallbackError, RequestError};
 use crate::oauth_header::OAuthHeaderError;
 use crate::provider::VerifyError;
+use crate::rate_limit::RateLimitError;
 use crate::reply::ReplyError;
 use crate::session::FlowError;
+use crate::signature::{SigningError, UnknownSignatureMethod};
+use crate::transport::TransportError;
 
 /// Any error of this crate: of its sans-IO steps, and of a [`Session`](crate::Session)'s
 /// (a [`FlowError`] converts with `?`). Each variant wraps the error of one concern, which can
@@ -60,9 +64,17 @@ pub enum Error {
     OAuthHeader(OAuthHeaderError),
     /// A signed request did not verify.
     Verify(VerifyError),
-    /// A [`Session`](crate::Session)'s transport could not send a request or receive its
-    /// reply ([`FlowError::Transport`]): the transport's own error, which
-    /// [`downcast_ref`](std::error::Error#method.downcast_ref) gives back by its type.
+    /// A signature method's name (from a setting) is unknown to this build.
+    SignatureMethod(UnknownSignatureMethod),
+    /// Rate-limit headers could not be read.
+    RateLimit(RateLimitError),
+    /// A percent-encoded value could not be decoded.
+    Decode(DecodeError),
+    /// Form data could not be read.
+    Form(FormError),
+    /// A transport could not send a request or receive its reply: a [`TransportError`], or
+    /// the error of a [`Session`](crate::Session)'s transport ([`FlowError::Transport`]),
+    /// which [`downcast_ref`](std::error::Error#method.downcast_ref) gives back by its type.
     Transport(Arc<dyn std::error::Error + Send + Sync>),
 }
 
@@ -79,6 +91,10 @@ impl fmt::Display for Error {
             Self::DiscogsAuth(error) => fmt::Display::fmt(error, f),
             Self::OAuthHeader(error) => fmt::Display::fmt(error, f),
             Self::Verify(error) => fmt::Display::fmt(error, f),
+            Self::SignatureMethod(error) => fmt::Display::fmt(error, f),
+            Self::RateLimit(error) => fmt::Display::fmt(error, f),
+            Self::Decode(error) => fmt::Display::fmt(error, f),
+            Self::Form(error) => fmt::Display::fmt(error, f),
             Self::Transport(error) => fmt::Display::fmt(error, f),
         }
     }
@@ -98,6 +114,10 @@ impl std::error::Error for Error {
             Self::DiscogsAuth(error) => std::error::Error::source(error),
             Self::OAuthHeader(error) => std::error::Error::source(error),
             Self::Verify(error) => std::error::Error::source(error),
+            Self::SignatureMethod(error) => std::error::Error::source(error),
+            Self::RateLimit(error) => std::error::Error::source(error),
+            Self::Decode(error) => std::error::Error::source(error),
+            Self::Form(error) => std::error::Error::source(error),
             Self::Transport(error) => error.source(),
         }
     }
@@ -163,6 +183,42 @@ impl From<VerifyError> for Error {
     }
 }
 
+impl From<UnknownSignatureMethod> for Error {
+    fn from(error: UnknownSignatureMethod) -> Self {
+        Self::SignatureMethod(error)
+    }
+}
+
+impl From<RateLimitError> for Error {
+    fn from(error: RateLimitError) -> Self {
+        Self::RateLimit(error)
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(error: DecodeError) -> Self {
+        Self::Decode(error)
+    }
+}
+
+impl From<FormError> for Error {
+    fn from(error: FormError) -> Self {
+        Self::Form(error)
+    }
+}
+
+impl From<SigningError> for Error {
+    fn from(error: SigningError) -> Self {
+        Self::Request(RequestError::Signing(error))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(error: TransportError) -> Self {
+        Self::Transport(Arc::new(error))
+    }
+}
+
 impl<E: std::error::Error + Send + Sync + 'static> From<FlowError<E>> for Error {
     fn from(error: FlowError<E>) -> Self {
         match error {
@@ -181,9 +237,6 @@ mod tests {
     use std::error::Error as _;
 
     use super::*;
-    use crate::encoding::DecodeError;
-    use crate::signature::SigningError;
-    use crate::transport::TransportError;
 
     /// The `Display`/`source` of the hand-written impls: transparent wrappers show and chain
     /// exactly what they wrap, a `source` field is the source, and nothing else has one.
@@ -293,6 +346,49 @@ mod tests {
         assert!(matches!(
             Error::from(Flow::DiscogsAuth(DiscogsAuthError::InvalidUri)),
             Error::DiscogsAuth(DiscogsAuthError::InvalidUri)
+        ));
+    }
+
+    /// Every error type the crate's public functions return takes `?` into `Error`, in the
+    /// variant of its concern.
+    #[test]
+    fn every_public_error_converts() {
+        fn question_mark<E>(error: E) -> Error
+        where
+            Error: From<E>,
+        {
+            let failed: Result<(), E> = Err(error);
+            let converted = || -> Result<(), Error> { Ok(failed?) };
+            converted().unwrap_err()
+        }
+        let Error::SignatureMethod(unknown) =
+            question_mark("RSA-SHA1".parse::<crate::SignatureMethod>().unwrap_err())
+        else {
+            panic!("not Error::SignatureMethod")
+        };
+        assert_eq!(unknown.name(), "RSA-SHA1");
+        assert!(matches!(
+            question_mark(RateLimitError::Missing { header: "x" }),
+            Error::RateLimit(RateLimitError::Missing { header: "x" })
+        ));
+        assert!(matches!(
+            question_mark(DecodeError::NotUtf8),
+            Error::Decode(DecodeError::NotUtf8)
+        ));
+        assert!(matches!(
+            question_mark(FormError::NotUtf8),
+            Error::Form(FormError::NotUtf8)
+        ));
+        assert!(matches!(
+            question_mark(SigningError::InvalidPort),
+            Error::Request(RequestError::Signing(SigningError::InvalidPort))
+        ));
+        let Error::Transport(transport) = question_mark(TransportError::Timeout) else {
+            panic!("not Error::Transport")
+        };
+        assert!(matches!(
+            transport.downcast_ref::<TransportError>(),
+            Some(TransportError::Timeout)
         ));
     }
 }
