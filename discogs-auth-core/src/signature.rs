@@ -17,16 +17,19 @@ use crate::encoding::{encoded_len, push_encoded};
 /// How requests are signed.
 ///
 /// Discogs recommends PLAINTEXT over HTTPS; HMAC-SHA1 (the `hmac-sha1` feature, on by default)
-/// never sends the secrets, even in encoded form.
+/// never sends the secrets, even in encoded form. Written and read by its OAuth name
+/// everywhere: `Display`, `FromStr` and, with the `serde` feature, serialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum SignatureMethod {
     /// `PLAINTEXT` (RFC 5849 §3.4.4): the signature is `enc(consumer_secret)&enc(token_secret)`.
     #[default]
+    #[cfg_attr(feature = "serde", serde(rename = "PLAINTEXT"))]
     Plaintext,
     /// `HMAC-SHA1` (RFC 5849 §3.4.2) over the signature base string.
     #[cfg(feature = "hmac-sha1")]
+    #[cfg_attr(feature = "serde", serde(rename = "HMAC-SHA1"))]
     HmacSha1,
 }
 

@@ -413,6 +413,25 @@ fn the_access_token_round_trips_through_json() -> TestResult {
     Ok(())
 }
 
+/// A setting that names the signature method reads the same whether it is parsed or
+/// deserialized: the OAuth name, as `Display` writes it.
+#[cfg(all(feature = "serde", feature = "hmac-sha1"))]
+#[test]
+fn the_signature_method_is_stored_by_its_oauth_name() -> TestResult {
+    for method in [SignatureMethod::Plaintext, SignatureMethod::HmacSha1] {
+        let stored = serde_json::to_string(&method)?;
+        assert_eq!(stored, format!("\"{method}\""));
+        assert_eq!(serde_json::from_str::<SignatureMethod>(&stored)?, method);
+        assert_eq!(method.to_string().parse::<SignatureMethod>(), Ok(method));
+    }
+    assert_eq!(
+        serde_json::to_string(&SignatureMethod::HmacSha1)?,
+        r#""HMAC-SHA1""#
+    );
+    assert!(serde_json::from_str::<SignatureMethod>(r#""HmacSha1""#).is_err());
+    Ok(())
+}
+
 #[test]
 fn debug_never_shows_a_token_secret() -> TestResult {
     let pending = RequestToken {
