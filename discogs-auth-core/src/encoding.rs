@@ -680,10 +680,38 @@ pub(crate) fn form_fields<'a, const N: usize>(
     Ok(fields)
 }
 
+/// Parameters whose values are secret or derived from a secret wherever they are carried:
+/// OAuth's (a PLAINTEXT signature is the consumer secret itself) and Discogs Auth's query
+/// credentials. `Debug` shows `[redacted]` for them.
+pub(crate) const REDACTED_PARAMETERS: [&str; 5] = [
+    "oauth_signature",
+    "oauth_verifier",
+    "oauth_token_secret",
+    "token",
+    "secret",
+];
+
 /// Decoded `application/x-www-form-urlencoded` pairs (a reply body, a query string, a callback),
-/// in their original order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// in their original order. `Debug` redacts the values of secret parameters
+/// (`oauth_token_secret`, `oauth_verifier`, `oauth_signature`, Discogs Auth's `token` and
+/// `secret`).
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct FormPairs(Vec<(String, String)>);
+
+impl fmt::Debug for FormPairs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut pairs = f.debug_list();
+        for (name, value) in &self.0 {
+            let shown = if REDACTED_PARAMETERS.contains(&name.as_str()) {
+                "[redacted]"
+            } else {
+                value.as_str()
+            };
+            pairs.entry(&(name, shown));
+        }
+        pairs.finish()
+    }
+}
 
 /// A form or query string could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -956,6 +984,27 @@ mod tests {
                 ("q".to_owned(), "100%".to_owned()),
                 ("r".to_owned(), "%2".to_owned())
             ]
+        );
+    }
+
+    /// A reply body, a callback or a query read into pairs can be logged with `{:?}`: the
+    /// secrets in it are not shown, the rest is.
+    #[test]
+    fn form_pairs_debug_redacts_secrets() {
+        let reply = FormPairs::parse(
+            b"oauth_token=public-tok&oauth_token_secret=hunter2&oauth_verifier=v3r1f13r\
+              &oauth_signature=kd94hf93k423kf44%26&token=personal-tok&key=public-key\
+              &secret=key-secret&q=nirvana",
+        )
+        .unwrap();
+        assert_eq!(
+            format!("{reply:?}"),
+            concat!(
+                r#"[("oauth_token", "public-tok"), ("oauth_token_secret", "[redacted]"), "#,
+                r#"("oauth_verifier", "[redacted]"), ("oauth_signature", "[redacted]"), "#,
+                r#"("token", "[redacted]"), ("key", "public-key"), ("secret", "[redacted]"), "#,
+                r#"("q", "nirvana")]"#
+            )
         );
     }
 

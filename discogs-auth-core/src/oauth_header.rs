@@ -5,12 +5,9 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::encoding::{
-    DecodeError, accepted_run, find_byte, find_either, percent_decode, push_decoded, push_encoded,
+    DecodeError, REDACTED_PARAMETERS, accepted_run, find_byte, find_either, percent_decode,
+    push_decoded, push_encoded,
 };
-
-/// Parameters whose values are secret or derived from a secret (a PLAINTEXT signature is the
-/// consumer secret itself): never shown in `Debug`.
-const REDACTED_PARAMETERS: [&str; 3] = ["oauth_signature", "oauth_verifier", "oauth_token_secret"];
 
 /// Up to this many parameters, duplicates are found by scanning those already read (fastest
 /// for the handful a real header has); past it, a set keeps a hostile header with thousands
