@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::encoding::{KnownText, has_control, is_all_unreserved, percent_encode};
 use crate::freshness::Timestamp;
+use crate::provider::secrets_equal;
 
 /// How long Discogs honours a request token (and its verifier) after issuing it.
 pub const REQUEST_TOKEN_LIFETIME_SECS: u64 = 15 * 60;
@@ -76,9 +77,20 @@ pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), Credentia
 /// A secret string. `Debug` prints `[redacted]`; there is no `Display`.
 ///
 /// Read it with [`Secret::expose_secret`], which exists so that every place a secret is used is
-/// easy to find.
-#[derive(Clone, PartialEq, Eq)]
+/// easy to find. `==` takes the same time wherever two secrets differ ([`secrets_equal`]), so
+/// that a server comparing a secret it was sent learns nothing from the time taken.
+///
+/// [`secrets_equal`]: crate::secrets_equal
+#[derive(Clone)]
 pub struct Secret(String);
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        secrets_equal(&self.0, &other.0)
+    }
+}
+
+impl Eq for Secret {}
 
 impl Secret {
     /// Validates `value` as the credential field `field`.
@@ -108,11 +120,20 @@ impl fmt::Debug for Secret {
 /// its percent-encoding (RFC 5849 §3.6) where that differs from it: signing keys and PLAINTEXT
 /// signatures are made of encoded secrets, so each is encoded once rather than for every
 /// signature and every verification.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 struct SigningSecret {
     secret: Secret,
     encoded: Option<Box<str>>,
 }
+
+/// The encoding follows from the secret: only the secret is compared (in constant time).
+impl PartialEq for SigningSecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.secret == other.secret
+    }
+}
+
+impl Eq for SigningSecret {}
 
 impl SigningSecret {
     fn new(field: &'static str, value: impl Into<String>) -> Result<Self, CredentialError> {
@@ -496,6 +517,26 @@ mod tests {
                 }
             );
         }
+    }
+
+    /// Secrets compare by value (in constant time): equal only when every byte is.
+    #[test]
+    fn secrets_compare_by_value() {
+        let secret = |value| ConsumerSecret::new(value).unwrap();
+        assert_eq!(secret("kd94hf93k423kf44"), secret("kd94hf93k423kf44"));
+        assert_ne!(secret("kd94hf93k423kf44"), secret("kd94hf93k423kf45"));
+        assert_ne!(secret("kd94hf93k423kf44"), secret("kd94hf93k423kf4"));
+        // A secret with something to encode keeps its encoding beside it; only the secret counts.
+        assert_eq!(secret("a&b c"), secret("a&b c"));
+        assert_ne!(secret("a&b c"), secret("a&b d"));
+        assert_ne!(
+            PersonalToken::new("abc").unwrap(),
+            PersonalToken::new("abd").unwrap()
+        );
+        assert_eq!(
+            PersonalToken::new("abc").unwrap(),
+            PersonalToken::new("abc").unwrap()
+        );
     }
 
     /// `TryFrom<&str>` and `FromStr` validate as `new` does, for secrets and public values.
