@@ -9,6 +9,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::io::{self, Read};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Method, Request, Response, StatusCode, Uri};
@@ -69,6 +70,28 @@ where
         request: Request<Vec<u8>>,
     ) -> impl Future<Output = Result<Response<Vec<u8>>, E>> + Send {
         self(request)
+    }
+}
+
+/// One transport shared by several owners (a [`Session`](crate::Session) and a
+/// [`DiscogsAuthSession`](crate::DiscogsAuthSession), say) without being `Clone`.
+impl<T: SyncTransport + ?Sized> SyncTransport for Arc<T> {
+    type Error = T::Error;
+
+    fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, T::Error> {
+        (**self).send(request)
+    }
+}
+
+/// One transport shared by several owners without being `Clone`.
+impl<T: AsyncTransport + ?Sized> AsyncTransport for Arc<T> {
+    type Error = T::Error;
+
+    fn send(
+        &self,
+        request: Request<Vec<u8>>,
+    ) -> impl Future<Output = Result<Response<Vec<u8>>, T::Error>> + Send {
+        (**self).send(request)
     }
 }
 

@@ -215,3 +215,48 @@ fn debug_shows_no_token() {
     assert!(shown.starts_with("DiscogsAuthSession { auth: "), "{shown}");
     assert!(!shown.contains(TOKEN), "{shown}");
 }
+
+/// A transport that is not `Clone`, counting what it is sent.
+struct Counting {
+    sent: AtomicU32,
+}
+
+impl SyncTransport for Counting {
+    type Error = io::Error;
+
+    fn send(&self, _request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, io::Error> {
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        Ok(reply(StatusCode::OK, "{}"))
+    }
+}
+
+impl AsyncTransport for Counting {
+    type Error = io::Error;
+
+    async fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, io::Error> {
+        SyncTransport::send(self, request)
+    }
+}
+
+/// One transport behind an `Arc` serves several sessions, blocking and async.
+#[test]
+fn sessions_share_one_transport_through_an_arc() {
+    let shared = std::sync::Arc::new(Counting {
+        sent: AtomicU32::new(0),
+    });
+    let personal = DiscogsAuthSession::new(
+        DiscogsAuth::token(TOKEN).unwrap(),
+        user_agent(),
+        shared.clone(),
+    );
+    let application = DiscogsAuthSession::new(
+        DiscogsAuth::key_secret("key", "secret").unwrap(),
+        user_agent(),
+        shared.clone(),
+    );
+    let search = || get("https://api.discogs.com/database/search?q=x");
+    assert_eq!(personal.send(search()).unwrap().status(), StatusCode::OK);
+    let reply = block_on(application.send_async(search())).unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    assert_eq!(shared.sent.load(Ordering::Relaxed), 2);
+}
