@@ -115,9 +115,10 @@ impl UserAgent {
     /// assert!(UserAgent::new("MyDiscogsApp/1.0 +https://example.com").is_ok());
     /// assert!(UserAgent::new("evil\r\nX-Injected: 1").is_err());
     /// ```
-    pub fn new(user_agent: &str) -> Result<Self, CredentialError> {
-        validate("user_agent", user_agent)?;
-        HeaderValue::from_str(user_agent)
+    pub fn new(user_agent: impl Into<String>) -> Result<Self, CredentialError> {
+        let user_agent = user_agent.into();
+        validate("user_agent", &user_agent)?;
+        HeaderValue::try_from(user_agent)
             .map(Self)
             .map_err(|_| CredentialError::ControlCharacter {
                 field: "user_agent",
@@ -127,6 +128,45 @@ impl UserAgent {
     /// The header value.
     pub fn as_header_value(&self) -> &HeaderValue {
         &self.0
+    }
+
+    /// The user agent as it was given.
+    pub fn as_str(&self) -> &str {
+        // Made from a `String`, so always UTF-8; `HeaderValue::to_str` would refuse non-ASCII.
+        std::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for UserAgent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for UserAgent {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl TryFrom<String> for UserAgent {
+    type Error = CredentialError;
+    fn try_from(user_agent: String) -> Result<Self, Self::Error> {
+        Self::new(user_agent)
+    }
+}
+
+impl TryFrom<&str> for UserAgent {
+    type Error = CredentialError;
+    fn try_from(user_agent: &str) -> Result<Self, Self::Error> {
+        Self::new(user_agent)
+    }
+}
+
+impl std::str::FromStr for UserAgent {
+    type Err = CredentialError;
+    fn from_str(user_agent: &str) -> Result<Self, Self::Err> {
+        Self::new(user_agent)
     }
 }
 
@@ -319,5 +359,33 @@ mod tests {
         assert_eq!(client.signature_method(), SignatureMethod::HmacSha1);
         assert_eq!(client.consumer().key.as_str(), "key");
         assert_eq!(client.user_agent().as_header_value(), "Tests/1.0");
+    }
+
+    /// A user agent converts as the credentials do, and reads back as given, non-ASCII too.
+    #[test]
+    fn user_agents_convert_and_read_back() {
+        let from_string = UserAgent::new(String::from("Café/1.0 +https://café.example")).unwrap();
+        assert_eq!(from_string.as_str(), "Café/1.0 +https://café.example");
+        assert_eq!(from_string.to_string(), "Café/1.0 +https://café.example");
+        assert_eq!(
+            from_string.as_header_value().as_bytes(),
+            "Café/1.0 +https://café.example".as_bytes()
+        );
+        let parsed: UserAgent = "MyApp/1.0".parse().unwrap();
+        assert_eq!(parsed.as_ref(), "MyApp/1.0");
+        assert_eq!(UserAgent::try_from("MyApp/1.0"), Ok(parsed.clone()));
+        assert_eq!(UserAgent::try_from(String::from("MyApp/1.0")), Ok(parsed));
+        assert_eq!(
+            "MyApp/1.0\r\n".parse::<UserAgent>(),
+            Err(CredentialError::ControlCharacter {
+                field: "user_agent"
+            })
+        );
+        assert_eq!(
+            UserAgent::try_from(""),
+            Err(CredentialError::Empty {
+                field: "user_agent"
+            })
+        );
     }
 }
