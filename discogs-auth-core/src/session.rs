@@ -372,6 +372,13 @@ impl<T: AsyncTransport> Session<T> {
 
     /// Step 3, async: exchanges an approved request token for an access token. A request
     /// token past its 15 minutes is [`FlowError::is_request_token_expired`].
+    ///
+    /// Let it finish: dropping the future (a timeout around it, a web request whose visitor
+    /// went away) after the request went out can leave Discogs having spent the verifier while
+    /// the access token is lost, and a retry is then refused as `Unauthorized`. Nothing in
+    /// the session is left half-changed, but the user has to approve again; a server runs
+    /// this step in a task of its own (`tokio::spawn`) and applies its timeouts to the
+    /// transport instead.
     pub async fn access_token_async(
         &self,
         authorized: &AuthorizedRequestToken,
