@@ -375,7 +375,7 @@ impl<T: AsyncTransport> Session<T> {
     ///
     /// Let it finish: dropping the future (a timeout around it, a web request whose visitor
     /// went away) after the request went out can leave Discogs having spent the verifier while
-    /// the access token is lost, and a retry is then refused as `Unauthorized`. Nothing in
+    /// the access token is lost, and a retry with the same verifier is refused. Nothing in
     /// the session is left half-changed, but the user has to approve again; a server runs
     /// this step in a task of its own (`tokio::spawn`) and applies its timeouts to the
     /// transport instead.
