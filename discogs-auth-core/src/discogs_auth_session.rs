@@ -96,6 +96,21 @@ impl<T> DiscogsAuthSession<T> {
         &self.endpoints
     }
 
+    /// The credentials sent with every request.
+    pub fn auth(&self) -> &DiscogsAuth {
+        &self.auth
+    }
+
+    /// Where the credentials go: the `Authorization` header unless set otherwise.
+    pub fn placement(&self) -> Placement {
+        self.placement
+    }
+
+    /// The `User-Agent` given to requests that have none.
+    pub fn user_agent(&self) -> &UserAgent {
+        &self.user_agent
+    }
+
     /// The transport.
     pub fn transport(&self) -> &T {
         &self.transport

@@ -103,9 +103,12 @@ fn key_and_secret_in_the_query_at_another_api_base() {
     let auth = DiscogsAuth::key_secret("my-key", "my-secret").unwrap();
     let endpoints =
         Endpoints::new("http://127.0.0.1:8080", "http://127.0.0.1:8080/authorize").unwrap();
-    let session = DiscogsAuthSession::new(auth, user_agent(), &discogs)
+    let session = DiscogsAuthSession::new(auth.clone(), user_agent(), &discogs)
         .with_placement(Placement::Query)
         .with_endpoints(endpoints);
+    assert_eq!(session.auth(), &auth);
+    assert_eq!(session.placement(), Placement::Query);
+    assert_eq!(session.user_agent().as_str(), "token-tests/1.0");
     let search = session
         .endpoints()
         .api_url("/database/search?q=Bj%C3%B6rk")
