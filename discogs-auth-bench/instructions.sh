@@ -3,7 +3,7 @@
 # bench times interleaved), counted by `valgrind --tool=callgrind`: unlike a time, the count is
 # the same on every run whatever else the machine is doing, so two builds can be compared.
 # Each call is counted as (Ir of 6,000 calls − Ir of 1,000 calls) / 5,000, which takes away the
-# set-up. Prints a Markdown table. About three minutes.
+# set-up. Prints a Markdown table. A few minutes.
 #
 #   bash discogs-auth-bench/instructions.sh
 set -euo pipefail

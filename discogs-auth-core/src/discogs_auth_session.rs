@@ -18,8 +18,9 @@ use crate::transport::{AsyncTransport, SyncTransport};
 /// [`with_placement`](Self::with_placement) says otherwise) and, when it has none, the
 /// session's `User-Agent` (Discogs answers a request without one with an empty reply). Its URL
 /// must be on the API base ([`Endpoints::is_api_url`]): a URL taken from a reply (an image on a
-/// CDN) would otherwise be sent the token. A 4xx or 5xx reply is its typed
-/// [`ReplyError`](crate::ReplyError), with the credentials redacted from its message.
+/// CDN) would otherwise be sent the token. Any reply but a 2xx (a 3xx too: the transports
+/// follow no redirect) is its typed [`ReplyError`](crate::ReplyError), with the credentials
+/// redacted from its message.
 ///
 /// ```
 /// use discogs_auth_core::http::{Request, Response};

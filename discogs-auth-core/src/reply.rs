@@ -23,10 +23,10 @@ pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
     /// The reply's message: the JSON `message`, the plain text, or an HTML page's title;
-    /// whitespace collapsed, at most [`MAX_ERROR_MESSAGE_CHARS`] characters, and any secret of
-    /// the request that produced it replaced by `[redacted]`. For a body the transport cut at
-    /// its limit ([`BodyCut`]), only a whole JSON `message` or a closed `<title>`; else, as for
-    /// an empty body, the status's reason phrase.
+    /// whitespace collapsed, cut after [`MAX_ERROR_MESSAGE_CHARS`] characters (then `…`), and
+    /// any secret of the request that produced it replaced by `[redacted]`. For a body the
+    /// transport cut at its limit ([`BodyCut`]), only a whole JSON `message` or a closed
+    /// `<title>`; else, as for an empty body, the status's reason phrase.
     pub message: String,
     /// The rate-limit headers, if the reply had readable ones.
     pub rate_limit: Option<RateLimit>,
@@ -142,7 +142,8 @@ pub enum ReplyError {
     MalformedForm(FormError),
     /// A success reply whose JSON body could not be read.
     MalformedJson {
-        /// What serde_json said (truncated).
+        /// What was wrong and where (line and column), never quoting the body, which may echo a
+        /// secret; serde_json's own words only for a missing field.
         detail: String,
     },
     /// A required field is missing from the reply.

@@ -120,6 +120,7 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
         let request_token = session
             .request_token(&Callback::OutOfBand)
             .map_err(|e| e.to_string())?;
+        println!("2. Authorizing");
         println!(
             "Open this URL to authorize: {}",
             session.authorize_url(&request_token)
@@ -190,7 +191,7 @@ fn run(options: &Options, interrupted: &AtomicBool) -> Result<(), String> {
         } else {
             println!(
                 "Saved the access token to {path} (readable by you only); reuse it with --check \
-                 {path}."
+                 {path} and the same consumer key and secret."
             );
         }
     }
