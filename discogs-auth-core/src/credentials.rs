@@ -169,6 +169,34 @@ impl fmt::Debug for SigningSecret {
     }
 }
 
+/// `TryFrom<String>`, `TryFrom<&str>` and `FromStr` for a type whose
+/// `new(impl Into<String>) -> Result<Self, CredentialError>` validates: each is `new`.
+macro_rules! validated_conversions {
+    ($name:ty) => {
+        impl TryFrom<String> for $name {
+            type Error = CredentialError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = CredentialError;
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = CredentialError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::new(value)
+            }
+        }
+    };
+}
+pub(crate) use validated_conversions;
+
 /// Defines a validated public identifier (not a secret): printable in `Debug` and `Display`.
 macro_rules! public_credential {
     ($(#[$doc:meta])* $name:ident, $field:literal) => {
@@ -218,26 +246,7 @@ macro_rules! public_credential {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = CredentialError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = CredentialError;
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = CredentialError;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
+        validated_conversions!($name);
 
         impl From<$name> for String {
             fn from(value: $name) -> String {
@@ -275,26 +284,7 @@ macro_rules! secret_credential {
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = CredentialError;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = CredentialError;
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = CredentialError;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
+        validated_conversions!($name);
 
         impl From<$name> for String {
             fn from(value: $name) -> String {

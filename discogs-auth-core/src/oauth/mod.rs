@@ -32,6 +32,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 use crate::base_string::{SignatureBase, WrittenProtocol};
 use crate::credentials::{
     AccessToken, Consumer, CredentialError, TokenSecret, TokenValue, validate,
+    validated_conversions,
 };
 use crate::endpoints::{Endpoints, UrlError};
 use crate::freshness::{Freshness, Timestamp};
@@ -149,26 +150,7 @@ impl AsRef<str> for UserAgent {
     }
 }
 
-impl TryFrom<String> for UserAgent {
-    type Error = CredentialError;
-    fn try_from(user_agent: String) -> Result<Self, Self::Error> {
-        Self::new(user_agent)
-    }
-}
-
-impl TryFrom<&str> for UserAgent {
-    type Error = CredentialError;
-    fn try_from(user_agent: &str) -> Result<Self, Self::Error> {
-        Self::new(user_agent)
-    }
-}
-
-impl std::str::FromStr for UserAgent {
-    type Err = CredentialError;
-    fn from_str(user_agent: &str) -> Result<Self, Self::Err> {
-        Self::new(user_agent)
-    }
-}
+validated_conversions!(UserAgent);
 
 /// An application's OAuth 1.0a side of the conversation with Discogs: builds every step's
 /// request and parses every step's reply, without doing any I/O.
