@@ -412,7 +412,8 @@ fn bad_options_are_refused() {
     assert_eq!(status.code(), Some(2));
     assert_eq!(
         stderr,
-        "error: --signature takes plaintext or hmac-sha1, not \"rsa-sha1\"\n"
+        "error: --signature: unknown signature method \"rsa-sha1\": expected PLAINTEXT or \
+         HMAC-SHA1\n"
     );
     let (status, _, stderr) = Login::start(&["--consumer-key", "k"]).finish();
     assert_eq!(status.code(), Some(2));

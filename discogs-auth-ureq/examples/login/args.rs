@@ -110,15 +110,9 @@ pub fn parse(
             }
             "--user-agent" => options.user_agent = value()?,
             "--signature" => {
-                options.signature = match value()?.to_ascii_lowercase().as_str() {
-                    "plaintext" => SignatureMethod::Plaintext,
-                    "hmac-sha1" => SignatureMethod::HmacSha1,
-                    other => {
-                        return Err(format!(
-                            "--signature takes plaintext or hmac-sha1, not {other:?}"
-                        ));
-                    }
-                }
+                options.signature = value()?
+                    .parse()
+                    .map_err(|error| format!("--signature: {error}"))?;
             }
             "--oob" => options.oob = true,
             "--timeout" => {
