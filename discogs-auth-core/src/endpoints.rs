@@ -85,9 +85,6 @@ impl fmt::Display for UrlError {
 
 impl std::error::Error for UrlError {}
 
-/// Why a URL whose scheme is not `http` or `https` is refused.
-const NOT_HTTP: &str = "it must start with http:// or https://";
-
 /// Why `url` does not parse, with what most often causes it: a space (text pasted or read
 /// with a line's padding) or an address without its `https://`.
 fn why_not_a_url(url: &str) -> &'static str {
@@ -137,7 +134,7 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
             return Err(UrlError {
                 field,
                 kind: UrlErrorKind::NotHttp,
-                reason: NOT_HTTP,
+                reason: "it must start with http:// or https://",
             });
         }
     }
