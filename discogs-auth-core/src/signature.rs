@@ -34,6 +34,13 @@ pub enum SignatureMethod {
 }
 
 impl SignatureMethod {
+    /// The methods this build signs with.
+    const SUPPORTED: &[Self] = &[
+        Self::Plaintext,
+        #[cfg(feature = "hmac-sha1")]
+        Self::HmacSha1,
+    ];
+
     /// The `oauth_signature_method` value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -78,16 +85,13 @@ impl std::str::FromStr for SignatureMethod {
     type Err = UnknownSignatureMethod;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        if name.eq_ignore_ascii_case("PLAINTEXT") {
-            return Ok(Self::Plaintext);
-        }
-        #[cfg(feature = "hmac-sha1")]
-        if name.eq_ignore_ascii_case("HMAC-SHA1") {
-            return Ok(Self::HmacSha1);
-        }
-        Err(UnknownSignatureMethod {
-            name: name.to_owned(),
-        })
+        Self::SUPPORTED
+            .iter()
+            .copied()
+            .find(|method| method.as_str().eq_ignore_ascii_case(name))
+            .ok_or_else(|| UnknownSignatureMethod {
+                name: name.to_owned(),
+            })
     }
 }
 
@@ -108,16 +112,17 @@ impl UnknownSignatureMethod {
 impl fmt::Display for UnknownSignatureMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Quoted and escaped: the name comes from a setting and may hold anything.
-        write!(f, "unknown signature method {:?}: ", self.name)?;
-        if cfg!(feature = "hmac-sha1") {
-            f.write_str("expected PLAINTEXT or HMAC-SHA1")
-        } else if self.name.eq_ignore_ascii_case("HMAC-SHA1") {
-            f.write_str(
-                "this build signs with PLAINTEXT only (HMAC-SHA1 needs the hmac-sha1 feature)",
-            )
-        } else {
-            f.write_str("expected PLAINTEXT")
+        write!(f, "unknown signature method {:?}: expected ", self.name)?;
+        for (at, method) in SignatureMethod::SUPPORTED.iter().enumerate() {
+            if at > 0 {
+                f.write_str(" or ")?;
+            }
+            f.write_str(method.as_str())?;
         }
+        if !cfg!(feature = "hmac-sha1") && self.name.eq_ignore_ascii_case("HMAC-SHA1") {
+            f.write_str(" (HMAC-SHA1 needs the hmac-sha1 feature)")?;
+        }
+        Ok(())
     }
 }
 
@@ -947,7 +952,7 @@ mod tests {
         {
             assert_eq!(
                 hmac.unwrap_err().to_string(),
-                r#"unknown signature method "HMAC-SHA1": this build signs with PLAINTEXT only (HMAC-SHA1 needs the hmac-sha1 feature)"#
+                r#"unknown signature method "HMAC-SHA1": expected PLAINTEXT (HMAC-SHA1 needs the hmac-sha1 feature)"#
             );
             assert_eq!(
                 rsa.to_string(),
