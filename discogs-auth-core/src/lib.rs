@@ -112,6 +112,8 @@
 //!   between the redirect and the callback, or an access token between runs.
 
 #![forbid(unsafe_code)]
+// docs.rs marks the items that need a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod base_string;
 mod credentials;

@@ -40,8 +40,17 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls.
+//! - `native-tls`: TLS through the platform's library instead.
+//! - `blocking`: `BlockingReqwestTransport`, over `reqwest::blocking::Client`.
+//! - `hmac-sha1` (default) and `serde`: the core's features of the same names.
 
 #![forbid(unsafe_code)]
+// docs.rs marks the items that need a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "blocking")]
 mod blocking;

@@ -34,8 +34,16 @@
 //! # assert_eq!(identity.username, "demo-user");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls, with the webpki roots.
+//! - `native-tls`: TLS through the platform's library instead.
+//! - `hmac-sha1` (default) and `serde`: the core's features of the same names.
 
 #![forbid(unsafe_code)]
+// docs.rs marks the items that need a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use discogs_auth_core::*;
 /// The `ureq` this crate is built on, so that code configuring it names the same version:
