@@ -23,6 +23,9 @@ pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole request, reply body included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Longest timeout the adapters' `with_timeout` takes: a day. A longer one is shortened to it,
+/// because a deadline too far ahead cannot be held by the clock (ureq panics on one).
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Sends a request and waits for the whole reply.
 pub trait SyncTransport {

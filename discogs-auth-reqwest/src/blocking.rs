@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use discogs_auth_core::http::{Request, Response};
 use discogs_auth_core::{
-    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ReplyBody, SyncTransport,
-    TransportError, ensure_secure_url, has_body_to_send, is_loopback_url,
+    DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, MAX_TIMEOUT, ReplyBody,
+    SyncTransport, TransportError, ensure_secure_url, has_body_to_send, is_loopback_url,
 };
 
 use crate::{client_error, head};
@@ -81,9 +81,10 @@ impl BlockingReqwestTransport {
     }
 
     /// Allows `timeout` for each whole request, from connecting to the last byte of the reply
-    /// body ([`DEFAULT_TIMEOUT`] for [`new`](Self::new)).
+    /// body ([`DEFAULT_TIMEOUT`] for [`new`](Self::new)). At most [`MAX_TIMEOUT`]: a longer one
+    /// is shortened to it.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.min(MAX_TIMEOUT);
         self
     }
 

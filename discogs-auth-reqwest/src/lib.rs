@@ -145,9 +145,9 @@ impl ReqwestTransport {
 
     /// Gives each request `timeout` for the whole exchange, reply body included, instead of
     /// the client's ([`DEFAULT_TIMEOUT`] for [`ReqwestTransport::new`]). Running out of it is
-    /// [`TransportError::Timeout`].
+    /// [`TransportError::Timeout`]. At most [`MAX_TIMEOUT`]: a longer one is shortened to it.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = Some(timeout.min(MAX_TIMEOUT));
         self
     }
 

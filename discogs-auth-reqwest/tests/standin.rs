@@ -41,6 +41,14 @@ mod async_client {
     }
 
     #[test]
+    fn longest_timeout_still_answers() {
+        discogs_auth_standin::conformance::longest_timeout_still_answers(|timeout| {
+            let transport = ReqwestTransport::new().expect("a reqwest client");
+            BlockOn::new(transport.with_timeout(timeout)).expect("a runtime")
+        });
+    }
+
+    #[test]
     fn silent_server_times_out() {
         let transport = BlockOn::new(
             ReqwestTransport::new()
@@ -78,6 +86,13 @@ mod blocking_client {
     }
 
     discogs_auth_standin::conformance_tests!(transport);
+
+    #[test]
+    fn longest_timeout_still_answers() {
+        discogs_auth_standin::conformance::longest_timeout_still_answers(|timeout| {
+            transport().with_timeout(timeout)
+        });
+    }
 
     /// The blocking client's own timeout bounds each read apart; the transport's bounds the
     /// whole request.

@@ -828,6 +828,21 @@ where
     }
 }
 
+/// A timeout longer than any deadline the clock can hold (`Duration::MAX`) still sends the
+/// request and reads the reply: `make_transport` is given it, and the adapter caps it at
+/// [`MAX_TIMEOUT`](discogs_auth_core::MAX_TIMEOUT) instead of panicking.
+pub fn longest_timeout_still_answers<T>(make_transport: impl Fn(Duration) -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let (url, _served) = one_request_server(answer_ok);
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    let reply = make_transport(Duration::MAX)
+        .send(request)
+        .expect("a reply within the capped timeout");
+    assert_eq!(reply.status(), StatusCode::OK);
+}
+
 /// Requests to loopback go straight there even when the environment names a proxy: through
 /// one, they would leave the machine (in clear, for `http://`) or not arrive at all.
 ///

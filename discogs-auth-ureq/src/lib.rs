@@ -177,9 +177,9 @@ impl UreqTransport {
 
     /// Gives each request `timeout` for the whole exchange, reply body included, instead of
     /// the agent's ([`DEFAULT_TIMEOUT`] for [`UreqTransport::new`]). Running out of it is
-    /// [`TransportError::Timeout`].
+    /// [`TransportError::Timeout`]. At most [`MAX_TIMEOUT`]: a longer one is shortened to it.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = Some(timeout.min(MAX_TIMEOUT));
         self
     }
 

@@ -47,6 +47,13 @@ fn body_limit_set_is_kept() {
 }
 
 #[test]
+fn longest_timeout_still_answers() {
+    discogs_auth_standin::conformance::longest_timeout_still_answers(|timeout| {
+        discogs_auth_ureq::UreqTransport::new().with_timeout(timeout)
+    });
+}
+
+#[test]
 fn silent_server_times_out() {
     let transport =
         discogs_auth_ureq::UreqTransport::new().with_timeout(std::time::Duration::from_secs(1));
