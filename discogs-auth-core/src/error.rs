@@ -14,7 +14,7 @@ use crate::oauth::{CallbackError, RequestError};
 use crate::oauth_header::OAuthHeaderError;
 use crate::provider::VerifyError;
 use crate::rate_limit::RateLimitError;
-use crate::reply::ReplyError;
+use crate::reply::{ApiError, ReplyError};
 use crate::session::FlowError;
 use crate::signature::{SigningError, UnknownSignatureMethod};
 use crate::transport::TransportError;
@@ -76,6 +76,46 @@ pub enum Error {
     /// the error of a [`Session`](crate::Session)'s transport ([`FlowError::Transport`]),
     /// which [`downcast_ref`](std::error::Error#method.downcast_ref) gives back by its type.
     Transport(Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl Error {
+    /// Whether the same call may succeed later unchanged, as [`FlowError::is_transient`] judges
+    /// it: a transient reply or [`TransportError`]. Every other error is not.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Reply(error) => error.is_transient(),
+            Self::Transport(error) => crate::transport::transport_error_is_transient(&**error),
+            _ => false,
+        }
+    }
+
+    /// How long the reply asked to wait before trying again (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.reply().and_then(ReplyError::retry_after)
+    }
+
+    /// Whether the login must start again because its request token expired, here or on
+    /// Discogs' side ([`FlowError::is_request_token_expired`]).
+    pub fn is_request_token_expired(&self) -> bool {
+        matches!(
+            self,
+            Self::Request(RequestError::RequestTokenExpired { .. })
+                | Self::Reply(ReplyError::RequestTokenExpired(_))
+        )
+    }
+
+    /// The reply's status, message and rate limit, for an error that came from a non-success
+    /// status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        self.reply().and_then(ReplyError::api_error)
+    }
+
+    fn reply(&self) -> Option<&ReplyError> {
+        match self {
+            Self::Reply(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -288,6 +328,7 @@ mod tests {
                 status: http::StatusCode::UNAUTHORIZED,
                 message: "Invalid timestamp.".into(),
                 rate_limit: None,
+                retry_after: None,
             },
         };
         assert_eq!(
@@ -390,5 +431,79 @@ mod tests {
             transport.downcast_ref::<TransportError>(),
             Some(TransportError::Timeout)
         ));
+    }
+
+    /// What a caller decides to do next reads off the error, through `FlowError` or `Error`
+    /// alike: wait and retry, start the login again, or neither.
+    #[test]
+    fn errors_say_whether_to_retry_or_start_again() {
+        use std::time::Duration;
+
+        fn both(error: FlowError<TransportError>) -> (bool, Option<Duration>, bool, bool) {
+            let flow = (
+                error.is_transient(),
+                error.retry_after(),
+                error.is_request_token_expired(),
+            );
+            let error = Error::from(error);
+            assert_eq!(
+                (error.is_transient(), error.retry_after()),
+                (flow.0, flow.1),
+                "{error:?}"
+            );
+            assert_eq!(error.is_request_token_expired(), flow.2, "{error:?}");
+            (flow.0, flow.1, flow.2, error.api_error().is_some())
+        }
+        let reply = |status: u16, retry_after: Option<&str>| {
+            let mut reply = http::Response::builder().status(status);
+            if let Some(wait) = retry_after {
+                reply = reply.header("Retry-After", wait);
+            }
+            let reply = reply.body(Vec::new()).unwrap();
+            FlowError::Reply(crate::reply::check_reply(&reply, &[]).unwrap_err())
+        };
+        let wait = Some(Duration::from_secs(30));
+        assert_eq!(both(reply(429, Some("30"))), (true, wait, false, true));
+        assert_eq!(both(reply(503, Some("30"))), (true, wait, false, true));
+        assert_eq!(both(reply(500, None)), (true, None, false, true));
+        assert_eq!(both(reply(401, None)), (false, None, false, true));
+        assert_eq!(
+            both(FlowError::Transport(TransportError::Timeout)),
+            (true, None, false, false)
+        );
+        assert_eq!(
+            both(FlowError::Transport(TransportError::client(
+                std::io::Error::other("connection reset")
+            ))),
+            (true, None, false, false)
+        );
+        assert_eq!(
+            both(FlowError::Transport(TransportError::BodyTooLarge {
+                limit: 16
+            })),
+            (false, None, false, false)
+        );
+        let expired = RequestError::RequestTokenExpired {
+            expired_at: crate::Timestamp::from_unix_seconds(1_700_000_900).unwrap(),
+        };
+        assert_eq!(
+            both(FlowError::Request(expired)),
+            (false, None, true, false)
+        );
+        let expired_there = ReplyError::RequestTokenExpired(crate::reply::ApiError::new(
+            http::StatusCode::BAD_REQUEST,
+            "Request token expired.",
+            None,
+        ));
+        assert_eq!(
+            both(FlowError::Reply(expired_there)),
+            (false, None, true, true)
+        );
+
+        // A transport of the caller's own is not judged.
+        let own: FlowError<std::io::Error> =
+            FlowError::Transport(std::io::Error::from(std::io::ErrorKind::TimedOut));
+        assert!(!own.is_transient());
+        assert!(!Error::from(own).is_transient());
     }
 }

@@ -1,8 +1,10 @@
 //! Discogs' rate-limit headers: `X-Discogs-Ratelimit`, `-Used` and `-Remaining`.
 
 use std::fmt;
+use std::time::Duration;
 
 use http::HeaderMap;
+use http::header::{DATE, RETRY_AFTER};
 
 use crate::encoding::decimal_digits;
 
@@ -94,6 +96,30 @@ impl RateLimit {
             headers.insert(name, http::HeaderValue::from(value));
         }
     }
+}
+
+/// `Retry-After` (RFC 9110 §10.2.3): how long the provider asks a client to wait, in seconds
+/// or until a date. A date is read against the reply's own `Date`, since the core never reads
+/// the clock, and one already past means no wait. `None` when the header is absent, repeated or
+/// unreadable, or is a date in a reply without a `Date`.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = single_value(headers, RETRY_AFTER.as_str())?.trim();
+    if let Some(seconds) = decimal_digits(value) {
+        return Some(Duration::from_secs(seconds));
+    }
+    let until = httpdate::parse_http_date(value).ok()?;
+    let sent = httpdate::parse_http_date(single_value(headers, DATE.as_str())?).ok()?;
+    Some(until.duration_since(sent).unwrap_or(Duration::ZERO))
+}
+
+/// The header's one value as text: `None` when it is absent, repeated or not visible ASCII.
+fn single_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    value.to_str().ok()
 }
 
 fn read_number(headers: &HeaderMap, header: &'static str) -> Result<u32, RateLimitError> {

@@ -2,12 +2,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use http::{Response, StatusCode, header};
 
 use crate::credentials::CredentialError;
 use crate::encoding::{FormError, hex_value};
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{RateLimit, retry_after};
 use crate::transport::BodyCut;
 
 /// Longest error message kept from a reply, in characters.
@@ -30,6 +31,9 @@ pub struct ApiError {
     pub message: String,
     /// The rate-limit headers, if the reply had readable ones.
     pub rate_limit: Option<RateLimit>,
+    /// How long the provider asked to wait before trying again (`Retry-After`, in seconds, or
+    /// a date read against the reply's `Date`), when it said.
+    pub retry_after: Option<Duration>,
 }
 
 impl fmt::Display for ApiError {
@@ -55,11 +59,26 @@ impl ApiError {
             status,
             message: message.into(),
             rate_limit,
+            retry_after: None,
         }
     }
 
-    /// Reads a reply's status, message and rate limit. `secrets` are replaced by `[redacted]`
-    /// should the provider echo one back.
+    /// The same error, with the wait a `Retry-After` asked for.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use discogs_auth_core::{ApiError, http::StatusCode};
+    /// let busy = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests", None)
+    ///     .with_retry_after(Duration::from_secs(37));
+    /// assert_eq!(busy.retry_after, Some(Duration::from_secs(37)));
+    /// ```
+    pub fn with_retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
+    }
+
+    /// Reads a reply's status, message, rate limit and `Retry-After`. `secrets` are replaced
+    /// by `[redacted]` should the provider echo one back.
     pub fn from_response<B: AsRef<[u8]>>(response: &Response<B>, secrets: &[&str]) -> Self {
         let is_html = response
             .headers()
@@ -86,6 +105,7 @@ impl ApiError {
             status: response.status(),
             message,
             rate_limit: RateLimit::from_headers(response.headers()).ok().flatten(),
+            retry_after: retry_after(response.headers()),
         }
     }
 }
@@ -160,7 +180,13 @@ pub enum ReplyError {
 impl fmt::Display for ReplyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::RateLimited(error) => write!(f, "rate limited by Discogs ({error})"),
+            Self::RateLimited(error) => {
+                write!(f, "rate limited by Discogs ({error})")?;
+                match error.retry_after {
+                    Some(wait) => write!(f, "; retry after {} s", wait.as_secs()),
+                    None => Ok(()),
+                }
+            }
             Self::Unauthorized(error) => write!(f, "unauthorized ({error})"),
             Self::Forbidden(error) => write!(
                 f,
@@ -222,6 +248,45 @@ impl ReplyError {
     /// The rate-limit figures, when the reply carried them.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.api_error().and_then(|error| error.rate_limit)
+    }
+
+    /// How long the reply asked to wait before trying again (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error().and_then(|error| error.retry_after)
+    }
+
+    /// Whether the same request may succeed later unchanged: a 429 (wait for
+    /// [`retry_after`](Self::retry_after), or for the minute's window to move on), or a
+    /// 408, 500, 502, 503 or 504. Refusals (401, 403, 400, expiry, clock skew) and unreadable
+    /// replies are not.
+    ///
+    /// An access-token exchange that failed this way may still have spent its verifier on
+    /// Discogs' side: a retry refused with a 401 means starting the login again.
+    ///
+    /// ```
+    /// use discogs_auth_core::{check_reply, http::Response};
+    /// let busy = Response::builder()
+    ///     .status(503)
+    ///     .header("Retry-After", "120")
+    ///     .body("Service Unavailable")?;
+    /// let error = check_reply(&busy, &[]).unwrap_err();
+    /// assert!(error.is_transient());
+    /// assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(120)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::RateLimited(_) => true,
+            Self::Status(error) => matches!(
+                error.status,
+                StatusCode::REQUEST_TIMEOUT
+                    | StatusCode::INTERNAL_SERVER_ERROR
+                    | StatusCode::BAD_GATEWAY
+                    | StatusCode::SERVICE_UNAVAILABLE
+                    | StatusCode::GATEWAY_TIMEOUT
+            ),
+            _ => false,
+        }
     }
 }
 
@@ -920,6 +985,7 @@ mod tests {
                     used: 60,
                     remaining: 0
                 }),
+                retry_after: None,
             })
         );
         assert_eq!(error.rate_limit().map(|r| r.remaining), Some(0));
@@ -935,6 +1001,83 @@ mod tests {
             }))
         ));
         assert_eq!(check_reply(&reply(200, None, "ok"), &[]).unwrap(), b"ok");
+    }
+
+    fn with_headers(status: u16, headers: &[(&str, &str)]) -> Response<Vec<u8>> {
+        let mut builder = Response::builder().status(status);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(b"busy".to_vec()).unwrap()
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_against_the_replys_date() {
+        let wait = |headers: &[(&str, &str)]| api_error(&with_headers(429, headers)).retry_after;
+        assert_eq!(
+            wait(&[("Retry-After", "37")]),
+            Some(Duration::from_secs(37))
+        );
+        assert_eq!(wait(&[("Retry-After", " 0 ")]), Some(Duration::ZERO));
+        assert_eq!(
+            wait(&[
+                ("Date", "Tue, 24 Nov 2026 10:00:00 GMT"),
+                ("Retry-After", "Tue, 24 Nov 2026 10:02:30 GMT"),
+            ]),
+            Some(Duration::from_secs(150))
+        );
+        // A date already past is no wait.
+        assert_eq!(
+            wait(&[
+                ("Date", "Tue, 24 Nov 2026 10:00:00 GMT"),
+                ("Retry-After", "Tue, 24 Nov 2026 09:59:00 GMT"),
+            ]),
+            Some(Duration::ZERO)
+        );
+        // Without the reply's `Date`, a date cannot be turned into a wait: the core reads no
+        // clock.
+        assert_eq!(
+            wait(&[("Retry-After", "Tue, 24 Nov 2026 10:02:30 GMT")]),
+            None
+        );
+        for unreadable in ["-5", "1.5", "soon", "", "99999999999999999999"] {
+            assert_eq!(wait(&[("Retry-After", unreadable)]), None, "{unreadable:?}");
+        }
+        assert_eq!(
+            wait(&[("Retry-After", "5"), ("Retry-After", "10")]),
+            None,
+            "repeated"
+        );
+        assert_eq!(wait(&[]), None);
+
+        let error = check_reply(&with_headers(429, &[("Retry-After", "37")]), &[]).unwrap_err();
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(37)));
+        assert_eq!(
+            error.to_string(),
+            "rate limited by Discogs (HTTP 429: busy); retry after 37 s"
+        );
+    }
+
+    #[test]
+    fn only_waiting_can_mend_a_transient_error() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            let error = check_reply(&reply(status, None, ""), &[]).unwrap_err();
+            assert!(error.is_transient(), "{status}");
+        }
+        for status in [300, 302, 400, 401, 403, 404, 405, 410, 501, 505] {
+            let error = check_reply(&reply(status, None, ""), &[]).unwrap_err();
+            assert!(!error.is_transient(), "{status}");
+        }
+        for error in [
+            ReplyError::MissingField { field: "id" },
+            ReplyError::CallbackNotConfirmed,
+            ReplyError::ClockSkew {
+                skew_seconds: Some(900),
+                error: ApiError::new(StatusCode::UNAUTHORIZED, "Invalid timestamp.", None),
+            },
+        ] {
+            assert!(!error.is_transient(), "{error:?}");
+        }
     }
 
     #[test]

@@ -36,6 +36,39 @@ pub enum FlowError<E> {
     Callback(CallbackError),
 }
 
+impl<E: std::error::Error + 'static> FlowError<E> {
+    /// Whether the same step may succeed later unchanged: a transient reply
+    /// ([`ReplyError::is_transient`]: 429, 408, 500, 502, 503, 504) or a transient
+    /// [`TransportError`](crate::TransportError) (a timeout, a failed connection). A transport
+    /// of the caller's own is not judged: its errors count as not transient.
+    ///
+    /// The access-token step ([`Session::access_token`]) is the exception to a plain retry: a
+    /// request that reached Discogs spends the verifier even when its reply is lost, so a retry
+    /// refused with a 401 means starting the login again.
+    ///
+    /// ```
+    /// use discogs_auth_core::{FlowError, TransportError};
+    /// assert!(FlowError::Transport(TransportError::Timeout).is_transient());
+    /// let refused = TransportError::InsecureUrl { host: "api.example".into() };
+    /// assert!(!FlowError::Transport(refused).is_transient());
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Transport(error) => crate::transport::transport_error_is_transient(error),
+            Self::Reply(error) => error.is_transient(),
+            _ => false,
+        }
+    }
+
+    /// How long the reply asked to wait before trying again (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::Reply(error) => error.retry_after(),
+            _ => None,
+        }
+    }
+}
+
 impl<E> FlowError<E> {
     /// Whether the request token expired before the exchange (step 3): this library refuses
     /// to send it once its 15 minutes are over ([`RequestError::RequestTokenExpired`]), and

@@ -171,7 +171,23 @@ fn write_causes(f: &mut fmt::Formatter<'_>, error: &(dyn StdError + 'static)) ->
 /// The causes of [`TransportError::Client`] are in its message, so it has no source.
 impl std::error::Error for TransportError {}
 
+/// A transport's error judged by [`TransportError::is_transient`], when it is one; the error of
+/// a transport of the caller's own is not judged (`false`).
+pub(crate) fn transport_error_is_transient(error: &(dyn StdError + 'static)) -> bool {
+    error
+        .downcast_ref::<TransportError>()
+        .is_some_and(TransportError::is_transient)
+}
+
 impl TransportError {
+    /// Whether the same request may get through later unchanged: a [`Timeout`](Self::Timeout)
+    /// or a [`Client`](Self::Client) failure (refused, reset, name lookup, TLS; one that keeps
+    /// coming back is more likely the network's or the proxy's settings). A refused URL or a
+    /// body over the limit fails the same way every time.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Timeout | Self::Client(_))
+    }
+
     /// Wraps an HTTP client's error. The adapter strips any URL from it first.
     pub fn client(error: impl StdError + Send + Sync + 'static) -> Self {
         Self::Client(Box::new(error))

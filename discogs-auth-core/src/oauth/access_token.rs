@@ -172,6 +172,7 @@ mod tests {
             status: StatusCode::BAD_REQUEST,
             message: "Invalid verifier [redacted].".into(),
             rate_limit: None,
+            retry_after: None,
         };
         let late = Timestamp::from_unix_seconds(137131201 + 901).unwrap();
         assert_eq!(
