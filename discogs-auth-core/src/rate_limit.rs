@@ -123,14 +123,10 @@ fn single_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn read_number(headers: &HeaderMap, header: &'static str) -> Result<u32, RateLimitError> {
-    let mut values = headers.get_all(header).iter();
-    let value = values.next().ok_or(RateLimitError::Missing { header })?;
-    if values.next().is_some() {
-        return Err(RateLimitError::Malformed { header });
+    if !headers.contains_key(header) {
+        return Err(RateLimitError::Missing { header });
     }
-    value
-        .to_str()
-        .ok()
+    single_value(headers, header)
         .map(str::trim)
         .and_then(decimal_digits)
         .and_then(|number| u32::try_from(number).ok())
