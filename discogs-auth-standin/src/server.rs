@@ -14,7 +14,7 @@ use axum::extract::ConnectInfo;
 use axum::http::header::CONNECTION;
 use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::Response;
-use discogs_auth_core::{Consumer, Endpoints, PersonalToken, Timestamp};
+use discogs_auth_core::{Consumer, Endpoints, MAX_TIMEOUT, PersonalToken, Timestamp};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -29,10 +29,6 @@ use crate::{
     Approval, ConnectionLimits, DEMO_APP_NAME, DEMO_CONSUMER_KEY, DEMO_CONSUMER_SECRET,
     DEMO_PERSONAL_TOKEN, StandInConfig, StandInError, handlers, reply, tokens,
 };
-
-/// The longest header read timeout passed on: hyper adds it to the current instant, which
-/// must not overflow.
-const MAX_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// How long accepting pauses after an error that is not one client's (such as running out of
 /// file descriptors), so that the loop does not spin while nothing can be accepted.
@@ -244,7 +240,9 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
     ));
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout.min(MAX_HEADER_READ_TIMEOUT));
+        // hyper adds the timeout to the current instant, which must not overflow: the core's
+        // cap on the adapters' timeouts serves here too.
+        .header_read_timeout(limits.header_read_timeout.min(MAX_TIMEOUT));
     loop {
         // A permit first, then accept: past the cap, clients wait in the listen backlog
         // instead of being accepted and left unserved.
