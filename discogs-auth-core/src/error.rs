@@ -104,6 +104,26 @@ impl Error {
         )
     }
 
+    /// Whether only a new login can mend this, as [`FlowError::must_restart_login`] judges it:
+    /// the request token expired, or Discogs refused the exchange.
+    pub fn must_restart_login(&self) -> bool {
+        match self {
+            Self::Request(RequestError::RequestTokenExpired { .. }) => true,
+            Self::Reply(error) => error.must_restart_login(),
+            _ => false,
+        }
+    }
+
+    /// The adapter's [`TransportError`], when the transport was one of this workspace's (a
+    /// timeout, a refused URL, a body over the limit, …); `None` for any other error, and for a
+    /// transport of the caller's own, whose error [`Error::Transport`] holds.
+    pub fn transport_error(&self) -> Option<&TransportError> {
+        match self {
+            Self::Transport(error) => error.downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// The reply's status, message and rate limit, for an error that came from a non-success
     /// status.
     pub fn api_error(&self) -> Option<&ApiError> {
@@ -439,20 +459,32 @@ mod tests {
     fn errors_say_whether_to_retry_or_start_again() {
         use std::time::Duration;
 
-        fn both(error: FlowError<TransportError>) -> (bool, Option<Duration>, bool, bool) {
+        /// (transient, retry after, expired, restart the login, has an API error), the same
+        /// through `FlowError` and `Error`.
+        fn both(error: FlowError<TransportError>) -> (bool, Option<Duration>, bool, bool, bool) {
             let flow = (
                 error.is_transient(),
                 error.retry_after(),
                 error.is_request_token_expired(),
+                error.must_restart_login(),
             );
+            let timed_out = matches!(error, FlowError::Transport(TransportError::Timeout));
             let error = Error::from(error);
             assert_eq!(
-                (error.is_transient(), error.retry_after()),
-                (flow.0, flow.1),
+                (
+                    error.is_transient(),
+                    error.retry_after(),
+                    error.is_request_token_expired(),
+                    error.must_restart_login(),
+                ),
+                flow,
                 "{error:?}"
             );
-            assert_eq!(error.is_request_token_expired(), flow.2, "{error:?}");
-            (flow.0, flow.1, flow.2, error.api_error().is_some())
+            assert_eq!(
+                matches!(error.transport_error(), Some(TransportError::Timeout)),
+                timed_out
+            );
+            (flow.0, flow.1, flow.2, flow.3, error.api_error().is_some())
         }
         let reply = |status: u16, retry_after: Option<&str>| {
             let mut reply = http::Response::builder().status(status);
@@ -463,32 +495,38 @@ mod tests {
             FlowError::Reply(crate::reply::check_reply(&reply, &[]).unwrap_err())
         };
         let wait = Some(Duration::from_secs(30));
-        assert_eq!(both(reply(429, Some("30"))), (true, wait, false, true));
-        assert_eq!(both(reply(503, Some("30"))), (true, wait, false, true));
-        assert_eq!(both(reply(500, None)), (true, None, false, true));
-        assert_eq!(both(reply(401, None)), (false, None, false, true));
+        assert_eq!(
+            both(reply(429, Some("30"))),
+            (true, wait, false, false, true)
+        );
+        assert_eq!(
+            both(reply(503, Some("30"))),
+            (true, wait, false, false, true)
+        );
+        assert_eq!(both(reply(500, None)), (true, None, false, false, true));
+        assert_eq!(both(reply(401, None)), (false, None, false, false, true));
         assert_eq!(
             both(FlowError::Transport(TransportError::Timeout)),
-            (true, None, false, false)
+            (true, None, false, false, false)
         );
         assert_eq!(
             both(FlowError::Transport(TransportError::client(
                 std::io::Error::other("connection reset")
             ))),
-            (true, None, false, false)
+            (true, None, false, false, false)
         );
         assert_eq!(
             both(FlowError::Transport(TransportError::BodyTooLarge {
                 limit: 16
             })),
-            (false, None, false, false)
+            (false, None, false, false, false)
         );
         let expired = RequestError::RequestTokenExpired {
             expired_at: crate::Timestamp::from_unix_seconds(1_700_000_900).unwrap(),
         };
         assert_eq!(
             both(FlowError::Request(expired)),
-            (false, None, true, false)
+            (false, None, true, true, false)
         );
         let expired_there = ReplyError::RequestTokenExpired(crate::reply::ApiError::new(
             http::StatusCode::BAD_REQUEST,
@@ -497,13 +535,24 @@ mod tests {
         ));
         assert_eq!(
             both(FlowError::Reply(expired_there)),
-            (false, None, true, true)
+            (false, None, true, true, true)
+        );
+        let refused = ReplyError::AccessTokenRefused(crate::reply::ApiError::new(
+            http::StatusCode::UNAUTHORIZED,
+            "Invalid verifier.",
+            None,
+        ));
+        assert_eq!(
+            both(FlowError::Reply(refused)),
+            (false, None, false, true, true)
         );
 
         // A transport of the caller's own is not judged.
         let own: FlowError<std::io::Error> =
             FlowError::Transport(std::io::Error::from(std::io::ErrorKind::TimedOut));
         assert!(!own.is_transient());
-        assert!(!Error::from(own).is_transient());
+        let own = Error::from(own);
+        assert!(!own.is_transient());
+        assert!(own.transport_error().is_none());
     }
 }

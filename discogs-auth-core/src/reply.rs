@@ -145,6 +145,10 @@ pub enum ReplyError {
     Forbidden(ApiError),
     /// The access-token step failed after the request token's 15 minutes were up.
     RequestTokenExpired(ApiError),
+    /// The access-token step was refused (400 or 401) within the request token's 15 minutes:
+    /// the verifier is wrong or already spent, or Discogs does not know the request token.
+    /// Only a new login mends it (see [`ReplyError::must_restart_login`]).
+    AccessTokenRefused(ApiError),
     /// A signed request was refused and this machine's clock is off: the request-token step
     /// ([`OAuthClient::on_request_token_response`](crate::OAuthClient::on_request_token_response)),
     /// any step a [`Session`](crate::Session) signs (access token, identity, `send_signed`),
@@ -198,6 +202,11 @@ impl fmt::Display for ReplyError {
                 "the request token has expired (15 minutes after issue); start the flow again \
                  ({error})"
             ),
+            Self::AccessTokenRefused(error) => write!(
+                f,
+                "the access-token exchange was refused: the verifier is wrong or already used, \
+                 or the request token is unknown; start the login again ({error})"
+            ),
             Self::ClockSkew {
                 skew_seconds,
                 error,
@@ -239,6 +248,7 @@ impl ReplyError {
             | Self::Unauthorized(error)
             | Self::Forbidden(error)
             | Self::RequestTokenExpired(error)
+            | Self::AccessTokenRefused(error)
             | Self::Status(error)
             | Self::ClockSkew { error, .. } => Some(error),
             _ => None,
@@ -261,7 +271,8 @@ impl ReplyError {
     /// replies are not.
     ///
     /// An access-token exchange that failed this way may still have spent its verifier on
-    /// Discogs' side: a retry refused with a 401 means starting the login again.
+    /// Discogs' side: a retry is then refused as
+    /// [`AccessTokenRefused`](Self::AccessTokenRefused), and the login starts again.
     ///
     /// ```
     /// use discogs_auth_core::{check_reply, http::Response};
@@ -287,6 +298,17 @@ impl ReplyError {
             ),
             _ => false,
         }
+    }
+
+    /// Whether only a new login can mend this: the request token expired before the exchange
+    /// ([`RequestTokenExpired`](Self::RequestTokenExpired)) or the exchange was refused
+    /// ([`AccessTokenRefused`](Self::AccessTokenRefused)). Send the user to authorize again,
+    /// from a new request token; retrying the exchange cannot succeed.
+    pub fn must_restart_login(&self) -> bool {
+        matches!(
+            self,
+            Self::RequestTokenExpired(_) | Self::AccessTokenRefused(_)
+        )
     }
 }
 

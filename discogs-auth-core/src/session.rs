@@ -10,7 +10,7 @@ use crate::credentials::{AccessToken, AuthorizedRequestToken, RequestToken};
 use crate::discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
 use crate::endpoints::{Endpoints, UrlError, UrlErrorKind};
 use crate::freshness::{
-    Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock,
+    Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock, Timestamp,
 };
 use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError, UserAgent};
 use crate::reply::ReplyError;
@@ -90,6 +90,26 @@ impl<E> FlowError<E> {
             Self::Request(RequestError::RequestTokenExpired { .. })
                 | Self::Reply(ReplyError::RequestTokenExpired(_))
         )
+    }
+
+    /// Whether only a new login can mend this: the request token expired
+    /// ([`is_request_token_expired`](Self::is_request_token_expired)) or Discogs refused the
+    /// exchange ([`ReplyError::AccessTokenRefused`]: a wrong or spent verifier). Send the user
+    /// to authorize again, from a new request token.
+    ///
+    /// ```
+    /// use discogs_auth_core::{ApiError, FlowError, ReplyError};
+    /// let refused = ApiError::new(http::StatusCode::UNAUTHORIZED, "Invalid verifier.", None);
+    /// let error: FlowError<std::io::Error> = ReplyError::AccessTokenRefused(refused).into();
+    /// assert!(error.must_restart_login());
+    /// assert!(!error.is_transient());
+    /// ```
+    pub fn must_restart_login(&self) -> bool {
+        match self {
+            Self::Request(RequestError::RequestTokenExpired { .. }) => true,
+            Self::Reply(error) => error.must_restart_login(),
+            _ => false,
+        }
     }
 }
 
@@ -223,6 +243,19 @@ impl<T> Session<T> {
     /// The transport.
     pub fn transport(&self) -> &T {
         &self.transport
+    }
+
+    /// Where requests may go: build their URLs with [`Endpoints::api_url`], which the session
+    /// sends to ([`Session::send_signed`] refuses any other origin).
+    pub fn endpoints(&self) -> &Endpoints {
+        self.client.endpoints()
+    }
+
+    /// The time by the session's clock, which it signs with and judges expiry by: check a
+    /// pending request token against it ([`RequestToken::is_expired`]) so that an
+    /// [`OffsetClock`](crate::OffsetClock) counts there too.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 
     /// The page to send the user to after [`Session::request_token`].

@@ -278,11 +278,21 @@ fn a_request_token_that_expires_on_the_way_is_reported_as_expired() {
         block_on(async_session.access_token_async(&authorized)),
         Err(FlowError::Reply(ReplyError::RequestTokenExpired(_)))
     ));
-    // Still within the 15 minutes when the reply comes: a refusal like any other.
+    // Still within the 15 minutes when the reply comes: the exchange was refused, and only a
+    // new login mends that too.
     let session = session.with_clock(|| Timestamp::from_unix_seconds(1_000 + 899).unwrap());
     let refused = session.access_token(&authorized).unwrap_err();
-    assert!(matches!(refused, FlowError::Reply(ReplyError::Status(_))));
+    assert!(matches!(
+        refused,
+        FlowError::Reply(ReplyError::AccessTokenRefused(_))
+    ));
     assert!(!refused.is_request_token_expired());
+    assert!(refused.must_restart_login());
+    assert_eq!(
+        refused.to_string(),
+        "the access-token exchange was refused: the verifier is wrong or already used, or the \
+         request token is unknown; start the login again (HTTP 400: Invalid request token.)"
+    );
 }
 
 /// A login finished in one function, callback to identity, with `?` alone: the callback's
@@ -533,4 +543,42 @@ fn a_refusal_of_any_signed_step_is_blamed_on_a_clock_that_is_off() {
         on_time.send_signed(&access, search()),
         Err(FlowError::Reply(ReplyError::Unauthorized(_)))
     ));
+    assert!(matches!(
+        on_time.access_token(&authorized),
+        Err(FlowError::Reply(ReplyError::AccessTokenRefused(_)))
+    ));
+}
+
+/// A pending request token is judged by the time the session signs with, offset included, and
+/// API URLs are built on the base the session sends to.
+#[test]
+fn the_session_tells_its_time_and_its_endpoints() {
+    let fixed = || Timestamp::from_unix_seconds(1_700_000_000).unwrap();
+    let endpoints = Endpoints::new(
+        "http://127.0.0.1:8080",
+        "http://127.0.0.1:8080/oauth/authorize",
+    )
+    .unwrap();
+    let session = Session::new(
+        client(SignatureMethod::Plaintext).with_endpoints(endpoints.clone()),
+        |_request: Request<Vec<u8>>| Ok::<_, io::Error>(reply(StatusCode::OK, "")),
+    )
+    .with_clock(OffsetClock::with_clock(fixed, -600));
+    assert_eq!(
+        session.now(),
+        Timestamp::from_unix_seconds(1_699_999_400).unwrap()
+    );
+    let pending = RequestToken {
+        token: TokenValue::new(REQUEST_TOKEN).unwrap(),
+        secret: TokenSecret::new(REQUEST_SECRET).unwrap(),
+        issued_at: Timestamp::from_unix_seconds(1_699_999_400 - 840).unwrap(),
+    };
+    // Issued 14 minutes ago by the session's clock; 24 by the fixed clock ten minutes ahead.
+    assert!(pending.is_expired(fixed()));
+    assert!(!pending.is_expired(session.now()));
+    assert_eq!(session.endpoints(), &endpoints);
+    assert_eq!(
+        session.endpoints().api_url("/oauth/identity").unwrap(),
+        "http://127.0.0.1:8080/oauth/identity"
+    );
 }

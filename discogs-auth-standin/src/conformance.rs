@@ -252,7 +252,7 @@ where
 }
 
 /// After 15 minutes the request token is dead: the client refuses to send, and a client that
-/// thinks otherwise gets the provider's 400.
+/// thinks otherwise gets the provider's 400, a refused exchange that needs a new login.
 pub fn expired_request_token<T: SyncTransport>(make_transport: impl Fn() -> T)
 where
     T::Error: Debug,
@@ -274,8 +274,10 @@ where
         },
         verifier: authorized.verifier.clone(),
     };
-    let (variant, error) = api_error(session.access_token(&mistaken));
-    assert_eq!(variant, "Status");
+    let refused = session.access_token(&mistaken);
+    assert!(refused.as_ref().is_err_and(FlowError::must_restart_login));
+    let (variant, error) = api_error(refused);
+    assert_eq!(variant, "AccessTokenRefused");
     assert_eq!(error.status, StatusCode::BAD_REQUEST);
     assert!(
         error.message.to_lowercase().contains("expired"),
@@ -316,7 +318,8 @@ where
     session
         .access_token(&authorized)
         .expect("the first exchange works");
-    let (_, error) = api_error(session.access_token(&authorized));
+    let (variant, error) = api_error(session.access_token(&authorized));
+    assert_eq!(variant, "AccessTokenRefused");
     assert!(
         matches!(
             error.status,

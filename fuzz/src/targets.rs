@@ -593,6 +593,9 @@ fn check_reply_error(error: &ReplyError, status: u16, expired: bool, secrets: &[
         ReplyError::RequestTokenExpired(_) => {
             assert!(expired && matches!(status, 400 | 401), "{error:?}");
         }
+        ReplyError::AccessTokenRefused(_) => {
+            assert!(!expired && matches!(status, 400 | 401), "{error:?}");
+        }
         ReplyError::RateLimited(_) => assert_eq!(status, 429),
         _ => {}
     }

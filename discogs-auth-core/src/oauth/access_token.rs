@@ -35,11 +35,12 @@ impl OAuthClient {
         )
     }
 
-    /// Reads the access-token reply. `now` is when the reply arrived ([`Timestamp::now`], or
-    /// the caller's clock): it tells a request token that expired (a 400 or 401 after its 15
-    /// minutes) from other refusals. The request's own timestamp cannot, since
-    /// [`OAuthClient::access_token_request`] refuses to build a request for a token already
-    /// expired then.
+    /// Reads the access-token reply. A 400 or 401 is [`ReplyError::RequestTokenExpired`] after
+    /// the request token's 15 minutes, else [`ReplyError::AccessTokenRefused`]; either way the
+    /// login starts again ([`ReplyError::must_restart_login`]). `now` is when the reply arrived
+    /// ([`Timestamp::now`], or the caller's clock) and tells the two apart. The request's own
+    /// timestamp cannot, since [`OAuthClient::access_token_request`] refuses to build a request
+    /// for a token already expired then.
     pub fn on_access_token_response<B: AsRef<[u8]>>(
         &self,
         authorized: &AuthorizedRequestToken,
@@ -51,20 +52,20 @@ impl OAuthClient {
             authorized.request_token.secret.expose_secret(),
             authorized.verifier.expose_secret(),
         ];
-        let body = check_reply(response, &secrets).map_err(|error| {
-            let expired = authorized.request_token.is_expired(now);
-            match error {
-                ReplyError::Status(api_error) | ReplyError::Unauthorized(api_error)
-                    if expired
-                        && matches!(
-                            api_error.status,
-                            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED
-                        ) =>
-                {
+        let body = check_reply(response, &secrets).map_err(|error| match error {
+            ReplyError::Status(api_error) | ReplyError::Unauthorized(api_error)
+                if matches!(
+                    api_error.status,
+                    StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED
+                ) =>
+            {
+                if authorized.request_token.is_expired(now) {
                     ReplyError::RequestTokenExpired(api_error)
+                } else {
+                    ReplyError::AccessTokenRefused(api_error)
                 }
-                other => other,
             }
+            other => other,
         })?;
         let [token, secret] = reply_fields(body, ["oauth_token", "oauth_token_secret"])?;
         let token = required(token, "oauth_token")?;
@@ -161,29 +162,45 @@ mod tests {
         }
     }
 
+    /// A 400 or 401 from the exchange needs a new login either way: after the request token's
+    /// 15 minutes it expired, before them the verifier or token was refused. Other statuses
+    /// keep their own variants.
     #[test]
-    fn a_400_after_fifteen_minutes_is_recognised_as_expiry() {
+    fn a_refused_exchange_is_expiry_or_refusal_by_the_request_tokens_age() {
         let client = rfc_client(SignatureMethod::Plaintext);
-        let reply = Response::builder()
-            .status(400)
-            .body(b"Invalid verifier hfdp7dh39dks9884.".to_vec())
-            .unwrap();
-        let expected_api_error = ApiError {
-            status: StatusCode::BAD_REQUEST,
-            message: "Invalid verifier [redacted].".into(),
-            rate_limit: None,
-            retry_after: None,
-        };
         let late = Timestamp::from_unix_seconds(137131201 + 901).unwrap();
-        assert_eq!(
-            client.on_access_token_response(&authorized(), &reply, late),
-            Err(ReplyError::RequestTokenExpired(expected_api_error.clone()))
-        );
         let early = Timestamp::from_unix_seconds(137131201 + 60).unwrap();
-        assert_eq!(
-            client.on_access_token_response(&authorized(), &reply, early),
-            Err(ReplyError::Status(expected_api_error))
-        );
+        let refusal = |status: u16| {
+            let reply = Response::builder()
+                .status(status)
+                .body(b"Invalid verifier hfdp7dh39dks9884.".to_vec())
+                .unwrap();
+            let api_error = ApiError {
+                status: StatusCode::from_u16(status).unwrap(),
+                message: "Invalid verifier [redacted].".into(),
+                rate_limit: None,
+                retry_after: None,
+            };
+            let read_at = |now| client.on_access_token_response(&authorized(), &reply, now);
+            (read_at(late), read_at(early), api_error)
+        };
+        for status in [400, 401] {
+            let (late, early, api_error) = refusal(status);
+            assert_eq!(
+                late,
+                Err(ReplyError::RequestTokenExpired(api_error.clone()))
+            );
+            assert_eq!(early, Err(ReplyError::AccessTokenRefused(api_error)));
+            assert!(late.unwrap_err().must_restart_login());
+            assert!(early.unwrap_err().must_restart_login());
+        }
+        let (late, early, api_error) = refusal(503);
+        assert_eq!(late, Err(ReplyError::Status(api_error.clone())));
+        assert_eq!(early, Err(ReplyError::Status(api_error)));
+        assert!(!late.unwrap_err().must_restart_login());
+        let (_, early, api_error) = refusal(403);
+        assert_eq!(early, Err(ReplyError::Forbidden(api_error)));
+        assert!(!early.unwrap_err().must_restart_login());
     }
 
     #[test]

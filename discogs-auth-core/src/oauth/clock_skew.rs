@@ -5,17 +5,17 @@ use http::header::DATE;
 use http::{Response, StatusCode};
 
 use crate::freshness::Timestamp;
-use crate::reply::{ApiError, ReplyError};
+use crate::reply::ReplyError;
 
 /// How far apart our clock and the provider's may be before a refused signed request is
 /// blamed on the clock. OAuth providers commonly allow five minutes.
 pub const CLOCK_SKEW_TOLERANCE_SECS: i64 = 300;
 
 impl ReplyError {
-    /// This error as [`ReplyError::ClockSkew`] when it is a refusal (401, 400) of a request
-    /// signed at `sent_at` and this machine's clock is more than [`CLOCK_SKEW_TOLERANCE_SECS`]
-    /// from the provider's `Date`; without a `Date`, when the refusal's message speaks of the
-    /// timestamp. Any other error is returned as it is.
+    /// This error as [`ReplyError::ClockSkew`] when it is a refusal (401, 400, or a refused
+    /// access-token exchange) of a request signed at `sent_at` and this machine's clock is more
+    /// than [`CLOCK_SKEW_TOLERANCE_SECS`] from the provider's `Date`; without a `Date`, when the
+    /// refusal's message speaks of the timestamp. Any other error is returned as it is.
     ///
     /// [`OAuthClient::on_request_token_response`](crate::OAuthClient::on_request_token_response)
     /// and every step of a [`Session`](crate::Session) do this already; a sans-IO caller does
@@ -40,14 +40,15 @@ impl ReplyError {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn blame_clock<B>(self, response: &Response<B>, sent_at: Timestamp) -> ReplyError {
-        let api_error: ApiError = match self {
+        let (api_error, exchange_refused) = match self {
+            ReplyError::AccessTokenRefused(api_error) => (api_error, true),
             ReplyError::Unauthorized(api_error) | ReplyError::Status(api_error)
                 if matches!(
                     api_error.status,
                     StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST
                 ) =>
             {
-                api_error
+                (api_error, false)
             }
             other => return other,
         };
@@ -68,6 +69,8 @@ impl ReplyError {
                 skew_seconds,
                 error: api_error,
             }
+        } else if exchange_refused {
+            ReplyError::AccessTokenRefused(api_error)
         } else if api_error.status == StatusCode::UNAUTHORIZED {
             ReplyError::Unauthorized(api_error)
         } else {

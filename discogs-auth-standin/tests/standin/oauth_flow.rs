@@ -367,7 +367,7 @@ async fn deny_through_the_page_forgets_the_token() {
     .await;
     assert_eq!(
         client.on_access_token_response(&guessed, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError::new(
+        Err(ReplyError::AccessTokenRefused(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "Invalid request token.",
             figures(25, 2)
@@ -457,10 +457,14 @@ async fn expired_request_token_is_refused_by_the_stand_in() {
         // The window moved on 16 minutes: only this request is in it.
         figures(60, 1),
     );
+    // Read at the stand-in's clock, still inside the 15 minutes by the client's reckoning: a
+    // refused exchange, which needs a new login just the same.
+    let refused = client.on_access_token_response(&authorized, &reply, sent.timestamp);
     assert_eq!(
-        client.on_access_token_response(&authorized, &reply, sent.timestamp),
-        Err(ReplyError::Status(expected.clone()))
+        refused,
+        Err(ReplyError::AccessTokenRefused(expected.clone()))
     );
+    assert!(refused.unwrap_err().must_restart_login());
     // Read at the client's own (fast) clock, the 400 is recognised as expiry.
     assert_eq!(
         client.on_access_token_response(&authorized, &reply, authorized.request_token.expires_at()),
@@ -496,7 +500,7 @@ async fn a_verifier_is_single_use() {
     assert_eq!(content_type(&reply), "text/plain; charset=utf-8");
     assert_eq!(
         client.on_access_token_response(&authorized, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError::new(
+        Err(ReplyError::AccessTokenRefused(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "Invalid request token.",
             // The replay, refused before it was known whose it is, counts as anonymous too.
@@ -519,7 +523,7 @@ async fn a_wrong_verifier_is_refused_and_the_right_one_still_works() {
     let reply = send(&router, client.access_token_request(&wrong, &sent).unwrap()).await;
     assert_eq!(
         client.on_access_token_response(&wrong, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError::new(
+        Err(ReplyError::AccessTokenRefused(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "Invalid verifier.",
             figures(60, 2)
@@ -554,7 +558,7 @@ async fn an_unapproved_request_token_is_refused() {
     .await;
     assert_eq!(
         client.on_access_token_response(&guessed, &reply, sent.timestamp),
-        Err(ReplyError::Unauthorized(ApiError::new(
+        Err(ReplyError::AccessTokenRefused(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "Request token not authorized: the user has not approved it yet.",
             figures(60, 2)
