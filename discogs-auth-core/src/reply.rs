@@ -95,7 +95,11 @@ impl ApiError {
                 .to_owned();
         }
         if let Some(target) = redirect_target(response) {
-            let target = redact(&collapse_whitespace(&target), secrets);
+            let target = redact(
+                &collapse_whitespace(&target),
+                secrets,
+                MAX_ERROR_MESSAGE_CHARS,
+            );
             if !target.is_empty() {
                 message =
                     truncate_chars(format!("{message} (to {target})"), MAX_ERROR_MESSAGE_CHARS);
@@ -374,10 +378,17 @@ fn error_message(body: &[u8], is_html: bool, cut: bool, secrets: &[&str]) -> Str
         up_to_the_cut()
     };
     truncate_chars(
-        redact(&collapse_whitespace(&extracted), secrets),
+        redact(
+            &collapse_whitespace(&extracted),
+            secrets,
+            MAX_ERROR_MESSAGE_CHARS,
+        ),
         MAX_ERROR_MESSAGE_CHARS,
     )
 }
+
+/// What stands for a secret in a message.
+const REDACTED: &str = "[redacted]";
 
 /// `text` with every secret replaced by `[redacted]`, however the page wrote it: as it is,
 /// with its whitespace collapsed as `text`'s was, or with any of its bytes escaped
@@ -387,7 +398,10 @@ fn error_message(body: &[u8], is_html: bool, cut: bool, secrets: &[&str]) -> Str
 /// One pass, trying the longest match first at each place: a secret that holds another (a
 /// verifier that starts with the consumer secret) is replaced whole, and a replacement is
 /// never searched again, so a one-letter secret cannot eat into `[redacted]`.
-fn redact(text: &str, secrets: &[&str]) -> String {
+///
+/// The walk stops once it has written more than `kept_chars` characters: a message is cut
+/// there ([`truncate_chars`]), and a body of megabytes is not searched to the end for it.
+fn redact(text: &str, secrets: &[&str], kept_chars: usize) -> String {
     let mut forms: Vec<String> = Vec::new();
     for secret in secrets {
         // Most secrets are letters and digits, and all their forms are one.
@@ -401,9 +415,13 @@ fn redact(text: &str, secrets: &[&str]) -> String {
             }
         }
     }
-    let mut redacted = String::with_capacity(text.len());
+    let mut redacted = String::with_capacity(text.len().min(kept_chars.saturating_add(1)));
+    let mut written_chars: usize = 0;
     let mut rest = text;
     while let Some(next) = rest.chars().next() {
+        if written_chars > kept_chars {
+            break;
+        }
         let longest = forms
             .iter()
             .filter_map(|form| echoed_len(rest, form))
@@ -413,11 +431,13 @@ fn redact(text: &str, secrets: &[&str]) -> String {
             .max();
         match longest {
             Some(len) => {
-                redacted.push_str("[redacted]");
+                redacted.push_str(REDACTED);
+                written_chars += REDACTED.len();
                 rest = &rest[len..];
             }
             None => {
                 redacted.push(next);
+                written_chars += 1;
                 rest = &rest[next.len_utf8()..];
             }
         }
@@ -644,10 +664,16 @@ mod tests {
     /// A secret that collapses to nothing (only whitespace) redacts nothing else.
     #[test]
     fn a_blank_secret_leaves_the_text_alone() {
-        assert_eq!(redact("Invalid consumer.", &["   "]), "Invalid consumer.");
-        assert_eq!(redact("Invalid consumer.", &[""]), "Invalid consumer.");
         assert_eq!(
-            redact("key s3cr3t! refused", &["s3cr3t!"]),
+            redact("Invalid consumer.", &["   "], usize::MAX),
+            "Invalid consumer."
+        );
+        assert_eq!(
+            redact("Invalid consumer.", &[""], usize::MAX),
+            "Invalid consumer."
+        );
+        assert_eq!(
+            redact("key s3cr3t! refused", &["s3cr3t!"], usize::MAX),
             "key [redacted] refused"
         );
     }
@@ -657,19 +683,60 @@ mod tests {
     #[test]
     fn overlapping_secrets_are_redacted_whole_and_once() {
         assert_eq!(
-            redact("Invalid verifier cs9Xv3r1f13r", &["cs", "cs9Xv3r1f13r"]),
+            redact(
+                "Invalid verifier cs9Xv3r1f13r",
+                &["cs", "cs9Xv3r1f13r"],
+                usize::MAX
+            ),
             "Invalid verifier [redacted]"
         );
         assert_eq!(
-            redact("Invalid verifier.", &["v"]),
+            redact("Invalid verifier.", &["v"], usize::MAX),
             "In[redacted]alid [redacted]erifier."
         );
-        assert_eq!(redact("eee", &["e"]), "[redacted][redacted][redacted]");
         assert_eq!(
-            redact("sig a%26b and a&b", &["a&b"]),
+            redact("eee", &["e"], usize::MAX),
+            "[redacted][redacted][redacted]"
+        );
+        assert_eq!(
+            redact("sig a%26b and a&b", &["a&b"], usize::MAX),
             "sig [redacted] and [redacted]"
         );
-        assert_eq!(redact("two  spaces", &["two  spaces"]), "[redacted]");
+        assert_eq!(
+            redact("two  spaces", &["two  spaces"], usize::MAX),
+            "[redacted]"
+        );
+    }
+
+    /// The walk stops a little past what a message keeps, and the message is the one a walk
+    /// to the end would give.
+    #[test]
+    fn redaction_stops_past_what_the_message_keeps() {
+        let secret = "s3cr3t";
+        let body = "word s3cr3t ".repeat(100_000);
+        let stopped = redact(&body, &[secret], MAX_ERROR_MESSAGE_CHARS);
+        assert!(stopped.chars().count() <= MAX_ERROR_MESSAGE_CHARS + REDACTED.len());
+        let whole = redact(&body, &[secret], usize::MAX);
+        assert_eq!(whole.len(), 100_000 * "word [redacted] ".len());
+        assert_eq!(
+            truncate_chars(stopped, MAX_ERROR_MESSAGE_CHARS),
+            truncate_chars(whole, MAX_ERROR_MESSAGE_CHARS)
+        );
+        for kept in 0..30 {
+            for text in [
+                "a s3cr3t b",
+                "s3cr3ts3cr3t!",
+                "no secret here",
+                "é%733cr3t",
+                "",
+            ] {
+                assert_eq!(
+                    truncate_chars(redact(text, &[secret], kept), kept),
+                    truncate_chars(redact(text, &[secret], usize::MAX), kept),
+                    "{text:?} cut at {kept}"
+                );
+            }
+        }
     }
 
     /// Only a `>` that closes a tag is taken out of HTML.
