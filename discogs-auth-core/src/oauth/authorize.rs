@@ -216,7 +216,8 @@ pub enum CallbackError {
     /// The callback is for another request token: a stale tab, another flow, or a forged
     /// redirect.
     TokenMismatch,
-    /// A required parameter is missing.
+    /// A required parameter is missing (`oauth_token` also when it has no value:
+    /// `?oauth_token&oauth_verifier`).
     MissingParameter {
         /// The missing parameter.
         name: &'static str,
@@ -316,14 +317,14 @@ impl RequestToken {
             ["denied", "oauth_token", "oauth_verifier"],
         )
         .map_err(CallbackError::Malformed)?;
-        if let Some(denied_token) = unique(denied, "denied")? {
+        if let Some(denied_token) = named_token(denied, "denied")? {
             return Err(if denied_token == self.token.as_str() {
                 CallbackError::Denied
             } else {
                 CallbackError::TokenMismatch
             });
         }
-        let token = unique(token, "oauth_token")?.ok_or(CallbackError::MissingParameter {
+        let token = named_token(token, "oauth_token")?.ok_or(CallbackError::MissingParameter {
             name: "oauth_token",
         })?;
         if token != self.token.as_str() {
@@ -367,7 +368,10 @@ pub fn callback_request_token(callback: &str) -> Result<String, CallbackError> {
         ["denied", "oauth_token"],
     )
     .map_err(CallbackError::Malformed)?;
-    match (unique(denied, "denied")?, unique(token, "oauth_token")?) {
+    match (
+        named_token(denied, "denied")?,
+        named_token(token, "oauth_token")?,
+    ) {
         (Some(denied), Some(token)) if denied != token => Err(CallbackError::TokenMismatch),
         (Some(token), _) | (None, Some(token)) => Ok(token.into_owned()),
         (None, None) => Err(CallbackError::MissingParameter {
@@ -384,6 +388,16 @@ fn unique<'a>(
     field
         .unique(name)
         .map_err(|_| CallbackError::DuplicateParameter { name })
+}
+
+/// The request token a callback parameter (`oauth_token`, `denied`) names: [`unique`]'s value,
+/// `None` when empty too. An empty value names no token: taken for one, it would be a
+/// "mismatch" with the login's token, as if the callback came from another login.
+fn named_token<'a>(
+    field: FormField<'a>,
+    name: &'static str,
+) -> Result<Option<Cow<'a, str>>, CallbackError> {
+    Ok(unique(field, name)?.filter(|token| !token.is_empty()))
 }
 
 /// The query of a callback given as a URL, a path, or a bare query; the fragment dropped, and
@@ -540,6 +554,13 @@ mod tests {
                     name: "oauth_token",
                 }),
             ),
+            ("oauth_token=&denied=abc123", Ok("abc123")),
+            (
+                "?oauth_token&denied",
+                Err(CallbackError::MissingParameter {
+                    name: "oauth_token",
+                }),
+            ),
             (
                 "denied=a&denied=a",
                 Err(CallbackError::DuplicateParameter { name: "denied" }),
@@ -657,6 +678,23 @@ mod tests {
             (
                 "denied=a&denied=b",
                 CallbackError::DuplicateParameter { name: "denied" },
+            ),
+            // A parameter without a value is not there; junk after one is a value.
+            (
+                "?oauth_token&oauth_verifier",
+                CallbackError::MissingParameter {
+                    name: "oauth_token",
+                },
+            ),
+            (
+                "?oauth_token=&denied=",
+                CallbackError::MissingParameter {
+                    name: "oauth_token",
+                },
+            ),
+            (
+                "?oauth_token=abc123;oauth_verifier=v",
+                CallbackError::TokenMismatch,
             ),
             (
                 "oauth_token=abc123&oauth_verifier=",
