@@ -33,7 +33,9 @@ impl BlockingReqwestTransport {
     /// [`DEFAULT_BODY_LIMIT`] bytes.
     ///
     /// Requests to loopback (a local stand-in) never go through a proxy from the
-    /// environment; the others do.
+    /// environment; the others do. So the transport holds two clients, each with its own
+    /// connection pool and, as every blocking reqwest client, its own runtime thread: make
+    /// one and clone it (clones share both) rather than one per request.
     pub fn new() -> Result<Self, TransportError> {
         Self::configured(|builder| builder)
     }

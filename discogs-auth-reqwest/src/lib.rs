@@ -92,7 +92,8 @@ impl ReqwestTransport {
     /// TLS backend cannot be initialised.
     ///
     /// Requests to loopback (a local stand-in) never go through a proxy from the
-    /// environment; the others do.
+    /// environment; the others do. So the transport holds two clients, each with its own
+    /// connection pool; clones share them.
     pub fn new() -> Result<Self, TransportError> {
         Self::configured(|builder| builder)
     }

@@ -5,6 +5,8 @@ use std::convert::Infallible;
 use std::fmt;
 use std::io;
 use std::net::Ipv4Addr;
+use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -20,7 +22,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::{Semaphore, oneshot, watch};
 use tower::ServiceExt;
 
 use crate::clock::StandInClock;
@@ -243,11 +245,23 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
         // hyper adds the timeout to the current instant, which must not overflow: the core's
         // cap on the adapters' timeouts serves here too.
         .header_read_timeout(limits.header_read_timeout.min(MAX_TIMEOUT));
+    // Raised while every connection is taken: served connections then close, idle ones at
+    // once, or a pooling client whose connections sit idle would wait in the backlog behind
+    // them until the header read timeout.
+    let (crowded, _) = watch::channel(());
     loop {
         // A permit first, then accept: past the cap, clients wait in the listen backlog
         // instead of being accepted and left unserved.
-        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
-            return; // Closed: never, nothing closes the semaphore.
+        let permit = loop {
+            if let Ok(permit) = Arc::clone(&permits).try_acquire_owned() {
+                break permit;
+            }
+            crowded.send_replace(());
+            // Raised again while it lasts, for connections that were on their first request.
+            let wait = tokio::time::timeout(CROWDED_AGAIN, Arc::clone(&permits).acquire_owned());
+            if let Ok(Ok(permit)) = wait.await {
+                break permit;
+            }
         };
         let (stream, client) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -259,7 +273,10 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
             }
         };
         let app = app.clone();
+        let served = Arc::new(AtomicBool::new(false));
+        let serving = Arc::clone(&served);
         let service = service_fn(move |mut request: Request<Incoming>| {
+            serving.store(true, Ordering::Relaxed);
             request.extensions_mut().insert(ConnectInfo(client));
             let reply = app.clone().oneshot(request);
             async move {
@@ -270,14 +287,36 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
             }
         });
         let connection = http.serve_connection(TokioIo::new(stream), service);
+        let mut crowded = crowded.subscribe();
         tokio::spawn(async move {
+            let mut connection = pin!(connection);
             // A connection's error (a timeout, a client gone, a malformed request) ends that
             // connection alone; there is no one to report it to.
-            let _ = connection.await;
+            loop {
+                tokio::select! {
+                    _ = connection.as_mut() => break,
+                    signal = crowded.changed() => {
+                        match signal {
+                            // Only a connection that has been served gives way: a new one's
+                            // request may be on its way, and closing it unanswered fails it.
+                            Ok(()) if !served.load(Ordering::Relaxed) => continue,
+                            // Closes an idle connection now, a busy one after its reply.
+                            Ok(()) => connection.as_mut().graceful_shutdown(),
+                            // The server is stopping, and the connection with it.
+                            Err(_) => {}
+                        }
+                        let _ = connection.as_mut().await;
+                        break;
+                    }
+                }
+            }
             drop(permit);
         });
     }
 }
+
+/// How often a server at its connection cap asks served connections again to make room.
+const CROWDED_AGAIN: Duration = Duration::from_millis(100);
 
 /// Whether accepting failed because of one client (which is gone), not because of the server.
 fn is_one_client_s_error(error: &io::Error) -> bool {

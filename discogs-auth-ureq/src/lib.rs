@@ -107,7 +107,10 @@ impl UreqTransport {
     /// the feature chosen (`native-tls` over `rustls` when both are on).
     ///
     /// Requests to loopback (a local stand-in) never go through a proxy from the
-    /// environment; the others do.
+    /// environment; the others do. So the transport holds two agents, each with its own
+    /// connection pool; clones share them. ureq keeps few idle connections per host (3 by
+    /// default): under many concurrent requests most connections are opened and closed
+    /// again, which `configured` can change (`max_idle_connections_per_host`).
     pub fn new() -> Self {
         Self::configured(|config| config)
     }
@@ -148,7 +151,9 @@ impl UreqTransport {
     ///   the request would go on to wherever the reply points, with its body and with any
     ///   credentials in its URL.
     ///
-    /// A default agent sends requests to loopback through a proxy named in the environment:
+    /// A default agent sends requests to loopback through a proxy named in the environment,
+    /// and has no timeouts at all (`Agent::new_with_defaults`): a silent server holds a
+    /// request forever unless [`with_timeout`](Self::with_timeout) is set.
     /// [`UreqTransport::configured`] starts from the safe settings instead.
     ///
     /// In a build with this crate's `native-tls` feature and without its `rustls` feature, an

@@ -311,3 +311,24 @@ fn connections_beyond_the_cap_wait_until_one_closes() {
     let (reply, _) = read_until_closed(&mut second);
     assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
 }
+
+/// Past the connection cap, a connection that has been served and sits idle (a pooling
+/// client's) closes to make room: the waiting client is served long before the header read
+/// timeout would have closed the idle one.
+#[test]
+fn idle_keep_alive_connections_make_room_past_the_cap() {
+    let standin = spawn_with(ConnectionLimits {
+        max_connections: 1,
+        header_read_timeout: 3 * PATIENCE,
+        ..ConnectionLimits::default()
+    });
+    let mut idle = connect(&standin);
+    ask_for_a_missing_path(&mut idle);
+    let mut waiting = connect(&standin);
+    waiting
+        .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let (reply, _) = read_until_closed(&mut waiting);
+    assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
+    assert_eq!(read_until_closed(&mut idle).0, "");
+}
