@@ -249,7 +249,8 @@ fn request_errors() {
     assert_eq!(
         message_and_source(&expired),
         no_source(
-            "the request token expired at 1900 (15 minutes after issue); start the flow again"
+            "the request token expired at Thu, 01 Jan 1970 00:31:40 GMT (Unix time 1900; 15 \
+             minutes after issue); start the flow again"
         )
     );
 }
@@ -507,7 +508,8 @@ fn flow_errors() {
     assert_eq!(
         message_and_source(&request),
         no_source(
-            "the request token expired at 1900 (15 minutes after issue); start the flow again"
+            "the request token expired at Thu, 01 Jan 1970 00:31:40 GMT (Unix time 1900; 15 \
+             minutes after issue); start the flow again"
         )
     );
 

@@ -62,10 +62,12 @@ impl fmt::Display for RequestError {
         match self {
             Self::Signing(error) => fmt::Display::fmt(error, f),
             Self::Url(error) => fmt::Display::fmt(error, f),
+            // Every valid timestamp is before the year 10000, which `httpdate` can write.
             Self::RequestTokenExpired { expired_at } => write!(
                 f,
-                "the request token expired at {expired_at} (15 minutes after issue); start the \
-                 flow again"
+                "the request token expired at {} (Unix time {expired_at}; 15 minutes after \
+                 issue); start the flow again",
+                httpdate::fmt_http_date(expired_at.to_system_time())
             ),
         }
     }
