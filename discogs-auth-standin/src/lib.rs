@@ -114,10 +114,10 @@ pub struct ConnectionLimits {
     /// Default: 30 seconds.
     pub request_timeout: Duration,
     /// Connections served at once (at least one). Beyond it, new connections wait in the
-    /// listen backlog, unaccepted, until one closes; meanwhile every connection that has been
-    /// served closes to make room, an idle keep-alive one at once and a busy one after its
-    /// reply, so that a pooling client is not kept waiting by its own idle connections.
-    /// Default: 512.
+    /// listen backlog, unaccepted, until one closes. Meanwhile connections make room: each
+    /// reply closes its connection (`Connection: close`), and a keep-alive connection idle
+    /// for a second since its last reply closes, so that a pooling client is not kept waiting
+    /// by its own idle connections. Default: 512.
     pub max_connections: usize,
 }
 

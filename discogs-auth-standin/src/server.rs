@@ -9,7 +9,7 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -245,21 +245,25 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
         // hyper adds the timeout to the current instant, which must not overflow: the core's
         // cap on the adapters' timeouts serves here too.
         .header_read_timeout(limits.header_read_timeout.min(MAX_TIMEOUT));
-    // Raised while every connection is taken: served connections then close, idle ones at
-    // once, or a pooling client whose connections sit idle would wait in the backlog behind
-    // them until the header read timeout.
+    // While every connection is taken, a pooling client's idle keep-alive connections would
+    // keep its next requests waiting in the backlog until the header read timeout. So while
+    // `full`, each reply closes its connection, and `crowded` is raised (every
+    // `CROWDED_AGAIN`) for connections idle since their last reply for `IDLE_GRACE` to close.
+    let full = Arc::new(AtomicBool::new(false));
     let (crowded, _) = watch::channel(());
     loop {
         // A permit first, then accept: past the cap, clients wait in the listen backlog
         // instead of being accepted and left unserved.
         let permit = loop {
             if let Ok(permit) = Arc::clone(&permits).try_acquire_owned() {
+                full.store(false, Ordering::Relaxed);
                 break permit;
             }
+            full.store(true, Ordering::Relaxed);
             crowded.send_replace(());
-            // Raised again while it lasts, for connections that were on their first request.
             let wait = tokio::time::timeout(CROWDED_AGAIN, Arc::clone(&permits).acquire_owned());
             if let Ok(Ok(permit)) = wait.await {
+                full.store(false, Ordering::Relaxed);
                 break permit;
             }
         };
@@ -273,23 +277,37 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
             }
         };
         let app = app.clone();
-        let served = Arc::new(AtomicBool::new(false));
-        let serving = Arc::clone(&served);
+        // When the last reply went out; `None` before the first request and during each.
+        let idle_since = Arc::new(Mutex::new(None::<Instant>));
+        let (serving, full) = (Arc::clone(&idle_since), Arc::clone(&full));
         let service = service_fn(move |mut request: Request<Incoming>| {
-            serving.store(true, Ordering::Relaxed);
+            *lock(&serving) = None;
             request.extensions_mut().insert(ConnectInfo(client));
             let reply = app.clone().oneshot(request);
+            let (serving, full) = (Arc::clone(&serving), Arc::clone(&full));
             async move {
-                match tokio::time::timeout(limits.request_timeout, reply).await {
-                    Ok(reply) => reply,
-                    Err(_) => Ok::<_, Infallible>(request_timed_out()),
+                let mut reply = match tokio::time::timeout(limits.request_timeout, reply).await {
+                    Ok(Ok(reply)) => reply,
+                    Err(_) => request_timed_out(),
+                };
+                if full.load(Ordering::Relaxed) {
+                    // Said in the reply, so the client does not send on it again.
+                    reply
+                        .headers_mut()
+                        .insert(CONNECTION, HeaderValue::from_static("close"));
                 }
+                *lock(&serving) = Some(Instant::now());
+                Ok::<_, Infallible>(reply)
             }
         });
         let connection = http.serve_connection(TokioIo::new(stream), service);
         let mut crowded = crowded.subscribe();
         tokio::spawn(async move {
             let mut connection = pin!(connection);
+            // Only a connection idle for a while gives way: a new one's request may be on its
+            // way, and a client may be sending on one just served; closed under them, the
+            // request would fail.
+            let idle_long = || lock(&idle_since).is_some_and(|at| at.elapsed() >= IDLE_GRACE);
             // A connection's error (a timeout, a client gone, a malformed request) ends that
             // connection alone; there is no one to report it to.
             loop {
@@ -297,10 +315,7 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
                     _ = connection.as_mut() => break,
                     signal = crowded.changed() => {
                         match signal {
-                            // Only a connection that has been served gives way: a new one's
-                            // request may be on its way, and closing it unanswered fails it.
-                            Ok(()) if !served.load(Ordering::Relaxed) => continue,
-                            // Closes an idle connection now, a busy one after its reply.
+                            Ok(()) if !idle_long() => continue,
                             Ok(()) => connection.as_mut().graceful_shutdown(),
                             // The server is stopping, and the connection with it.
                             Err(_) => {}
@@ -315,7 +330,17 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
     }
 }
 
-/// How often a server at its connection cap asks served connections again to make room.
+/// A connection's idle time, whatever a panic elsewhere left it as.
+fn lock(idle_since: &Mutex<Option<Instant>>) -> std::sync::MutexGuard<'_, Option<Instant>> {
+    idle_since
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// How long a served connection must have been idle before it closes to make room.
+const IDLE_GRACE: Duration = Duration::from_secs(1);
+
+/// How often a server at its connection cap asks idle connections again to make room.
 const CROWDED_AGAIN: Duration = Duration::from_millis(100);
 
 /// Whether accepting failed because of one client (which is gone), not because of the server.

@@ -312,23 +312,50 @@ fn connections_beyond_the_cap_wait_until_one_closes() {
     assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
 }
 
-/// Past the connection cap, a connection that has been served and sits idle (a pooling
-/// client's) closes to make room: the waiting client is served long before the header read
-/// timeout would have closed the idle one.
+/// At the connection cap, a connection that has been served and sits idle (a pooling
+/// client's) closes after a second to make room for a client waiting in the backlog, long
+/// before the header read timeout; a connection still waiting for its first request is left
+/// alone.
 #[test]
-fn idle_keep_alive_connections_make_room_past_the_cap() {
+fn idle_connections_make_room_at_the_cap() {
     let standin = spawn_with(ConnectionLimits {
-        max_connections: 1,
+        max_connections: 2,
         header_read_timeout: 3 * PATIENCE,
         ..ConnectionLimits::default()
     });
     let mut idle = connect(&standin);
-    ask_for_a_missing_path(&mut idle);
+    let reply = ask_for_a_missing_path(&mut idle);
+    assert!(
+        !reply.to_ascii_lowercase().contains("connection: close"),
+        "{reply}"
+    );
+    // The second connection fills the cap; the third waits in the backlog.
+    let mut fresh = connect(&standin);
     let mut waiting = connect(&standin);
     waiting
         .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
+    assert_eq!(read_until_closed(&mut idle).0, "");
     let (reply, _) = read_until_closed(&mut waiting);
     assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
-    assert_eq!(read_until_closed(&mut idle).0, "");
+    // The fresh connection was not closed under its request, which is answered.
+    ask_for_a_missing_path(&mut fresh);
+}
+
+/// A reply while every connection is taken closes its connection, and says so.
+#[test]
+fn a_reply_at_the_cap_closes_its_connection() {
+    let standin = spawn_with(ConnectionLimits {
+        max_connections: 1,
+        ..ConnectionLimits::default()
+    });
+    let mut only = connect(&standin);
+    let reply = ask_for_a_missing_path(&mut only);
+    assert!(
+        reply
+            .to_ascii_lowercase()
+            .contains("\r\nconnection: close\r\n"),
+        "{reply}"
+    );
+    assert_eq!(read_until_closed(&mut only).0, "");
 }
