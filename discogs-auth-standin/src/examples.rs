@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 /// The examples this process has made sure of, so that concurrent tests build each at most
@@ -26,7 +26,7 @@ pub fn example_binary(package: &str, example: &str) -> io::Result<PathBuf> {
     let binary = profile_dir
         .join("examples")
         .join(format!("{example}{}", std::env::consts::EXE_SUFFIX));
-    let mut checked = CHECKED.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut checked = crate::state::lock(&CHECKED);
     let key = (package.to_owned(), example.to_owned());
     if !checked.contains(&key) {
         if is_out_of_date(&binary, package) {

@@ -256,17 +256,16 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
         // instead of being accepted and left unserved.
         let permit = loop {
             if let Ok(permit) = Arc::clone(&permits).try_acquire_owned() {
-                full.store(false, Ordering::Relaxed);
                 break permit;
             }
             full.store(true, Ordering::Relaxed);
             crowded.send_replace(());
             let wait = tokio::time::timeout(CROWDED_AGAIN, Arc::clone(&permits).acquire_owned());
             if let Ok(Ok(permit)) = wait.await {
-                full.store(false, Ordering::Relaxed);
                 break permit;
             }
         };
+        full.store(false, Ordering::Relaxed);
         let (stream, client) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(error) => {
@@ -281,7 +280,7 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
         let idle_since = Arc::new(Mutex::new(None::<Instant>));
         let (serving, full) = (Arc::clone(&idle_since), Arc::clone(&full));
         let service = service_fn(move |mut request: Request<Incoming>| {
-            *lock(&serving) = None;
+            *state::lock(&serving) = None;
             request.extensions_mut().insert(ConnectInfo(client));
             let reply = app.clone().oneshot(request);
             let (serving, full) = (Arc::clone(&serving), Arc::clone(&full));
@@ -296,7 +295,7 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
                         .headers_mut()
                         .insert(CONNECTION, HeaderValue::from_static("close"));
                 }
-                *lock(&serving) = Some(Instant::now());
+                *state::lock(&serving) = Some(Instant::now());
                 Ok::<_, Infallible>(reply)
             }
         });
@@ -307,7 +306,8 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
             // Only a connection idle for a while gives way: a new one's request may be on its
             // way, and a client may be sending on one just served; closed under them, the
             // request would fail.
-            let idle_long = || lock(&idle_since).is_some_and(|at| at.elapsed() >= IDLE_GRACE);
+            let idle_long =
+                || state::lock(&idle_since).is_some_and(|at| at.elapsed() >= IDLE_GRACE);
             // A connection's error (a timeout, a client gone, a malformed request) ends that
             // connection alone; there is no one to report it to.
             loop {
@@ -328,13 +328,6 @@ async fn serve(listener: TcpListener, app: Router, limits: ConnectionLimits) {
             drop(permit);
         });
     }
-}
-
-/// A connection's idle time, whatever a panic elsewhere left it as.
-fn lock(idle_since: &Mutex<Option<Instant>>) -> std::sync::MutexGuard<'_, Option<Instant>> {
-    idle_since
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// How long a served connection must have been idle before it closes to make room.

@@ -22,10 +22,11 @@ use crate::tokens::{
 /// lock is never held across an `.await`.
 pub(crate) type Shared = Arc<Mutex<State>>;
 
-/// Locks the state. A panic while it was held (a bug, in a test) poisons it; the data is
-/// still consistent enough for a test fixture, so carry on rather than fail every later test.
-pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, State> {
-    shared.lock().unwrap_or_else(PoisonError::into_inner)
+/// Locks the state, or any of the stand-in's other mutexes. A panic while one was held (a
+/// bug, in a test) poisons it; the data is still consistent enough for a test fixture, so
+/// carry on rather than fail every later test.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Expired request tokens are kept this long after expiry, so that a late exchange is told
