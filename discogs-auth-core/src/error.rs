@@ -108,7 +108,7 @@ impl Error {
     /// the request token expired, or Discogs refused the exchange.
     pub fn must_restart_login(&self) -> bool {
         match self {
-            Self::Request(RequestError::RequestTokenExpired { .. }) => true,
+            Self::Request(error) => error.must_restart_login(),
             Self::Reply(error) => error.must_restart_login(),
             _ => false,
         }

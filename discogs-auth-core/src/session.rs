@@ -106,7 +106,7 @@ impl<E> FlowError<E> {
     /// ```
     pub fn must_restart_login(&self) -> bool {
         match self {
-            Self::Request(RequestError::RequestTokenExpired { .. }) => true,
+            Self::Request(error) => error.must_restart_login(),
             Self::Reply(error) => error.must_restart_login(),
             _ => false,
         }

@@ -73,6 +73,15 @@ impl fmt::Display for RequestError {
     }
 }
 
+impl RequestError {
+    /// Whether only a new login can mend this: the request token's 15 minutes are up
+    /// ([`RequestTokenExpired`](Self::RequestTokenExpired)). The other refusals are the
+    /// caller's input to fix.
+    pub fn must_restart_login(&self) -> bool {
+        matches!(self, Self::RequestTokenExpired { .. })
+    }
+}
+
 impl std::error::Error for RequestError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
