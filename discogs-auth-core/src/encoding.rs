@@ -640,6 +640,11 @@ pub(crate) struct FormField<'a> {
 }
 
 impl<'a> FormField<'a> {
+    /// Whether the form has no value under this name.
+    pub(crate) fn is_absent(&self) -> bool {
+        self.first.is_none()
+    }
+
     /// The single value (as [`FormPairs::unique`]): `None` when absent, an error when repeated.
     pub(crate) fn unique(self, name: &str) -> Result<Option<Cow<'a, str>>, FormError> {
         if self.repeated {

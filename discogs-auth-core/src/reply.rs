@@ -80,13 +80,7 @@ impl ApiError {
     /// Reads a reply's status, message, rate limit and `Retry-After`. `secrets` are replaced
     /// by `[redacted]` should the provider echo one back.
     pub fn from_response<B: AsRef<[u8]>>(response: &Response<B>, secrets: &[&str]) -> Self {
-        let is_html = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
-        let cut = response.extensions().get::<BodyCut>().is_some();
-        let mut message = error_message(response.body().as_ref(), is_html, cut, secrets);
+        let mut message = body_message(response, secrets);
         if message.is_empty() {
             message = response
                 .status()
@@ -112,6 +106,18 @@ impl ApiError {
             retry_after: retry_after(response.headers()),
         }
     }
+}
+
+/// The message of a reply's body ([`error_message`]), read by its `Content-Type` and whether
+/// the transport cut it; empty when there is none.
+pub(crate) fn body_message<B: AsRef<[u8]>>(response: &Response<B>, secrets: &[&str]) -> String {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.to_ascii_lowercase().contains("html"));
+    let cut = response.extensions().get::<BodyCut>().is_some();
+    error_message(response.body().as_ref(), is_html, cut, secrets)
 }
 
 /// Where a redirect points, without its query or fragment (they may carry credentials): an
@@ -174,6 +180,15 @@ pub enum ReplyError {
         /// secret; serde_json's own words only for a missing field.
         detail: String,
     },
+    /// A success reply whose body holds none of the step's fields: no token reply at all, but
+    /// an HTML page (a proxy's, a captive portal's, a site reached through a wrong base URL),
+    /// JSON or other text. One that holds some of them but not all is
+    /// [`MissingField`](Self::MissingField).
+    NotATokenReply {
+        /// What the body says, written as [`ApiError::message`] is (an HTML page's title, a
+        /// JSON `message`, or the text; cut, secrets redacted); empty for an empty body.
+        message: String,
+    },
     /// A required field is missing from the reply.
     MissingField {
         /// The field's name.
@@ -232,6 +247,16 @@ impl fmt::Display for ReplyError {
             }
             Self::MalformedJson { detail } => {
                 write!(f, "the reply body is not the expected JSON: {detail}")
+            }
+            Self::NotATokenReply { message } => {
+                f.write_str(
+                    "the reply is not a token reply: a success status, but none of the \
+                     step's fields (check the endpoints' base URL, or whether a proxy answered)",
+                )?;
+                match message.as_str() {
+                    "" => f.write_str("; its body is empty"),
+                    message => write!(f, "; it says: {message}"),
+                }
             }
             Self::MissingField { field } => write!(f, "the reply has no `{field}`"),
             Self::InvalidField(error) => write!(f, "the reply has an unusable value: {error}"),

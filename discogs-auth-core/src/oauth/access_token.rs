@@ -52,7 +52,7 @@ impl OAuthClient {
             authorized.request_token.secret.expose_secret(),
             authorized.verifier.expose_secret(),
         ];
-        let body = check_reply(response, &secrets).map_err(|error| match error {
+        check_reply(response, &secrets).map_err(|error| match error {
             ReplyError::Status(api_error) | ReplyError::Unauthorized(api_error)
                 if matches!(
                     api_error.status,
@@ -67,7 +67,8 @@ impl OAuthClient {
             }
             other => other,
         })?;
-        let [token, secret] = reply_fields(body, ["oauth_token", "oauth_token_secret"])?;
+        let [token, secret] =
+            reply_fields(response, &secrets, ["oauth_token", "oauth_token_secret"])?;
         let token = required(token, "oauth_token")?;
         let secret = required(secret, "oauth_token_secret")?;
         Ok(AccessToken {
@@ -201,6 +202,25 @@ mod tests {
         let (_, early, api_error) = refusal(403);
         assert_eq!(early, Err(ReplyError::Forbidden(api_error)));
         assert!(!early.unwrap_err().must_restart_login());
+    }
+
+    /// Any of the secrets the exchange holds is redacted from what a stray page says.
+    #[test]
+    fn a_page_instead_of_the_token_reply_is_named_without_secrets() {
+        let page = Response::new(
+            b"<title>No route for verifier=hfdp7dh39dks9884&secret=hdhd0244k9j7ao03</title>"
+                .to_vec(),
+        );
+        assert_eq!(
+            rfc_client(SignatureMethod::Plaintext).on_access_token_response(
+                &authorized(),
+                &page,
+                Timestamp::from_unix_seconds(137131300).unwrap()
+            ),
+            Err(ReplyError::NotATokenReply {
+                message: "No route for verifier=[redacted]&secret=[redacted]".into()
+            })
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use crate::encoding::{FormField, form_fields};
 use crate::freshness::{Freshness, Timestamp};
-use crate::reply::{ReplyError, check_reply};
+use crate::reply::{ReplyError, body_message, check_reply};
 
 impl OAuthClient {
     /// The request-token request: `GET {api_base}/oauth/request_token`, signed with the consumer
@@ -59,10 +59,10 @@ impl OAuthClient {
         sent_at: Timestamp,
     ) -> Result<RequestToken, ReplyError> {
         let secrets = [self.consumer().secret.expose_secret()];
-        let body = check_reply(response, &secrets)
-            .map_err(|error| error.blame_clock(response, sent_at))?;
+        check_reply(response, &secrets).map_err(|error| error.blame_clock(response, sent_at))?;
         let [token, secret, confirmed] = reply_fields(
-            body,
+            response,
+            &secrets,
             [
                 "oauth_token",
                 "oauth_token_secret",
@@ -82,13 +82,23 @@ impl OAuthClient {
     }
 }
 
-/// The fields `names` of a token reply's form. A line break after the form (a proxy's, a
+/// The fields `names` of a success reply's form. A line break after the form (a proxy's, a
 /// hand-written provider's) is no part of it: `oauth_callback_confirmed=true\n` is confirmed.
-pub(super) fn reply_fields<'a, const N: usize>(
-    body: &'a [u8],
+/// A body with none of them is no token reply, and says what it is instead
+/// ([`ReplyError::NotATokenReply`]).
+pub(super) fn reply_fields<'a, B: AsRef<[u8]>, const N: usize>(
+    response: &'a Response<B>,
+    secrets: &[&str],
     names: [&str; N],
 ) -> Result<[FormField<'a>; N], ReplyError> {
-    form_fields(body.trim_ascii(), names).map_err(ReplyError::MalformedForm)
+    let fields = form_fields(response.body().as_ref().trim_ascii(), names)
+        .map_err(ReplyError::MalformedForm)?;
+    if fields.iter().all(FormField::is_absent) {
+        return Err(ReplyError::NotATokenReply {
+            message: body_message(response, secrets),
+        });
+    }
+    Ok(fields)
 }
 
 /// The single value of a required reply field (borrowed from the reply when it needs no
@@ -217,6 +227,71 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    /// A 200 from something that is not Discogs' token endpoint says what answered, not which
+    /// field is missing; a form with some of the fields still names the missing one.
+    #[test]
+    fn a_success_reply_without_any_token_field_says_what_it_is() {
+        let client = rfc_client(SignatureMethod::Plaintext);
+        let at = Timestamp::from_unix_seconds(1_000).unwrap();
+        let html = Response::builder()
+            .header("content-type", "text/html; charset=utf-8")
+            .body(
+                b"<!DOCTYPE html><html><head><title>Sign in to Hotel Wi-Fi</title></head>\
+                  <body>Welcome</body></html>"
+                    .to_vec(),
+            )
+            .unwrap();
+        let cases = [
+            (html, "Sign in to Hotel Wi-Fi"),
+            (
+                reply(200, r#"{"message": "Welcome to the Discogs API."}"#),
+                "Welcome to the Discogs API.",
+            ),
+            (
+                reply(200, "error=unknown_consumer"),
+                "error=unknown_consumer",
+            ),
+            (
+                reply(200, "Your key kd94hf93k423kf44"),
+                "Your key [redacted]",
+            ),
+            (reply(204, ""), ""),
+        ];
+        for (response, message) in cases {
+            let error = client.on_request_token_response(&response, at).unwrap_err();
+            assert_eq!(
+                error,
+                ReplyError::NotATokenReply {
+                    message: message.to_owned()
+                }
+            );
+            assert_eq!(error.api_error(), None);
+            assert!(!error.is_transient());
+        }
+        assert_eq!(
+            client
+                .on_request_token_response(&reply(200, "<p>oops</p>"), at)
+                .unwrap_err()
+                .to_string(),
+            "the reply is not a token reply: a success status, but none of the step's fields \
+             (check the endpoints' base URL, or whether a proxy answered); it says: oops"
+        );
+        assert_eq!(
+            client
+                .on_request_token_response(&reply(200, "\r\n"), at)
+                .unwrap_err()
+                .to_string(),
+            "the reply is not a token reply: a success status, but none of the step's fields \
+             (check the endpoints' base URL, or whether a proxy answered); its body is empty"
+        );
+        assert_eq!(
+            client.on_request_token_response(&reply(200, "oauth_callback_confirmed=true"), at),
+            Err(ReplyError::MissingField {
+                field: "oauth_token"
+            })
+        );
     }
 
     /// Pitfall: clock skew breaks the request-token step, and the error should say so.
