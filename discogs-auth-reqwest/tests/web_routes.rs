@@ -697,6 +697,24 @@ async fn callback_after_the_request_token_expired_is_a_400_page() {
 }
 
 #[tokio::test]
+async fn a_callback_with_a_wrong_verifier_is_refused_and_says_to_start_again() {
+    let app = Harness::start(Limits::default()).await;
+    let (token, session) = app.start_login(None).await;
+    let (callback, verifier) = app.approve(&token);
+    let forged = callback.replace(&verifier, "not-the-verifier");
+    assert_ne!(forged, callback);
+    let refused = app.get(&forged, Some(&session)).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.reason(), "refused");
+    assert!(
+        refused.body.contains("Please start again."),
+        "{}",
+        refused.body
+    );
+    app.assert_no_secret_leaked(&[verifier]);
+}
+
+#[tokio::test]
 async fn callback_naming_two_different_tokens_is_a_mismatch() {
     let app = Harness::start(Limits::default()).await;
     let (token, session) = app.start_login(None).await;

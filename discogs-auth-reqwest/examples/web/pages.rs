@@ -162,6 +162,9 @@ pub enum Problem {
     MalformedCallback,
     /// The request token expired before the access-token exchange.
     Expired,
+    /// Discogs refused to exchange the callback's verifier for an access token: it is wrong or
+    /// was already used.
+    Refused,
     /// Too many logins are in progress.
     TooManyLogins,
     /// Discogs (or the provider) failed or refused a step.
@@ -209,6 +212,13 @@ impl Problem {
                 "expired",
                 "This login has expired",
                 "A login must be finished within 15 minutes of starting it. Please start again.",
+            ),
+            Self::Refused => (
+                StatusCode::BAD_REQUEST,
+                "refused",
+                "Discogs refused this login",
+                "Discogs did not accept the authorization this link carries: it is wrong or was \
+                 already used. Please start again.",
             ),
             Self::TooManyLogins => (
                 StatusCode::SERVICE_UNAVAILABLE,

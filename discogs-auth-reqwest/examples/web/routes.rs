@@ -308,6 +308,11 @@ async fn finish_login<T: AsyncTransport>(
         Err(error) if error.is_request_token_expired() => {
             return Finished::Problem(Problem::Expired);
         }
+        // Retrying cannot mend it, so the page says to start again rather than to wait.
+        Err(error) if error.must_restart_login() => {
+            eprintln!("error: the access-token exchange was refused: {error}");
+            return Finished::Problem(Problem::Refused);
+        }
         Err(error) => {
             eprintln!("error: the access-token step failed: {error}");
             return Finished::Problem(Problem::Provider);
