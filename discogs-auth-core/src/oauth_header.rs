@@ -81,7 +81,7 @@ impl Protocol {
     }
 
     /// The parameter `name` names, if it is one of these.
-    fn from_name(name: &[u8]) -> Option<Self> {
+    pub(crate) fn from_name(name: &[u8]) -> Option<Self> {
         Self::named_at_start(name).filter(|protocol| protocol.name().len() == name.len())
     }
 

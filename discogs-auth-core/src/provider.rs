@@ -8,12 +8,14 @@ use std::fmt;
 
 use http::header::{AUTHORIZATION, HOST};
 use http::uri::Authority;
-use http::{Method, Request, Uri};
+use http::{Method, Request, StatusCode, Uri};
 use subtle::ConstantTimeEq;
 
 use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
-use crate::encoding::{bytes_difference, decimal_digits};
+use crate::encoding::{
+    bytes_difference, decimal_digits, decode_form_component, find_byte, raw_form_pairs,
+};
 use crate::freshness::{FreshnessError, MAX_NONCE_LEN, Timestamp};
 use crate::oauth::sign::signed_form_body;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol};
@@ -45,6 +47,14 @@ pub enum VerifyError {
     /// Any other text is a valid nonce (RFC 5849 §3.3 sets no alphabet): a provider reads the
     /// base64 nonces of other clients, `+`, `/` and `=` included.
     InvalidNonce(FreshnessError),
+    /// A protocol parameter (`oauth_token`, `oauth_signature`, …) is in the query or the form
+    /// body. RFC 5849 §3.5 sends them one way only, and this provider reads them from the
+    /// `Authorization` header: a second copy elsewhere could name another token than the one
+    /// verified, to code that reads the query.
+    ProtocolParameterOutsideHeader {
+        /// The parameter.
+        name: &'static str,
+    },
     /// The request URI is relative and there is no usable `Host` header to rebuild it.
     MissingHost,
     /// The request cannot be put in the form the signature covers.
@@ -68,11 +78,51 @@ impl fmt::Display for VerifyError {
                 f.write_str("oauth_timestamp is not a whole number of seconds")
             }
             Self::InvalidNonce(error) => write!(f, "invalid oauth_nonce: {error}"),
+            Self::ProtocolParameterOutsideHeader { name } => write!(
+                f,
+                "`{name}` is in the query or the form body; OAuth parameters belong in the \
+                 Authorization header only"
+            ),
             Self::MissingHost => {
                 f.write_str("the request URI is relative and the Host header is missing or invalid")
             }
             Self::Signing(error) => fmt::Display::fmt(error, f),
             Self::SignatureMismatch => f.write_str("the signature does not match"),
+        }
+    }
+}
+
+impl VerifyError {
+    /// The status to refuse the request with, as RFC 5849 §3.2 sorts refusals: 400 Bad
+    /// Request for a request that is malformed or incomplete (an unreadable or repeated header,
+    /// a missing or misplaced parameter, an unsupported method or version, a URI that cannot
+    /// be signed), 401 Unauthorized for credentials that do not hold (none at all, a signature
+    /// that does not match, an unusable nonce or timestamp). The refusals a provider finds
+    /// itself (an unknown consumer key or token, a reused nonce, a timestamp outside its
+    /// window) are 401 too. Discogs itself answers some 400s of this list with 401.
+    ///
+    /// ```
+    /// use discogs_auth_core::{SignedRequest, VerifyError, http::{Request, StatusCode}};
+    /// let unsigned = Request::get("/oauth/identity").header("host", "127.0.0.1").body(())?;
+    /// let error = SignedRequest::from_request(&unsigned).unwrap_err();
+    /// assert_eq!(error, VerifyError::MissingAuthorization);
+    /// assert_eq!(error.status(), StatusCode::UNAUTHORIZED);
+    /// # Ok::<(), http::Error>(())
+    /// ```
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::MissingAuthorization
+            | Self::InvalidTimestamp
+            | Self::InvalidNonce(_)
+            | Self::SignatureMismatch => StatusCode::UNAUTHORIZED,
+            Self::MultipleAuthorization
+            | Self::Header(_)
+            | Self::MissingParameter { .. }
+            | Self::UnsupportedSignatureMethod
+            | Self::UnsupportedVersion
+            | Self::ProtocolParameterOutsideHeader { .. }
+            | Self::MissingHost
+            | Self::Signing(_) => StatusCode::BAD_REQUEST,
         }
     }
 }
@@ -180,8 +230,14 @@ impl SignedRequest {
             return Err(VerifyError::UnsupportedVersion);
         }
 
+        let form_body = signed_form_body(request);
+        if let Some(protocol) = protocol_parameter_in(request.uri().query(), form_body) {
+            return Err(VerifyError::ProtocolParameterOutsideHeader {
+                name: protocol.name(),
+            });
+        }
         let uri = absolute_uri(request, origin)?;
-        let form_body = signed_form_body(request).map(<[u8]>::to_vec);
+        let form_body = form_body.map(<[u8]>::to_vec);
         Ok(Self {
             parameters,
             signature_method,
@@ -305,6 +361,24 @@ fn check_nonce(nonce: &str) -> Result<(), VerifyError> {
         }
     }
     Ok(())
+}
+
+/// The first protocol parameter named in the query or the form body, names decoded.
+fn protocol_parameter_in(query: Option<&str>, form_body: Option<&[u8]>) -> Option<Protocol> {
+    query
+        .map(str::as_bytes)
+        .into_iter()
+        .chain(form_body)
+        .flat_map(raw_form_pairs)
+        .find_map(|(name, _)| {
+            if find_byte(name, b'%').is_none() {
+                // `+` decodes to a space, which no protocol name holds.
+                Protocol::from_name(name)
+            } else {
+                let name = decode_form_component(name).ok()?;
+                Protocol::from_name(name.as_bytes())
+            }
+        })
 }
 
 fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, VerifyError> {
@@ -726,6 +800,95 @@ mod tests {
             ))),
             Err(VerifyError::UnsupportedVersion)
         );
+    }
+
+    /// RFC 5849 §3.5: protocol parameters travel one way only. A second `oauth_token` in the
+    /// query would be signed as an ordinary parameter, and code reading the query would act on
+    /// another token than the one verified.
+    #[test]
+    fn protocol_parameters_outside_the_header_are_refused() {
+        let header = "OAuth oauth_consumer_key=\"k\", oauth_signature=\"s\", \
+                      oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"1\", \
+                      oauth_nonce=\"n\", oauth_token=\"nnch734d00sl2jdk\"";
+        let read = |target: &str, content_type: &str, body: &str| {
+            let request = Request::post(format!("http://example.com/p{target}"))
+                .header(AUTHORIZATION, header)
+                .header(http::header::CONTENT_TYPE, content_type)
+                .body(body.as_bytes().to_vec())
+                .unwrap();
+            SignedRequest::from_request(&request).map(|_| ())
+        };
+        let outside = |name| Err(VerifyError::ProtocolParameterOutsideHeader { name });
+        let form = "application/x-www-form-urlencoded";
+        assert_eq!(read("?oauth_token=OTHER", form, ""), outside("oauth_token"));
+        assert_eq!(
+            read("?a=1&oauth%5Fsignature=x", form, ""),
+            outside("oauth_signature")
+        );
+        assert_eq!(read("?oauth_version", form, ""), outside("oauth_version"));
+        assert_eq!(
+            read(
+                "",
+                "Application/X-WWW-Form-Urlencoded; charset=utf-8",
+                "a=1&oauth_consumer_key=evil"
+            ),
+            outside("oauth_consumer_key")
+        );
+        assert_eq!(
+            read("?oauth_verifier=v", form, "oauth_token=t"),
+            outside("oauth_verifier")
+        );
+        // Other names, and a body that is not signed, are left alone.
+        for (target, content_type, body) in [
+            (
+                "?oauth_foo=1&xoauth_token=2&oauth_token+=3&OAUTH_TOKEN=4",
+                form,
+                "",
+            ),
+            ("?oauth%5Ftoke=1", form, "oauth_tokens=1"),
+            ("", "application/json", "oauth_token=OTHER"),
+        ] {
+            assert_eq!(read(target, content_type, body), Ok(()), "{target} {body}");
+        }
+        assert_eq!(
+            read("?oauth_token=OTHER", form, "")
+                .unwrap_err()
+                .to_string(),
+            "`oauth_token` is in the query or the form body; OAuth parameters belong in the \
+             Authorization header only"
+        );
+    }
+
+    /// RFC 5849 §3.2: malformed or incomplete requests are 400, credentials that do not hold
+    /// are 401.
+    #[test]
+    fn refusals_carry_rfc5849_statuses() {
+        let bad_request = [
+            VerifyError::MultipleAuthorization,
+            VerifyError::Header(OAuthHeaderError::NotOAuthScheme),
+            VerifyError::MissingParameter {
+                name: "oauth_nonce",
+            },
+            VerifyError::UnsupportedSignatureMethod,
+            VerifyError::UnsupportedVersion,
+            VerifyError::ProtocolParameterOutsideHeader {
+                name: "oauth_token",
+            },
+            VerifyError::MissingHost,
+            VerifyError::Signing(SigningError::InvalidPort),
+        ];
+        for error in bad_request {
+            assert_eq!(error.status(), StatusCode::BAD_REQUEST, "{error:?}");
+        }
+        let unauthorized = [
+            VerifyError::MissingAuthorization,
+            VerifyError::InvalidTimestamp,
+            VerifyError::InvalidNonce(FreshnessError::EmptyNonce),
+            VerifyError::SignatureMismatch,
+        ];
+        for error in unauthorized {
+            assert_eq!(error.status(), StatusCode::UNAUTHORIZED, "{error:?}");
+        }
     }
 
     #[test]

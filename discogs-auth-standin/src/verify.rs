@@ -155,7 +155,7 @@ fn unreadable(error: VerifyError) -> Refusal {
         VerifyError::UnsupportedSignatureMethod => {
             Refusal::bad_request("Unsupported oauth_signature_method: use PLAINTEXT or HMAC-SHA1.")
         }
-        other => Refusal::bad_request(format!("Invalid OAuth request: {other}.")),
+        other => Refusal::new(other.status(), format!("Invalid OAuth request: {other}.")),
     }
 }
 

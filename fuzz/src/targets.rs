@@ -877,6 +877,41 @@ fn verify_arbitrary(input: &VerifyInput<'_>) {
     }
 }
 
+const PROTOCOL_PARAMETERS: [&str; 9] = [
+    "oauth_consumer_key",
+    "oauth_token",
+    "oauth_signature_method",
+    "oauth_signature",
+    "oauth_timestamp",
+    "oauth_nonce",
+    "oauth_version",
+    "oauth_callback",
+    "oauth_verifier",
+];
+
+/// The protocol parameters named in the query or the form body of `request`, decoded by hand.
+fn protocol_parameters_outside_header(request: &Request<Vec<u8>>) -> Vec<&'static str> {
+    let query = request.uri().query().unwrap_or_default();
+    let is_form = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| {
+            mime.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    let body = if is_form {
+        String::from_utf8_lossy(request.body())
+    } else {
+        Cow::Borrowed("")
+    };
+    PROTOCOL_PARAMETERS
+        .into_iter()
+        .filter(|name| !values_of(query, name).is_empty() || !values_of(&body, name).is_empty())
+        .collect()
+}
+
 /// Another secret, different in its first character and no longer: appending a character
 /// could exceed the length limit (a 1024-character secret plus one did, found by this target).
 fn altered(secret: &str) -> String {
@@ -940,8 +975,17 @@ fn sign_then_verify(input: &VerifyInput<'_>) {
     }
 
     let received = input.as_received(&request);
+    let outside_header = protocol_parameters_outside_header(&received);
     let signed = match input.read(&received) {
-        Ok(signed) => signed,
+        Ok(signed) => {
+            assert_eq!(outside_header, Vec::<&str>::new(), "{received:?}");
+            signed
+        }
+        // Signed as RFC 5849 §3.4.1.3 says, refused as §3.5 says: one way only.
+        Err(VerifyError::ProtocolParameterOutsideHeader { name }) => {
+            assert!(outside_header.contains(&name), "{name} ({received:?})");
+            return;
+        }
         Err(error) => panic!("a signed request is unreadable: {error:?} ({received:?})"),
     };
     assert_eq!(signed.consumer_key(), consumer.key.as_str());

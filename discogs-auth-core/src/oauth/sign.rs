@@ -338,8 +338,9 @@ mod tests {
     /// RFC 5849 §3.4.1.3.1 leaves `oauth_signature` out of the base string wherever it is, the
     /// query and a form body included: the §1.2 request with `oauth_signature=zzz` added to its
     /// query signs to the RFC's own `MdpQcU8iPSUjWoN/UDMsK2sui9I=`. The POST's value was
-    /// computed apart from this crate (Python's `hmac` over the RFC's base string). One-off,
-    /// with the signer, and through verification.
+    /// computed apart from this crate (Python's `hmac` over the RFC's base string). One-off and
+    /// with the signer. A provider reading the header refuses the request all the same: a
+    /// protocol parameter travels one way only (§3.5).
     #[cfg(feature = "hmac-sha1")]
     #[test]
     fn an_oauth_signature_in_the_query_or_body_is_not_signed() {
@@ -362,13 +363,11 @@ mod tests {
             let signed = signed_both_ways(SignatureMethod::HmacSha1, request);
             let expected = format!("oauth_signature=\"{signature}\"");
             assert!(header(&signed).contains(&expected), "{}", header(&signed));
-            let received = crate::provider::SignedRequest::from_request(&signed).unwrap();
             assert_eq!(
-                received.verify(
-                    &ConsumerSecret::new("kd94hf93k423kf44").unwrap(),
-                    Some(&TokenSecret::new("pfkkdhi9sl3r4s00").unwrap())
-                ),
-                Ok(())
+                crate::provider::SignedRequest::from_request(&signed).map(|_| ()),
+                Err(crate::VerifyError::ProtocolParameterOutsideHeader {
+                    name: "oauth_signature"
+                })
             );
         }
     }
