@@ -103,7 +103,7 @@ impl VerifyError {
     ///
     /// ```
     /// use discogs_auth_core::{SignedRequest, VerifyError, http::{Request, StatusCode}};
-    /// let unsigned = Request::get("/oauth/identity").header("host", "127.0.0.1").body(())?;
+    /// let unsigned = Request::get("/oauth/identity").header("host", "127.0.0.1").body("")?;
     /// let error = SignedRequest::from_request(&unsigned).unwrap_err();
     /// assert_eq!(error, VerifyError::MissingAuthorization);
     /// assert_eq!(error.status(), StatusCode::UNAUTHORIZED);
