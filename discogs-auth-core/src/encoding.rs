@@ -696,6 +696,34 @@ pub(crate) const REDACTED_PARAMETERS: [&str; 5] = [
     "secret",
 ];
 
+/// A URI for `Debug`, as it displays but with the values of secret query parameters
+/// ([`REDACTED_PARAMETERS`], names decoded) shown as `[redacted]`.
+pub(crate) struct RedactedUri<'a>(pub(crate) &'a http::Uri);
+
+impl fmt::Debug for RedactedUri<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.0.to_string();
+        let Some((before, query)) = shown.split_once('?') else {
+            return f.write_str(&shown);
+        };
+        write!(f, "{before}?")?;
+        for (index, pair) in query.split('&').enumerate() {
+            if index > 0 {
+                f.write_str("&")?;
+            }
+            let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+            let secret = decode_form_component(name.as_bytes())
+                .is_ok_and(|name| REDACTED_PARAMETERS.contains(&name.as_ref()));
+            if secret {
+                write!(f, "{name}=[redacted]")?;
+            } else {
+                f.write_str(pair)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Decoded `application/x-www-form-urlencoded` pairs (a reply body, a query string, a callback),
 /// in their original order. `Debug` redacts the values of secret parameters
 /// (`oauth_token_secret`, `oauth_verifier`, `oauth_signature`, Discogs Auth's `token` and

@@ -163,6 +163,47 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
     Ok(uri)
 }
 
+/// Where a provider's API is reached: `https://api.discogs.com`, or a base with a path
+/// (`https://example.com/discogs`) for one mounted under a prefix. An absolute `http` or
+/// `https` URL with a host, without a user name or password, a query or a fragment; kept
+/// without a trailing slash, so that a path starting with `/` follows it.
+///
+/// ```
+/// use discogs_auth_core::{ApiBase, UrlErrorKind};
+/// let base = ApiBase::new("https://api.discogs.com/")?;
+/// assert_eq!(base.as_str(), "https://api.discogs.com");
+/// assert_eq!(ApiBase::new("https://api.discogs.com#").unwrap_err().kind, UrlErrorKind::Fragment);
+/// # Ok::<(), discogs_auth_core::UrlError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ApiBase(String);
+
+impl ApiBase {
+    /// Checks `url` as an API base (as [`Endpoints::new`] checks its `api_base`).
+    pub fn new(url: &str) -> Result<Self, UrlError> {
+        let base = parse_absolute_url("api_base", url)?;
+        if base.query().is_some() {
+            return Err(UrlError {
+                field: "api_base",
+                kind: UrlErrorKind::Query,
+                reason: "it must not have a query",
+            });
+        }
+        Ok(Self(url.trim_end_matches('/').to_owned()))
+    }
+
+    /// The base, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ApiBase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The API base and the authorize page of a Discogs-compatible provider.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -217,16 +258,8 @@ impl Endpoints {
     /// assert!(Endpoints::new("ftp://example.com", "https://example.com/authorize").is_err());
     /// ```
     pub fn new(api_base: &str, authorize_url: &str) -> Result<Self, UrlError> {
-        let base = parse_absolute_url("api_base", api_base)?;
-        if base.query().is_some() {
-            return Err(UrlError {
-                field: "api_base",
-                kind: UrlErrorKind::Query,
-                reason: "it must not have a query",
-            });
-        }
+        let ApiBase(api_base) = ApiBase::new(api_base)?;
         parse_absolute_url("authorize_url", authorize_url)?;
-        let api_base = api_base.trim_end_matches('/').to_owned();
         Ok(Self {
             request_token_url: known_url(&api_base, REQUEST_TOKEN_PATH),
             access_token_url: known_url(&api_base, ACCESS_TOKEN_PATH),
@@ -357,6 +390,31 @@ mod tests {
             endpoints.identity_url(),
             "http://localhost:9000/discogs/oauth/identity"
         );
+    }
+
+    /// A provider's own base ([`SignedRequest::from_request_at`](crate::SignedRequest::from_request_at)): none
+    /// that would move the path and query a signature covers into a fragment or a query, or
+    /// put a password in view.
+    #[test]
+    fn api_bases_that_would_move_the_served_path_are_refused() {
+        for (base, kind) in [
+            ("https://api.example#", UrlErrorKind::Fragment),
+            ("https://api.example?", UrlErrorKind::Query),
+            ("https://api.example/?a=1", UrlErrorKind::Query),
+            ("https://u:p@api.example", UrlErrorKind::UserInfo),
+            ("ftp://api.example", UrlErrorKind::NotHttp),
+            ("api.example", UrlErrorKind::NotHttp),
+            ("https://api.example:99999", UrlErrorKind::InvalidPort),
+        ] {
+            assert_eq!(
+                ApiBase::new(base).map_err(|error| (error.field, error.kind)),
+                Err(("api_base", kind)),
+                "{base}"
+            );
+        }
+        let prefixed = ApiBase::new("http://127.0.0.1:8080/discogs/").unwrap();
+        assert_eq!(prefixed.as_str(), "http://127.0.0.1:8080/discogs");
+        assert_eq!(prefixed.to_string(), "http://127.0.0.1:8080/discogs");
     }
 
     #[test]

@@ -141,7 +141,9 @@ pub use credentials::{
 };
 pub use discogs_auth::{DiscogsAuth, DiscogsAuthError, Placement};
 pub use discogs_auth_session::DiscogsAuthSession;
-pub use endpoints::{DISCOGS_API_BASE, DISCOGS_AUTHORIZE_URL, Endpoints, UrlError, UrlErrorKind};
+pub use endpoints::{
+    ApiBase, DISCOGS_API_BASE, DISCOGS_AUTHORIZE_URL, Endpoints, UrlError, UrlErrorKind,
+};
 pub use error::Error;
 pub use freshness::{
     Clock, Freshness, FreshnessError, MAX_NONCE_LEN, Nonce, NonceSource, OffsetClock,

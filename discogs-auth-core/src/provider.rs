@@ -14,8 +14,9 @@ use subtle::ConstantTimeEq;
 use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
 use crate::encoding::{
-    bytes_difference, decimal_digits, decode_form_component, find_byte, raw_form_pairs,
+    RedactedUri, bytes_difference, decimal_digits, decode_form_component, find_byte, raw_form_pairs,
 };
+use crate::endpoints::ApiBase;
 use crate::freshness::{FreshnessError, MAX_NONCE_LEN, Timestamp};
 use crate::oauth::sign::signed_form_body;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol};
@@ -40,7 +41,7 @@ pub enum VerifyError {
     UnsupportedSignatureMethod,
     /// `oauth_version` is present and is not `1.0`.
     UnsupportedVersion,
-    /// `oauth_timestamp` is not a whole number of seconds.
+    /// `oauth_timestamp` is not a whole number of seconds, or is past the year 9999.
     InvalidTimestamp,
     /// `oauth_nonce` is empty or longer than [`MAX_NONCE_LEN`] characters.
     ///
@@ -150,7 +151,90 @@ impl From<SigningError> for VerifyError {
     }
 }
 
-/// An OAuth-signed request, read but not yet verified.
+/// An OAuth-signed request, read but not yet verified: what a provider (or a test double of
+/// one) needs to check the signature.
+///
+/// What it reads and what it leaves to the provider:
+/// - The protocol parameters come from the `Authorization: OAuth` header only (RFC 5849
+///   §3.5.1). A request that carries any of them in its query or form body is refused
+///   ([`VerifyError::ProtocolParameterOutsideHeader`]), as one that carries them only there
+///   is ([`VerifyError::MissingAuthorization`]).
+/// - The signature covers the method, the URI with its query, and the body when it is
+///   `application/x-www-form-urlencoded` (RFC 5849 §3.4.1.3.1); a JSON or other body is not
+///   covered. Pass the body the server received.
+/// - [`verify`](Self::verify) checks the signature and nothing else. The rest is the
+///   provider's policy: a timestamp within its window (Discogs allows
+///   [`CLOCK_SKEW_TOLERANCE_SECS`](crate::CLOCK_SKEW_TOLERANCE_SECS)), a nonce not seen
+///   within that window with the same timestamp and credentials, known consumer keys and
+///   tokens, the `oauth_callback` of the request-token step and the `oauth_verifier` of the
+///   access-token step.
+/// - The nonce is refused past [`MAX_NONCE_LEN`] characters, Discogs' limit. Nothing else has
+///   a limit: bound the header and body sizes before reading a request.
+///
+/// [`VerifyError::status`] gives the status to refuse a request with. A provider, in full:
+///
+/// ```
+/// # #[cfg(feature = "hmac-sha1")] {
+/// use std::collections::HashSet;
+/// use discogs_auth_core::*;
+/// use discogs_auth_core::http::{Request, StatusCode};
+///
+/// struct Provider {
+///     api_base: ApiBase,
+///     consumer_secret: ConsumerSecret,
+///     token_secret: TokenSecret,
+///     seen_nonces: HashSet<(String, u64)>,
+/// }
+///
+/// impl Provider {
+///     fn check(&mut self, request: &Request<Vec<u8>>, now: Timestamp) -> Result<(), StatusCode> {
+///         let signed = SignedRequest::from_request_at(request, &self.api_base)
+///             .map_err(|error| error.status())?;
+///         let age = now.as_unix_seconds().abs_diff(signed.timestamp().as_unix_seconds());
+///         if age > CLOCK_SKEW_TOLERANCE_SECS.unsigned_abs() {
+///             return Err(StatusCode::UNAUTHORIZED);
+///         }
+///         // Look both up by `signed.consumer_key()` and `signed.token()`.
+///         let token_secret = match signed.token() {
+///             Some("nnch734d00sl2jdk") => Some(&self.token_secret),
+///             Some(_) => return Err(StatusCode::UNAUTHORIZED),
+///             None => None,
+///         };
+///         signed
+///             .verify(&self.consumer_secret, token_secret)
+///             .map_err(|error| error.status())?;
+///         // Remembered once verified, so that a forged request cannot spend a nonce.
+///         let nonce = (signed.nonce().to_owned(), signed.timestamp().as_unix_seconds());
+///         if !self.seen_nonces.insert(nonce) {
+///             return Err(StatusCode::UNAUTHORIZED);
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// let mut provider = Provider {
+///     api_base: ApiBase::new("https://api.discogs.com")?,
+///     consumer_secret: ConsumerSecret::new("kd94hf93k423kf44")?,
+///     token_secret: TokenSecret::new("pfkkdhi9sl3r4s00")?,
+///     seen_nonces: HashSet::new(),
+/// };
+/// // A client signs…
+/// let client = OAuthClient::new(
+///     Consumer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44")?,
+///     UserAgent::new("example/1.0")?,
+/// )
+/// .with_signature_method(SignatureMethod::HmacSha1);
+/// let token = AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")?;
+/// let now = Timestamp::from_unix_seconds(1_700_000_000)?;
+/// let mut request = Request::get("https://api.discogs.com/oauth/identity").body(Vec::new())?;
+/// client.sign_request(&token, &mut request, &Freshness::new("n0nce", now.as_unix_seconds())?)?;
+/// // …and the provider sees the path alone, behind TLS.
+/// *request.uri_mut() = "/oauth/identity".parse()?;
+/// assert_eq!(provider.check(&request, now), Ok(()));
+/// assert_eq!(provider.check(&request, now), Err(StatusCode::UNAUTHORIZED), "a replay");
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct SignedRequest {
     parameters: OAuthParameters,
@@ -166,7 +250,7 @@ impl fmt::Debug for SignedRequest {
         f.debug_struct("SignedRequest")
             .field("parameters", &self.parameters)
             .field("method", &self.method)
-            .field("uri", &self.uri)
+            .field("uri", &RedactedUri(&self.uri))
             .finish_non_exhaustive()
     }
 }
@@ -174,19 +258,45 @@ impl fmt::Debug for SignedRequest {
 impl SignedRequest {
     /// Reads the `Authorization: OAuth` header and what the signature covers.
     ///
-    /// A relative request URI (what a server sees) is made absolute with the `Host` header and
-    /// `http`, which is right for a provider on loopback; behind TLS, use
-    /// [`SignedRequest::from_request_with_origin`].
+    /// A relative request URI (what a server sees) is made absolute with `http` and the `Host`
+    /// header, which the client chose: a request signed for another host that shares the
+    /// credentials (a staging server) verifies. That suits a test double on loopback; a server
+    /// that knows where it is reached uses [`SignedRequest::from_request_at`].
     pub fn from_request<B: AsRef<[u8]>>(request: &Request<B>) -> Result<Self, VerifyError> {
-        Self::from_request_with_origin(request, None)
+        Self::read(request, None)
     }
 
-    /// Like [`SignedRequest::from_request`], with the scheme and host the server is reached
-    /// at (e.g. `https://api.discogs.com`). The signature must cover them: they replace the
-    /// `Host` of a relative request URI, and the scheme and host of an absolute one.
-    pub fn from_request_with_origin<B: AsRef<[u8]>>(
+    /// Like [`SignedRequest::from_request`], for a server reached at `api_base` (e.g.
+    /// `https://api.discogs.com`, or `https://example.com/discogs` behind a proxy that takes
+    /// `/discogs` off the path). The signature must cover it: the base replaces the `Host` of
+    /// a relative request URI, and the scheme and authority of an absolute one, and comes
+    /// before the path the server sees.
+    ///
+    /// ```
+    /// use discogs_auth_core::{ApiBase, SignedRequest, http::Request};
+    /// let api_base = ApiBase::new("https://example.com/discogs")?;
+    /// let received = Request::get("/oauth/identity?x=1")
+    ///     .header(
+    ///         "authorization",
+    ///         "OAuth oauth_consumer_key=\"key\", oauth_nonce=\"n\", \
+    ///          oauth_signature=\"secret%26\", oauth_signature_method=\"PLAINTEXT\", \
+    ///          oauth_timestamp=\"1700000000\"",
+    ///     )
+    ///     .body("")?;
+    /// let signed = SignedRequest::from_request_at(&received, &api_base)?;
+    /// assert_eq!(signed.uri(), "https://example.com/discogs/oauth/identity?x=1");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_request_at<B: AsRef<[u8]>>(
         request: &Request<B>,
-        origin: Option<&str>,
+        api_base: &ApiBase,
+    ) -> Result<Self, VerifyError> {
+        Self::read(request, Some(api_base))
+    }
+
+    fn read<B: AsRef<[u8]>>(
+        request: &Request<B>,
+        api_base: Option<&ApiBase>,
     ) -> Result<Self, VerifyError> {
         let mut values = request.headers().get_all(AUTHORIZATION).iter();
         let header = values.next().ok_or(VerifyError::MissingAuthorization)?;
@@ -236,7 +346,7 @@ impl SignedRequest {
                 name: protocol.name(),
             });
         }
-        let uri = absolute_uri(request, origin)?;
+        let uri = absolute_uri(request, api_base)?;
         let form_body = form_body.map(<[u8]>::to_vec);
         Ok(Self {
             parameters,
@@ -255,18 +365,21 @@ impl SignedRequest {
             .unwrap_or_default()
     }
 
-    /// `oauth_token`, if the request carries one: look up its secret with it.
+    /// `oauth_token`, if the request carries one: look up its secret with it. `None` for the
+    /// request-token step; an empty `oauth_token=""`, which some clients send then, is
+    /// `Some("")`.
     pub fn token(&self) -> Option<&str> {
         self.parameters.protocol(Protocol::Token)
     }
 
-    /// `oauth_callback` (request-token step).
+    /// `oauth_callback`, decoded: RFC 5849 requires it in the request-token step (`oob`
+    /// without a callback URL), which the provider checks.
     pub fn callback(&self) -> Option<&str> {
         self.parameters.protocol(Protocol::Callback)
     }
 
-    /// `oauth_verifier` (access-token step). Compare it in constant time with
-    /// [`secrets_equal`].
+    /// `oauth_verifier`, decoded: RFC 5849 requires it in the access-token step, which the
+    /// provider checks. Compare it in constant time with [`secrets_equal`].
     pub fn verifier(&self) -> Option<&str> {
         self.parameters.protocol(Protocol::Verifier)
     }
@@ -293,7 +406,8 @@ impl SignedRequest {
         &self.uri
     }
 
-    /// All protocol parameters.
+    /// Every parameter of the `Authorization` header but `realm`, the protocol parameters
+    /// and any others, as sent.
     pub fn parameters(&self) -> &OAuthParameters {
         &self.parameters
     }
@@ -381,12 +495,12 @@ fn protocol_parameter_in(query: Option<&str>, form_body: Option<&[u8]>) -> Optio
         })
 }
 
-fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, VerifyError> {
+fn absolute_uri<B>(request: &Request<B>, api_base: Option<&ApiBase>) -> Result<Uri, VerifyError> {
     let uri = request.uri();
-    let origin = match origin {
-        // The server's own origin, even over a target in absolute form: a signature made for
+    let base = match api_base {
+        // The server's own base, even over a target in absolute form: a signature made for
         // another host, or for `http` when the server is reached over TLS, is not for it.
-        Some(origin) => origin.trim_end_matches('/').to_owned(),
+        Some(api_base) => api_base.as_str().to_owned(),
         None if uri.scheme().is_some() && uri.authority().is_some() => return Ok(uri.clone()),
         None => {
             let host = request
@@ -399,7 +513,7 @@ fn absolute_uri<B>(request: &Request<B>, origin: Option<&str>) -> Result<Uri, Ve
         }
     };
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
-    format!("{origin}{path_and_query}")
+    format!("{base}{path_and_query}")
         .parse()
         .map_err(|_| VerifyError::MissingHost)
 }
@@ -559,9 +673,9 @@ mod tests {
             Ok(())
         );
 
-        let https = SignedRequest::from_request_with_origin(
+        let https = SignedRequest::from_request_at(
             &as_received,
-            Some("https://photos.example.net"),
+            &ApiBase::new("https://photos.example.net").unwrap(),
         )
         .unwrap();
         assert_eq!(
@@ -588,8 +702,14 @@ mod tests {
             &signed,
             "http://photos.example.net/photos?file=vacation.jpg&size=original",
         );
-        let verify = |origin| {
-            let request = SignedRequest::from_request_with_origin(&absolute, origin).unwrap();
+        let verify = |api_base: Option<&str>| {
+            let request = match api_base {
+                Some(api_base) => {
+                    SignedRequest::from_request_at(&absolute, &ApiBase::new(api_base).unwrap())
+                }
+                None => SignedRequest::from_request(&absolute),
+            }
+            .unwrap();
             (
                 request.uri().to_string(),
                 request.verify(&consumer_secret(), Some(&token_secret)),

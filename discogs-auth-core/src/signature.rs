@@ -540,7 +540,9 @@ pub(crate) fn authority_port(authority: &str) -> Result<Option<u16>, SigningErro
 }
 
 /// Refuses a URI that HMAC-SHA1 could not sign. PLAINTEXT does not sign the base string, but
-/// refuses the same URIs so that both methods accept the same requests.
+/// refuses the same URIs so that both methods accept the same scheme, host and port. Only
+/// HMAC-SHA1 decodes the query and a form body, and refuses one whose parameters do not decode
+/// to UTF-8 (`?q=caf%E9`).
 ///
 /// Answers as [`BaseUri::of`] does without finding the host: `Uri::host` is `Some` exactly
 /// when the authority is.

@@ -404,6 +404,19 @@ fn signed_request_debug_names_the_request_and_hides_the_signature() {
     );
     assert!(!debug.contains(CONSUMER_SECRET));
     assert!(!debug.contains(TOKEN_SECRET));
+
+    // Secrets in the query (Discogs Auth's, sent beside an OAuth header) are hidden too.
+    *request.uri_mut() = "/photos?token=t0k3n&q=a%20b&se%63ret=s3cr3t&secret&=x"
+        .parse()
+        .unwrap();
+    let debug = format!("{:?}", SignedRequest::from_request(&request).unwrap());
+    assert!(
+        debug.ends_with(
+            "uri: http://photos.example.net/photos?token=[redacted]&q=a%20b\
+             &se%63ret=[redacted]&secret=[redacted]&=x, .. }"
+        ),
+        "{debug}"
+    );
 }
 
 #[test]

@@ -14,11 +14,11 @@ use discogs_auth_core::http::header::{
 };
 use discogs_auth_core::http::{HeaderMap, HeaderValue, Method, Request, Response, Uri};
 use discogs_auth_core::{
-    AccessToken, ApiError, AuthorizedRequestToken, BodyCut, Callback, CallbackError, Consumer,
-    ConsumerSecret, DiscogsAuth, DiscogsAuthError, Freshness, MAX_ERROR_MESSAGE_CHARS, OAuthClient,
-    OAuthParameters, Placement, RateLimit, ReplyError, RequestError, RequestToken, SignatureMethod,
-    SignedRequest, Timestamp, TokenSecret, TokenValue, UserAgent, Verifier, VerifyError,
-    check_reply,
+    AccessToken, ApiBase, ApiError, AuthorizedRequestToken, BodyCut, Callback, CallbackError,
+    Consumer, ConsumerSecret, DiscogsAuth, DiscogsAuthError, Freshness, MAX_ERROR_MESSAGE_CHARS,
+    OAuthClient, OAuthParameters, Placement, RateLimit, ReplyError, RequestError, RequestToken,
+    SignatureMethod, SignedRequest, Timestamp, TokenSecret, TokenValue, UserAgent, Verifier,
+    VerifyError, check_reply,
 };
 
 /// A fuzz target's body.
@@ -808,7 +808,8 @@ impl<'a> VerifyInput<'a> {
     /// Reads a received request, with the origin for relative `https` requests.
     fn read(&self, received: &Request<Vec<u8>>) -> Result<SignedRequest, VerifyError> {
         if self.relative && !self.origin.starts_with("http://") {
-            SignedRequest::from_request_with_origin(received, Some(self.origin))
+            let api_base = ApiBase::new(self.origin).expect("a fixed base");
+            SignedRequest::from_request_at(received, &api_base)
         } else {
             SignedRequest::from_request(received)
         }
@@ -853,7 +854,10 @@ fn verify_arbitrary(input: &VerifyInput<'_>) {
     let token_secret = TokenSecret::new(DEFAULT_TOKEN_SECRET).expect("a fixed secret");
     for read in [
         SignedRequest::from_request(&request),
-        SignedRequest::from_request_with_origin(&request, Some(input.origin)),
+        SignedRequest::from_request_at(
+            &request,
+            &ApiBase::new(input.origin).expect("a fixed base"),
+        ),
     ] {
         let Ok(signed) = read else {
             continue;
