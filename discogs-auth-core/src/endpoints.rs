@@ -392,9 +392,10 @@ mod tests {
         );
     }
 
-    /// A provider's own base ([`SignedRequest::from_request_at`](crate::SignedRequest::from_request_at)): none
-    /// that would move the path and query a signature covers into a fragment or a query, or
-    /// put a password in view.
+    /// A provider's own base
+    /// ([`SignedRequest::from_request_at`](crate::SignedRequest::from_request_at)): none that
+    /// would move the path and query a signature covers into a fragment or a query, or put a
+    /// password in view.
     #[test]
     fn api_bases_that_would_move_the_served_path_are_refused() {
         for (base, kind) in [
