@@ -167,7 +167,8 @@ impl From<SigningError> for VerifyError {
 ///   [`CLOCK_SKEW_TOLERANCE_SECS`](crate::CLOCK_SKEW_TOLERANCE_SECS)), a nonce not seen
 ///   within that window with the same timestamp and credentials, known consumer keys and
 ///   tokens, the `oauth_callback` of the request-token step and the `oauth_verifier` of the
-///   access-token step.
+///   access-token step, and which [`signature_method`](Self::signature_method) to accept
+///   (PLAINTEXT sends the secrets themselves, so only over TLS).
 /// - The nonce is refused past [`MAX_NONCE_LEN`] characters, Discogs' limit. Nothing else has
 ///   a limit: bound the header and body sizes before reading a request.
 ///
