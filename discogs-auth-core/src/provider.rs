@@ -963,6 +963,7 @@ mod tests {
             outside("oauth_signature")
         );
         assert_eq!(read("?oauth_version", form, ""), outside("oauth_version"));
+        assert_eq!(read("?%6Fauth_nonce=1", form, ""), outside("oauth_nonce"));
         assert_eq!(
             read(
                 "",
