@@ -4,6 +4,7 @@
 //! timestamp window are the provider's policy; [`SignedRequest::timestamp`] and
 //! [`SignedRequest::nonce`] give it what it needs.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use http::header::{AUTHORIZATION, HOST};
@@ -517,7 +518,7 @@ fn absolute_uri<B>(request: &Request<B>, api_base: Option<&ApiBase>) -> Result<U
     let base = match api_base {
         // The server's own base, even over a target in absolute form: a signature made for
         // another host, or for `http` when the server is reached over TLS, is not for it.
-        Some(api_base) => api_base.as_str().to_owned(),
+        Some(api_base) => Cow::Borrowed(api_base.as_str()),
         None if uri.scheme().is_some() && uri.authority().is_some() => return Ok(uri.clone()),
         None => {
             let host = request
@@ -526,7 +527,7 @@ fn absolute_uri<B>(request: &Request<B>, api_base: Option<&ApiBase>) -> Result<U
                 .and_then(|host| host.to_str().ok())
                 .filter(|host| is_host_and_port(host))
                 .ok_or(VerifyError::MissingHost)?;
-            format!("http://{host}")
+            Cow::Owned(format!("http://{host}"))
         }
     };
     let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
