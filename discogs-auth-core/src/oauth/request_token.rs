@@ -270,22 +270,21 @@ mod tests {
             assert_eq!(error.api_error(), None);
             assert!(!error.is_transient());
         }
-        assert_eq!(
-            client
-                .on_request_token_response(&reply(200, "<p>oops</p>"), at)
-                .unwrap_err()
-                .to_string(),
-            "the reply is not a token reply: a success status, but none of the step's fields \
-             (check the endpoints' base URL, or whether a proxy answered); it says: oops"
-        );
-        assert_eq!(
-            client
-                .on_request_token_response(&reply(200, "\r\n"), at)
-                .unwrap_err()
-                .to_string(),
-            "the reply is not a token reply: a success status, but none of the step's fields \
-             (check the endpoints' base URL, or whether a proxy answered); its body is empty"
-        );
+        for (body, ending) in [
+            ("<p>oops</p>", "it says: oops"),
+            ("\r\n", "its body is empty"),
+        ] {
+            assert_eq!(
+                client
+                    .on_request_token_response(&reply(200, body), at)
+                    .unwrap_err()
+                    .to_string(),
+                format!(
+                    "the reply is not a token reply: a success status, but none of the step's \
+                     fields (check the endpoints' base URL, or whether a proxy answered); {ending}"
+                )
+            );
+        }
         assert_eq!(
             client.on_request_token_response(&reply(200, "oauth_callback_confirmed=true"), at),
             Err(ReplyError::MissingField {
