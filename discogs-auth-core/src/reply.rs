@@ -440,6 +440,7 @@ fn redact(text: &str, secrets: &[&str], kept_chars: usize) -> String {
             }
         }
     }
+    let mut ends = EchoEnds::default();
     let mut redacted = String::with_capacity(text.len().min(kept_chars.saturating_add(1)));
     let mut written_chars: usize = 0;
     let mut rest = text;
@@ -449,7 +450,7 @@ fn redact(text: &str, secrets: &[&str], kept_chars: usize) -> String {
         }
         let longest = forms
             .iter()
-            .filter_map(|form| echoed_len(rest, form))
+            .filter_map(|form| echoed_len(rest, form, &mut ends))
             // An empty form (a blank secret's collapsed spacing) matches everywhere, and
             // nothing: it would stop the walk.
             .filter(|&len| len > 0 && rest.is_char_boundary(len))
@@ -474,15 +475,43 @@ fn redact(text: &str, secrets: &[&str], kept_chars: usize) -> String {
 /// escaped as a page may escape them: percent-encoded once or twice with either hex case
 /// (`%2F`, `%2f`, `%252F`), a space as `+` (form encoding), or as in JSON (`\/`, `\u00e9`, a
 /// surrogate pair beyond U+FFFF). Each encoder escapes its own set of characters (`~` is `%7E`
-/// for one and `~` for another), so they are matched one by one, each as it is or escaped.
-fn echoed_len(text: &str, secret: &str) -> Option<usize> {
+/// for one and `~` for another), so they are matched one by one, each as it is or escaped; the
+/// longest match is the length.
+///
+/// A character may match in more than one way at one place (`%` as itself or as `%25`, `\` as
+/// itself or as `\\`), and only a later character tells which was meant: every place each
+/// way ends is kept, so no reading is lost, and kept once, so a secret of many `\` against a
+/// page of many more is matched in quadratic time, not exponential.
+fn echoed_len(text: &str, secret: &str, ends: &mut EchoEnds) -> Option<usize> {
     let text = text.as_bytes();
-    let mut at = 0;
+    ends.current.clear();
+    ends.current.push(0);
     for character in secret.chars() {
-        let rest = text.get(at..)?;
-        at += json_escaped_len(rest, character).or_else(|| bytes_echoed_len(rest, character))?;
+        ends.next.clear();
+        for &at in &ends.current {
+            let rest = &text[at..];
+            if let Some(len) = json_escaped_len(rest, character) {
+                ends.next.push(at + len);
+            }
+            bytes_echo_ends(rest, character, at, &mut ends.within, &mut ends.next);
+        }
+        ends.next.sort_unstable();
+        ends.next.dedup();
+        std::mem::swap(&mut ends.current, &mut ends.next);
+        if ends.current.is_empty() {
+            return None;
+        }
     }
-    Some(at)
+    ends.current.last().copied()
+}
+
+/// The places [`echoed_len`] has reached: kept between calls, so the walk of a page allocates
+/// them once.
+#[derive(Default)]
+struct EchoEnds {
+    current: Vec<usize>,
+    next: Vec<usize>,
+    within: Vec<usize>,
 }
 
 /// How long the start of `text` is if it is `character` as a JSON `\uXXXX` escape (two, a
@@ -505,23 +534,56 @@ fn json_escaped_len(text: &[u8], character: char) -> Option<usize> {
     Some(at)
 }
 
-/// How long the start of `text` is if it is `character`'s UTF-8 bytes, each as it is or
-/// escaped: percent-encoded once or twice, a space as `+`, or `/`, `"` and `\` after a `\`.
-fn bytes_echoed_len(text: &[u8], character: char) -> Option<usize> {
-    let hex_byte = |high: u8, low: u8| Some(hex_value(high)? << 4 | hex_value(low)?);
-    let mut at = 0;
+/// Adds to `ends` (each plus `offset`) every length the start of `text` has if it is
+/// `character`'s UTF-8 bytes, each as it is or escaped ([`byte_echo_lens`]). `within` is
+/// scratch space for the places between the bytes.
+fn bytes_echo_ends(
+    text: &[u8],
+    character: char,
+    offset: usize,
+    within: &mut Vec<usize>,
+    ends: &mut Vec<usize>,
+) {
+    within.clear();
+    within.push(0);
     for &byte in character.encode_utf8(&mut [0; 4]).as_bytes() {
-        at += match text.get(at..)? {
-            [first, ..] if *first == byte => 1,
-            [b'%', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 3,
-            // Encoded twice, as a signature is when a page quotes the header it was sent.
-            [b'%', b'2', b'5', high, low, ..] if hex_byte(*high, *low) == Some(byte) => 5,
-            [b'+', ..] if byte == b' ' => 1,
-            [b'\\', escaped, ..] if *escaped == byte && b"/\"\\".contains(&byte) => 2,
-            _ => return None,
-        };
+        let reached = within.len();
+        for index in 0..reached {
+            let at = within[index];
+            for len in byte_echo_lens(&text[at..], byte).into_iter().flatten() {
+                within.push(at + len);
+            }
+        }
+        within.drain(..reached);
+        within.sort_unstable();
+        within.dedup();
     }
-    Some(at)
+    ends.extend(within.iter().map(|&at| offset + at));
+}
+
+/// The lengths the start of `text` has if it is `byte` as it is or escaped: percent-encoded
+/// once or twice, a space as `+`, or `/`, `"` and `\` after a `\`.
+fn byte_echo_lens(text: &[u8], byte: u8) -> [Option<usize>; 4] {
+    let hex_byte = |high: u8, low: u8| Some(hex_value(high)? << 4 | hex_value(low)?);
+    let as_it_is = match text {
+        [first, ..] if *first == byte => Some(1),
+        [b'+', ..] if byte == b' ' => Some(1),
+        _ => None,
+    };
+    let percent_encoded = match text {
+        [b'%', high, low, ..] if hex_byte(*high, *low) == Some(byte) => Some(3),
+        _ => None,
+    };
+    // Encoded twice, as a signature is when a page quotes the header it was sent.
+    let encoded_twice = match text {
+        [b'%', b'2', b'5', high, low, ..] if hex_byte(*high, *low) == Some(byte) => Some(5),
+        _ => None,
+    };
+    let backslashed = match text {
+        [b'\\', escaped, ..] if *escaped == byte && b"/\"\\".contains(&byte) => Some(2),
+        _ => None,
+    };
+    [as_it_is, percent_encoded, encoded_twice, backslashed]
 }
 
 /// The text of an HTML page with its character references decoded: the named ones a server
@@ -981,6 +1043,62 @@ mod tests {
                 ApiError::from_response(&reply(401, Some("application/json"), body), &secrets);
             assert_eq!(error.message, body);
         }
+    }
+
+    /// A secret holding `%` or `\` reads as it is up to a later character that only its
+    /// escape (`%25`, `\\`) explains; both readings are followed to the end.
+    #[test]
+    fn secrets_holding_an_escape_character_are_redacted_when_it_is_escaped() {
+        let secrets = ["50%off", r"ab\cd1234", "x%25y", r"5%0\ff"];
+        for (body, message) in [
+            (
+                r#"{"message": "Invalid signature 50%25off&s3cr3t"}"#,
+                "Invalid signature [redacted]&s3cr3t",
+            ),
+            (
+                r#"{"message": "Invalid signature 50%2525off&s3cr3t"}"#,
+                "Invalid signature [redacted]&s3cr3t",
+            ),
+            (
+                r#"{"error": "Invalid signature ab\\cd1234&s3cr3t"}"#,
+                r#"{"error": "Invalid signature [redacted]&s3cr3t"}"#,
+            ),
+            (
+                r#"{"error": "Invalid signature ab\u005ccd1234&s3cr3t"}"#,
+                r#"{"error": "Invalid signature [redacted]&s3cr3t"}"#,
+            ),
+            // A secret holding what looks like an escape, as it is and escaped.
+            (
+                r#"{"error": "Invalid signature x%25y&s3cr3t"}"#,
+                r#"{"error": "Invalid signature [redacted]&s3cr3t"}"#,
+            ),
+            (
+                r#"{"error": "Invalid signature x%2525y&s3cr3t"}"#,
+                r#"{"error": "Invalid signature [redacted]&s3cr3t"}"#,
+            ),
+            (
+                r#"{"error": "Invalid signature 5%0\\ff&s3cr3t"}"#,
+                r#"{"error": "Invalid signature [redacted]&s3cr3t"}"#,
+            ),
+            (
+                r#"{"error": "Invalid signature 5%250%5Cff&s3cr3t"}"#,
+                r#"{"error": "Invalid signature [redacted]&s3cr3t"}"#,
+            ),
+        ] {
+            let error =
+                ApiError::from_response(&reply(401, Some("application/json"), body), &secrets);
+            assert_eq!(error.message, message, "{body}");
+        }
+        // Every way to read a run of `\` is followed at once: a secret of 40 against a page
+        // of 2,000 (each `\` read as `\\`, the longest) is redacted throughout.
+        let secret = "\\".repeat(40);
+        let body = format!("bad {} end", "\\".repeat(2_000));
+        let whole = format!("bad {} end", REDACTED.repeat(25));
+        let cut: String = whole.chars().take(MAX_ERROR_MESSAGE_CHARS).collect();
+        assert_eq!(
+            ApiError::from_response(&reply(401, None, &body), &[&secret]).message,
+            format!("{cut}…")
+        );
     }
 
     #[test]

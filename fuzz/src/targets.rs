@@ -333,6 +333,9 @@ const CONSUMER_KEY: &str = "dpf43f3p2l4k3l03";
 const CONSUMER_SECRET: &str = "cs-kd94hf93k423";
 /// A secret with a run of spaces and characters that percent-encoding changes.
 const ODD_SECRET: &str = "se  cr&t/4";
+/// A secret holding both escape characters, `%` and `\`: where a page escapes one, redaction
+/// must read on past the character as it is (a one-way match let `5%0\\ff` through).
+const ESCAPE_SECRET: &str = r"5%0\ff";
 
 fn client(method: SignatureMethod) -> OAuthClient {
     OAuthClient::new(
@@ -350,12 +353,15 @@ fn reply(status: u16, headers: &[(HeaderName, &str)], body: &[u8]) -> Response<V
     builder.body(body.to_vec()).expect("a valid reply")
 }
 
-/// The forms of a secret an error message must never contain.
-fn secret_forms(secret: &str) -> [String; 3] {
+/// The forms of a secret an error message must never contain: as it is, percent-encoded,
+/// with its spacing collapsed, and JSON-escaped.
+fn secret_forms(secret: &str) -> [String; 4] {
+    let json = serde_json::to_string(secret).expect("a string serializes");
     [
         secret.to_owned(),
         percent_encode(secret).into_owned(),
         secret.split_whitespace().collect::<Vec<_>>().join(" "),
+        json.trim_matches('"').to_owned(),
     ]
 }
 
@@ -409,7 +415,9 @@ const JSON_REPLY_CASES: [(u16, Option<&str>); 7] = [
 /// input as the body, under the statuses and content types of [`JSON_REPLY_CASES`].
 pub fn json_reply(data: &[u8]) {
     let client = client(SignatureMethod::Plaintext);
-    let secrets = [CONSUMER_SECRET, ODD_SECRET];
+    // The client redacts the secrets it holds; the readers below are given one more.
+    let client_secrets = [CONSUMER_SECRET, ODD_SECRET];
+    let secrets = [CONSUMER_SECRET, ODD_SECRET, ESCAPE_SECRET];
     let access_token = AccessToken::new("t0k3n", ODD_SECRET).expect("a valid access token");
     for (status, content_type) in JSON_REPLY_CASES {
         let headers: Vec<(HeaderName, &str)> = content_type
@@ -434,7 +442,7 @@ pub fn json_reply(data: &[u8]) {
                     );
                 } else {
                     let api_error = error.api_error().expect("an error status");
-                    check_api_error(api_error, status, &secrets);
+                    check_api_error(api_error, status, &client_secrets);
                 }
                 let _ = format!("{error} {error:?}");
             }
