@@ -317,18 +317,12 @@ impl RequestToken {
             ["denied", "oauth_token", "oauth_verifier"],
         )
         .map_err(CallbackError::Malformed)?;
-        if let Some(denied_token) = named_token(denied, "denied")? {
-            return Err(if denied_token == self.token.as_str() {
-                CallbackError::Denied
-            } else {
-                CallbackError::TokenMismatch
-            });
-        }
-        let token = named_token(token, "oauth_token")?.ok_or(CallbackError::MissingParameter {
-            name: "oauth_token",
-        })?;
-        if token != self.token.as_str() {
+        let named = named_request_token(denied, token)?;
+        if named.token != self.token.as_str() {
             return Err(CallbackError::TokenMismatch);
+        }
+        if named.denied {
+            return Err(CallbackError::Denied);
         }
         let verifier =
             unique(verifier, "oauth_verifier")?.ok_or(CallbackError::MissingParameter {
@@ -368,12 +362,36 @@ pub fn callback_request_token(callback: &str) -> Result<String, CallbackError> {
         ["denied", "oauth_token"],
     )
     .map_err(CallbackError::Malformed)?;
+    Ok(named_request_token(denied, token)?.token.into_owned())
+}
+
+/// The request token a callback is about, and whether the user refused it.
+struct NamedRequestToken<'a> {
+    token: Cow<'a, str>,
+    denied: bool,
+}
+
+/// Reads a callback's `denied` and `oauth_token`. Both are read in full (a repeat is an
+/// error in either) and, when both are there, must name the same token, so that the one
+/// [`callback_request_token`] finds a login by is the one that login's
+/// [`RequestToken::authorize_from_callback`] checks.
+fn named_request_token<'a>(
+    denied: FormField<'a>,
+    token: FormField<'a>,
+) -> Result<NamedRequestToken<'a>, CallbackError> {
     match (
         named_token(denied, "denied")?,
         named_token(token, "oauth_token")?,
     ) {
         (Some(denied), Some(token)) if denied != token => Err(CallbackError::TokenMismatch),
-        (Some(token), _) | (None, Some(token)) => Ok(token.into_owned()),
+        (Some(token), _) => Ok(NamedRequestToken {
+            token,
+            denied: true,
+        }),
+        (None, Some(token)) => Ok(NamedRequestToken {
+            token,
+            denied: false,
+        }),
         (None, None) => Err(CallbackError::MissingParameter {
             name: "oauth_token",
         }),
@@ -679,6 +697,18 @@ mod tests {
                 "denied=a&denied=b",
                 CallbackError::DuplicateParameter { name: "denied" },
             ),
+            // A refusal is read as whole as an approval: both names, each once, one token.
+            ("oauth_token=abc123&denied=abc123", CallbackError::Denied),
+            (
+                "oauth_token=a+b&denied=abc123",
+                CallbackError::TokenMismatch,
+            ),
+            (
+                "denied=abc123&oauth_token=abc123&oauth_token=abc123",
+                CallbackError::DuplicateParameter {
+                    name: "oauth_token",
+                },
+            ),
             // A parameter without a value is not there; junk after one is a value.
             (
                 "?oauth_token&oauth_verifier",
@@ -716,9 +746,19 @@ mod tests {
         for (callback, expected) in cases {
             assert_eq!(
                 request_token().authorize_from_callback(callback),
-                Err(expected),
+                Err(expected.clone()),
                 "{callback}"
             );
+            // The token a login is looked up by is the one its check accepts, and a callback
+            // that one refuses for its tokens the other refuses alike.
+            let named = callback_request_token(callback);
+            match expected {
+                CallbackError::Denied | CallbackError::InvalidVerifier(_) => {
+                    assert_eq!(named.as_deref(), Ok("abc123"), "{callback}");
+                }
+                CallbackError::TokenMismatch => assert_ne!(named.as_deref(), Ok("abc123")),
+                _ => {}
+            }
         }
     }
 
