@@ -284,7 +284,8 @@ impl OAuthParameters {
         self.pairs.len()
     }
 
-    /// The `realm`, if one was given.
+    /// The `realm`, if one was given: unquoted, and with its `%` escapes decoded where they
+    /// make text (see [`Self::parse`]).
     pub fn realm(&self) -> Option<&str> {
         self.realm.as_deref()
     }
@@ -332,7 +333,9 @@ impl OAuthParameters {
     /// Lenient where senders differ harmlessly: the scheme's case, whitespace around `,` and
     /// `=`, unquoted values, and whitespace alone between parameters (the Discogs docs' own
     /// example misses a comma). Strict where it matters: duplicated parameters and bad
-    /// percent-encoding are errors.
+    /// percent-encoding are errors. The `realm`, which is not signed, is read as RFC 2617 and
+    /// other clients write it, a quoted-string (`realm="100% \"Rare\" Photos"`), as well as
+    /// percent-encoded, as this crate writes it.
     ///
     /// ```
     /// use discogs_auth_core::OAuthParameters;
@@ -403,8 +406,6 @@ impl OAuthParameters {
                 at = skip_whitespace(bytes, at + 1);
             }
 
-            let value = value_at(bytes, at)?;
-            at = value.next;
             let raw_name = Span {
                 start: name_start,
                 end: name_end,
@@ -430,13 +431,16 @@ impl OAuthParameters {
             // A protocol parameter's name is never `realm`, whose name has any case (RFC 5849
             // §3.5.1 takes it from RFC 2617, where directive names are case-insensitive).
             if plain_protocol.is_none() && name.eq_ignore_ascii_case("realm") {
-                let realm = percent_decode(in_header(value.span)).map_err(decode_error)?;
+                let realm;
+                (realm, at) = realm_at(header, at)?;
                 if parsed.realm.is_some() {
                     return Err(duplicate(&name));
                 }
-                parsed.realm = Some(realm.into_owned());
+                parsed.realm = Some(realm);
                 continue;
             }
+            let value = value_at(bytes, at)?;
+            at = value.next;
             // The header is already in `text`: only what is decoded is added to it. The pair
             // counts once it is recorded, so the search for a duplicate below sees only the
             // pairs before it.
@@ -550,6 +554,43 @@ fn value_at(bytes: &[u8], at: usize) -> Result<ValueAt, OAuthHeaderError> {
         may_hold_escape: escaped,
         next: span.end + 1,
     })
+}
+
+/// The realm at byte `at` and where it ends. RFC 5849 §3.5.1 leaves `realm` to RFC 2617, where
+/// it is a quoted-string, not percent-encoded: a `\` takes the character after it as it is
+/// (`"a \"q\" r"`), and a `%` is text (`"100% Photos"`). This crate writes it percent-encoded,
+/// though ([`OAuthParameters::to_header_value`]), as did its earlier versions: so `%` escapes
+/// are decoded where they make text, and a realm whose escapes would not is taken as written.
+/// The realm is not signed, and a client's realm the provider reads slightly otherwise loses
+/// nothing; one it cannot read would lose the request.
+fn realm_at(header: &str, at: usize) -> Result<(String, usize), OAuthHeaderError> {
+    let bytes = header.as_bytes();
+    if bytes.get(at) != Some(&b'"') {
+        let value = value_at(bytes, at)?;
+        let written = &header[value.span.start..value.span.end];
+        return Ok((decoded_realm(written.to_owned()), value.next));
+    }
+    let mut unquoted = String::new();
+    let mut characters = header[at + 1..].char_indices();
+    while let Some((offset, character)) = characters.next() {
+        match character {
+            '"' => return Ok((decoded_realm(unquoted), at + 1 + offset + 1)),
+            '\\' => match characters.next() {
+                Some((_, quoted)) => unquoted.push(quoted),
+                None => break,
+            },
+            _ => unquoted.push(character),
+        }
+    }
+    Err(OAuthHeaderError::UnterminatedQuote { at })
+}
+
+/// A realm with its `%` escapes decoded where they make text ([`realm_at`]).
+fn decoded_realm(written: String) -> String {
+    match percent_encoding::percent_decode_str(&written).decode_utf8() {
+        Ok(Cow::Owned(decoded)) => decoded,
+        Ok(Cow::Borrowed(_)) | Err(_) => written,
+    }
 }
 
 /// Skips the commas and whitespace between two parameters: where the next one starts, and
@@ -691,6 +732,34 @@ mod tests {
                 params.iter().collect::<Vec<_>>(),
                 [("a", "1"), ("b", "2")],
                 "{header}"
+            );
+        }
+    }
+
+    /// A realm as RFC 2617 writes it (a quoted-string: `\` before a character, `%` as text),
+    /// as this crate writes it (percent-encoded), and unquoted.
+    #[test]
+    fn realms_are_read_as_every_writer_writes_them() {
+        for (header, realm) in [
+            (r#"OAuth realm="100% Photos", a="1""#, "100% Photos"),
+            (r#"OAuth realm="a \"q\" r", a="1""#, r#"a "q" r"#),
+            (r#"OAuth realm="back\\slash\x", a="1""#, r"back\slashx"),
+            (r#"OAuth realm="My%20Photos%25", a="1""#, "My Photos%"),
+            (r#"OAuth realm="%FF%41", a="1""#, "%FF%41"),
+            (r#"OAuth realm=100%, a="1""#, "100%"),
+            (r#"OAuth realm="", a="1""#, ""),
+        ] {
+            let params = OAuthParameters::parse(header).unwrap();
+            assert_eq!(params.realm(), Some(realm), "{header}");
+            assert_eq!(params.iter().collect::<Vec<_>>(), [("a", "1")], "{header}");
+            let built = params.to_header_value();
+            assert_eq!(OAuthParameters::parse(&built), Ok(params), "{built}");
+        }
+        // An escaped quote does not close the realm.
+        for header in [r#"OAuth realm="a\""#, r#"OAuth realm="a\"#] {
+            assert_eq!(
+                OAuthParameters::parse(header),
+                Err(OAuthHeaderError::UnterminatedQuote { at: 12 })
             );
         }
     }
