@@ -3,7 +3,10 @@
 //! 1. the `Authorization: OAuth` header round-trips (build → parse is the identity);
 //! 2. what the client signs, the provider side verifies, and any change of a signed part is
 //!    refused; HMAC-SHA1 never puts a secret in the header;
-//! 3. no parser panics on arbitrary input, and their error messages stay short.
+//! 3. no parser panics on arbitrary input, and their error messages stay short; what parses
+//!    agrees with another reading: a Discogs credential written again reads the same, a
+//!    callback's login is found by the token it approves or refuses, and a signed request
+//!    holds its header as the header parser reads it.
 
 use discogs_auth_core::encoding::{FormError, FormPairs, percent_decode, percent_encode};
 use discogs_auth_core::http::header::{AUTHORIZATION, CONTENT_TYPE, DATE, HeaderName};
@@ -852,6 +855,27 @@ fn expected_rate_limit(headers: &HeaderMap) -> Result<Option<RateLimit>, RateLim
     }))
 }
 
+/// A parsed `DiscogsAuth` is written as it was read: as a header when it can be one, and in a
+/// query always.
+fn discogs_auth_round_trips(auth: &DiscogsAuth) -> Result<(), TestCaseError> {
+    match auth.header_value() {
+        Ok(header) => {
+            prop_assert!(header.is_sensitive());
+            let parsed = DiscogsAuth::parse_header(header.to_str()?);
+            prop_assert_eq!(parsed.as_ref(), Ok(auth));
+        }
+        Err(error) => prop_assert!(
+            matches!(error, DiscogsAuthError::UnrepresentableInHeader { .. }),
+            "{error:?}"
+        ),
+    }
+    let mut request = Request::get("https://api.discogs.com/database/search?q=Nirvana").body(())?;
+    auth.apply(&mut request, Placement::Query)?;
+    let query = request.uri().query().unwrap_or_default();
+    prop_assert_eq!(DiscogsAuth::from_query(query), Ok(Some(auth.clone())));
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn oauth_header_parser_never_panics(input in parser_input(oauth_header_input())) {
@@ -924,14 +948,12 @@ proptest! {
     #[test]
     fn discogs_auth_parsers_never_panic(input in parser_input(discogs_auth_input())) {
         match DiscogsAuth::parse_header(&input) {
-            Ok(auth) => {
-                // What parses is either a token or a key/secret pair.
-                prop_assert!(matches!(auth, DiscogsAuth::Token(_) | DiscogsAuth::KeySecret(_)));
-            }
+            Ok(auth) => discogs_auth_round_trips(&auth)?,
             Err(error) => assert_bounded(&error)?,
         }
         match DiscogsAuth::from_query(&input) {
-            Ok(_) => {}
+            Ok(Some(auth)) => discogs_auth_round_trips(&auth)?,
+            Ok(None) => {}
             Err(error) => assert_bounded(&error)?,
         }
     }
@@ -952,12 +974,32 @@ proptest! {
     #[test]
     fn callback_parser_never_panics(input in parser_input(callback_input())) {
         let pending = request_token();
+        let named = callback_request_token(&input);
         match pending.authorize_from_callback(&input) {
             Ok(authorized) => {
                 prop_assert_eq!(&authorized.request_token, &pending);
                 prop_assert!(!authorized.verifier.expose_secret().is_empty());
+                // The token a login is found by is the one its approval is for.
+                prop_assert_eq!(named.as_deref(), Ok(pending.token.as_str()));
+            }
+            Err(CallbackError::Denied) => {
+                prop_assert_eq!(named.as_deref(), Ok(pending.token.as_str()));
+            }
+            Err(CallbackError::TokenMismatch) => {
+                prop_assert_ne!(named.as_deref(), Ok(pending.token.as_str()));
             }
             Err(error) => assert_bounded(&error)?,
+        }
+        // A callback naming this login's token is approved or refused by that login alone,
+        // never turned away as another login's.
+        if named.as_deref() == Ok(pending.token.as_str()) {
+            prop_assert_ne!(
+                pending.authorize_from_callback(&input).err(),
+                Some(CallbackError::TokenMismatch)
+            );
+        }
+        if let Err(error) = named {
+            assert_bounded(&error)?;
         }
     }
 
@@ -1047,6 +1089,18 @@ proptest! {
         }
         match SignedRequest::from_request(&request) {
             Ok(signed) => {
+                // What it read is the header, parsed as the header parser parses it.
+                let header = request.headers()[AUTHORIZATION].to_str()?;
+                let parameters = OAuthParameters::parse(header)?;
+                prop_assert_eq!(signed.parameters(), &parameters);
+                prop_assert_eq!(Some(signed.consumer_key()), parameters.get("oauth_consumer_key"));
+                prop_assert_eq!(signed.token(), parameters.get("oauth_token"));
+                prop_assert_eq!(Some(signed.nonce()), parameters.get("oauth_nonce").or(Some("")));
+                prop_assert_eq!(
+                    Some(signed.signature_method().as_str()),
+                    parameters.get("oauth_signature_method")
+                );
+                prop_assert_eq!(signed.uri(), request.uri());
                 let secret = ConsumerSecret::new(secret.clone())?;
                 let token_secret = TokenSecret::new(secret.expose_secret())?;
                 for verified in [

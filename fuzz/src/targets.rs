@@ -18,7 +18,7 @@ use discogs_auth_core::{
     Consumer, ConsumerSecret, DiscogsAuth, DiscogsAuthError, Freshness, MAX_ERROR_MESSAGE_CHARS,
     OAuthClient, OAuthParameters, Placement, RateLimit, ReplyError, RequestError, RequestToken,
     SignatureMethod, SignedRequest, Timestamp, TokenSecret, TokenValue, UserAgent, Verifier,
-    VerifyError, check_reply,
+    VerifyError, callback_request_token, check_reply,
 };
 
 /// A fuzz target's body.
@@ -215,8 +215,10 @@ fn request_token(token: &str) -> RequestToken {
 }
 
 /// `RequestToken::authorize_from_callback` for two fixed request tokens: a callback can approve
-/// (or deny) at most one of them, and an approval must carry that token as `oauth_token`. The
-/// same text also goes through `Callback::parse`.
+/// (or deny) at most one of them, and an approval must carry that token as `oauth_token`;
+/// `callback_request_token` names the token approved or denied, and a callback that names one
+/// of them is never that token's `TokenMismatch`. The same text also goes through
+/// `Callback::parse`.
 pub fn callback(data: &[u8]) {
     let input = text(data);
     // The same text as an `oauth_callback` value: kept exactly when accepted, and a refusal
@@ -236,7 +238,22 @@ pub fn callback(data: &[u8]) {
         .filter(|result| matches!(result, Err(CallbackError::Denied)))
         .count();
     assert!(denied <= 1, "one callback denied two request tokens");
+    let named = callback_request_token(&input);
     for (token, result) in tokens.iter().zip(results) {
+        let names_this_token = named.as_deref() == Ok(token.token.as_str());
+        match &result {
+            Ok(_) | Err(CallbackError::Denied) => assert!(
+                names_this_token,
+                "{result:?} for {}, but callback_request_token gives {named:?}",
+                token.token
+            ),
+            Err(CallbackError::TokenMismatch) => assert!(
+                !names_this_token,
+                "a callback naming {} is that token's mismatch",
+                token.token
+            ),
+            Err(_) => {}
+        }
         match result {
             Ok(authorized) => check_approval(token, &authorized, &input),
             Err(error) => {
