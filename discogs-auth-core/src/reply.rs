@@ -484,6 +484,13 @@ fn redact(text: &str, secrets: &[&str], kept_chars: usize) -> String {
 /// page of many more is matched in quadratic time, not exponential.
 fn echoed_len(text: &str, secret: &str, ends: &mut EchoEnds) -> Option<usize> {
     let text = text.as_bytes();
+    // Nearly every place of a page starts no echo of the secret: its first character is
+    // written as it is, or escaped after a `%` or a `\`, or a space as `+`.
+    if let (Some(&start), Some(&first)) = (text.first(), secret.as_bytes().first()) {
+        if start != first && !matches!(start, b'%' | b'\\' | b'+') {
+            return None;
+        }
+    }
     ends.current.clear();
     ends.current.push(0);
     for character in secret.chars() {
