@@ -40,6 +40,11 @@ pub enum Placement {
     #[default]
     Header,
     /// Query parameters `token=…`, or `key=…&secret=…`.
+    ///
+    /// The credentials are then part of the URI, and whatever prints the request's URI shows
+    /// them: `http::Request`'s `Debug`, a proxy's or a server's access log, an HTTP client's
+    /// own tracing. (The `Authorization` header is marked sensitive, which `http` and most
+    /// clients hide.) Log such a request by its path only.
     Query,
 }
 
