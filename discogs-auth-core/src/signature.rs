@@ -10,7 +10,7 @@ use crate::base_string::{ProtocolTemplate, write_base_string};
 use crate::credentials::{ConsumerSecret, TokenSecret};
 #[cfg(test)]
 use crate::encoding::FormPairs;
-use crate::encoding::{FormError, KnownText, bytes_difference, find_byte, percent_encode};
+use crate::encoding::{FormError, KnownText, bytes_difference, find_either, percent_encode};
 #[cfg(feature = "hmac-sha1")]
 use crate::encoding::{encoded_len, push_encoded};
 
@@ -505,22 +505,36 @@ fn is_host_alone(authority: &str) -> bool {
 /// The port an authority names: `None` when it names none or leaves it empty (RFC 3986
 /// §3.2.3: the scheme's default). `http` parses any text after the host's `:`, and its
 /// `port_u16` reads what is not a port as no port at all: a signature over the URI without it
-/// would cover another URI than the one requested.
+/// would cover another URI than the one requested. An authority without a host (`:8080`,
+/// `user@`) is [`SigningError::NotAbsoluteUri`].
+///
+/// The host ends where `Uri::host` (and so the base string) ends it: an IP literal at its `]`,
+/// a name at its first `:`. Whatever follows must be a port: text after a literal
+/// (`[::1]evil`), or a `[` inside a name (`a[::1]:80`, whose host `http` reads as `a[`), is no
+/// port, and read otherwise it would drop from the signed URI what the host did not take.
 pub(crate) fn authority_port(authority: &str) -> Result<Option<u16>, SigningError> {
     // Every signature asks: one search, eight bytes a step, for what comes before any port.
-    if find_byte(authority.as_bytes(), b':').is_none() {
-        return Ok(None);
+    if find_either(authority.as_bytes(), b':', b'[').is_none() {
+        return if authority.is_empty() || authority.ends_with('@') {
+            Err(SigningError::NotAbsoluteUri)
+        } else {
+            Ok(None)
+        };
     }
     let host_and_port = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host_and_port)| host_and_port);
-    // An IPv6 literal's colons are inside its brackets.
-    let after_host = match host_and_port.rfind(']') {
-        Some(end) => &host_and_port[end + 1..],
-        None => host_and_port
-            .find(':')
-            .map_or("", |colon| &host_and_port[colon..]),
+    let host_len = if host_and_port.starts_with('[') {
+        host_and_port
+            .find(']')
+            .map_or(host_and_port.len(), |end| end + 1)
+    } else {
+        host_and_port.find(':').unwrap_or(host_and_port.len())
     };
+    if host_len == 0 {
+        return Err(SigningError::NotAbsoluteUri);
+    }
+    let after_host = &host_and_port[host_len..];
     let Some(port) = after_host.strip_prefix(':') else {
         return if after_host.is_empty() {
             Ok(None)
@@ -778,6 +792,50 @@ mod tests {
             SigningError::InvalidPort.to_string(),
             "the request URI's port must be a number from 0 to 65535"
         );
+    }
+
+    /// Text after an IP literal, or a `[` in a name (whose host `http` ends at its first `:`),
+    /// is no port: read past, it would drop from the signed URI (`http://[127.0.0.1]/x`,
+    /// `http://a[:8765/x`), and a base on `[1.2.3.4]` would take `[1.2.3.4]evil` for its own.
+    #[test]
+    fn brackets_anywhere_but_around_the_host_are_refused() {
+        for input in [
+            "http://[127.0.0.1]o/x",
+            "https://[1.2.3.4]evil/",
+            "http://a[::1]:8765/x",
+            "http://u@a[::1]:8765/x",
+        ] {
+            let uri: Uri = input.parse().unwrap();
+            assert_eq!(
+                base_string_uri(&uri),
+                Err(SigningError::InvalidPort),
+                "{input}"
+            );
+            assert_eq!(
+                ensure_signable(&uri),
+                Err(SigningError::InvalidPort),
+                "{input}"
+            );
+        }
+    }
+
+    /// An authority with a port but no host is a URI without a host, which no base string
+    /// can hold (`http:///` would not even parse again).
+    #[test]
+    fn an_empty_host_is_refused() {
+        for input in ["http://:/", "https://:8080/x", "http://u@:80/"] {
+            let uri: Uri = input.parse().unwrap();
+            assert_eq!(
+                base_string_uri(&uri),
+                Err(SigningError::NotAbsoluteUri),
+                "{input}"
+            );
+            assert_eq!(
+                ensure_signable(&uri),
+                Err(SigningError::NotAbsoluteUri),
+                "{input}"
+            );
+        }
     }
 
     fn consumer_secret(secret: &str) -> ConsumerSecret {
