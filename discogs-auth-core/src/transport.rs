@@ -359,6 +359,9 @@ impl ReplyBody {
     /// Adds the next piece of the body: `Ok(true)` while more may follow, `Ok(false)` once the
     /// body is cut at the limit (the rest need not be read).
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, TransportError> {
+        if self.cut {
+            return Ok(false);
+        }
         let room = self.room();
         self.bytes
             .extend_from_slice(chunk.get(..room).unwrap_or(chunk));
@@ -373,6 +376,9 @@ impl ReplyBody {
         reader: impl Read,
         client_error: impl FnOnce(E) -> TransportError,
     ) -> Result<(), TransportError> {
+        if self.cut {
+            return Ok(());
+        }
         let room = self.room();
         reader
             .take(u64::try_from(room).unwrap_or(u64::MAX))
@@ -553,6 +559,13 @@ mod tests {
             assert!(body.push(b"Too many").unwrap());
             assert!(!body.push(b" requests, slow down").unwrap());
             assert!(!body.push(b"more").unwrap());
+            // Once cut, a body takes nothing more, and says so even for nothing.
+            assert!(!body.push(b"").unwrap());
+            let unread = b"never read";
+            body.read_from(&unread[..], |error: io::Error| {
+                TransportError::client(error)
+            })
+            .unwrap();
             let reply = body.finish(head(429));
             assert_eq!(reply.status(), StatusCode::TOO_MANY_REQUESTS);
             assert_eq!(reply.headers()["x-discogs-ratelimit-remaining"], "0");
