@@ -529,7 +529,13 @@ pub(crate) fn authority_port(authority: &str) -> Result<Option<u16>, SigningErro
             .find(']')
             .map_or(host_and_port.len(), |end| end + 1)
     } else {
-        host_and_port.find(':').unwrap_or(host_and_port.len())
+        let name_len = host_and_port.find(':').unwrap_or(host_and_port.len());
+        // A bracket in a name (`a[b]`, or `]` after user information `[@]`) is no host a
+        // base string could hold, and the text after it no port.
+        if host_and_port[..name_len].contains(['[', ']']) {
+            return Err(SigningError::InvalidPort);
+        }
+        name_len
     };
     if host_len == 0 {
         return Err(SigningError::NotAbsoluteUri);
@@ -804,6 +810,8 @@ mod tests {
             "https://[1.2.3.4]evil/",
             "http://a[::1]:8765/x",
             "http://u@a[::1]:8765/x",
+            "http://a[b]/x",
+            "http://[@]/x",
         ] {
             let uri: Uri = input.parse().unwrap();
             assert_eq!(

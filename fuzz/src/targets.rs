@@ -1189,6 +1189,10 @@ fn host_and_port(authority: &str) -> (&str, PortText) {
         host_port.find(':').unwrap_or(host_port.len())
     };
     let (host, rest) = host_port.split_at(host_end);
+    // A bracket in a name is no host, and what follows it no port.
+    if !host.starts_with('[') && host.contains(['[', ']']) {
+        return (host, PortText::Invalid);
+    }
     let port = match rest.strip_prefix(':') {
         None if rest.is_empty() => PortText::Default,
         None => PortText::Invalid,
