@@ -155,7 +155,7 @@ pub use oauth::{
 };
 pub use oauth_header::{OAuthHeaderError, OAuthParameters};
 pub use provider::{SignedRequest, VerifyError, secrets_equal};
-pub use rate_limit::{RateLimit, RateLimitError};
+pub use rate_limit::{MAX_RETRY_AFTER, RateLimit, RateLimitError};
 pub use reply::{ApiError, MAX_ERROR_MESSAGE_CHARS, ReplyError, check_reply};
 pub use session::{FlowError, Session};
 pub use signature::{SignatureMethod, SigningError, UnknownSignatureMethod};

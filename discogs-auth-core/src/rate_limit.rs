@@ -98,18 +98,26 @@ impl RateLimit {
     }
 }
 
+/// The longest wait a reply's `Retry-After` is read as: one day. Discogs asks for seconds; a
+/// server asking for more (`Retry-After: 18446744073709551615`, or a date in the year 9999)
+/// must not make a caller's `Instant::now() + wait` overflow, or its sleep outlast it.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// `Retry-After` (RFC 9110 §10.2.3): how long the provider asks a client to wait, in seconds
-/// or until a date. A date is read against the reply's own `Date`, since the core never reads
-/// the clock, and one already past means no wait. `None` when the header is absent, repeated or
-/// unreadable, or is a date in a reply without a `Date`.
+/// or until a date, at most [`MAX_RETRY_AFTER`]. A date is read against the reply's own
+/// `Date`, since the core never reads the clock, and one already past means no wait. `None`
+/// when the header is absent, repeated or unreadable, or is a date in a reply without a `Date`.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = single_value(headers, RETRY_AFTER.as_str())?.trim();
-    if let Some(seconds) = decimal_digits(value) {
-        return Some(Duration::from_secs(seconds));
-    }
-    let until = httpdate::parse_http_date(value).ok()?;
-    let sent = httpdate::parse_http_date(single_value(headers, DATE.as_str())?).ok()?;
-    Some(until.duration_since(sent).unwrap_or(Duration::ZERO))
+    let wait = match decimal_digits(value) {
+        Some(seconds) => Duration::from_secs(seconds),
+        None => {
+            let until = httpdate::parse_http_date(value).ok()?;
+            let sent = httpdate::parse_http_date(single_value(headers, DATE.as_str())?).ok()?;
+            until.duration_since(sent).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 /// The header's one value as text: `None` when it is absent, repeated or not visible ASCII.

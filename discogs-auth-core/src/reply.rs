@@ -32,7 +32,8 @@ pub struct ApiError {
     /// The rate-limit headers, if the reply had readable ones.
     pub rate_limit: Option<RateLimit>,
     /// How long the provider asked to wait before trying again (`Retry-After`, in seconds, or
-    /// a date read against the reply's `Date`), when it said.
+    /// a date read against the reply's `Date`), when it said; at most
+    /// [`MAX_RETRY_AFTER`](crate::MAX_RETRY_AFTER).
     pub retry_after: Option<Duration>,
 }
 
@@ -1278,6 +1279,22 @@ mod tests {
         assert_eq!(
             wait(&[("Retry-After", "Tue, 24 Nov 2026 10:02:30 GMT")]),
             None
+        );
+        // A server asking for longer than a day is read as asking for a day: a caller adding
+        // the wait to an `Instant` or sleeping on it must not overflow or sleep for years.
+        for asked in [
+            &[("Retry-After", "18446744073709551615")][..],
+            &[("Retry-After", "86401")],
+            &[
+                ("Date", "Thu, 01 Jan 1970 00:00:00 GMT"),
+                ("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"),
+            ],
+        ] {
+            assert_eq!(wait(asked), Some(crate::MAX_RETRY_AFTER), "{asked:?}");
+        }
+        assert_eq!(
+            wait(&[("Retry-After", "86400")]),
+            Some(Duration::from_secs(86_400))
         );
         for unreadable in ["-5", "1.5", "soon", "", "99999999999999999999"] {
             assert_eq!(wait(&[("Retry-After", unreadable)]), None, "{unreadable:?}");
