@@ -129,12 +129,17 @@ fn redirect_target<B>(response: &Response<B>) -> Option<Cow<'_, str>> {
     }
     let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
     let target = location.split(['?', '#']).next()?;
-    // A user name or password in the authority goes too.
-    let target = match target.split_once("://") {
-        Some((scheme, rest)) => {
+    // A user name or password in the authority goes too, after a scheme or in a
+    // scheme-relative `//host/…`.
+    let split = target
+        .split_once("://")
+        .map(|(scheme, rest)| (scheme, "://", rest))
+        .or_else(|| target.strip_prefix("//").map(|rest| ("", "//", rest)));
+    let target = match split {
+        Some((scheme, separator, rest)) => {
             let authority_end = rest.find('/').unwrap_or(rest.len());
             match rest[..authority_end].rfind('@') {
-                Some(at) => Cow::Owned(format!("{scheme}://{}", &rest[at + 1..])),
+                Some(at) => Cow::Owned(format!("{scheme}{separator}{}", &rest[at + 1..])),
                 None => Cow::Borrowed(target),
             }
         }
@@ -732,7 +737,7 @@ fn strip_tags(html: &str) -> String {
 
 fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4096));
-    for word in text.split(|c: char| c.is_whitespace() || c.is_control()) {
+    for word in text.split(|c: char| c.is_whitespace() || c.is_control() || is_invisible(c)) {
         if word.is_empty() {
             continue;
         }
@@ -742,6 +747,12 @@ fn collapse_whitespace(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Zero-width and bidirectional formatting characters: shown in a terminal or a log, a
+/// server's message could hide text with them or turn it around (`fine \u{202e} txt.exe`).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 pub(crate) fn truncate_chars(mut text: String, max: usize) -> String {
@@ -925,6 +936,10 @@ mod tests {
             moved("https://user:pa55@www.discogs.com/a@b?c@d", ""),
             "Moved Permanently (to https://www.discogs.com/a@b)"
         );
+        assert_eq!(
+            moved("//admin:hunter2@evil.example/x", ""),
+            "Moved Permanently (to //evil.example/x)"
+        );
         // A header value may hold tabs; a message never does.
         assert_eq!(moved("/a\t b ", ""), "Moved Permanently (to /a b)");
         assert_eq!(moved(" \t", ""), "Moved Permanently");
@@ -934,6 +949,26 @@ mod tests {
             .headers_mut()
             .insert(header::LOCATION, "/elsewhere".parse().unwrap());
         assert_eq!(api_error(&response).message, "Created");
+    }
+
+    /// Zero-width and bidirectional formatting characters are dropped as control characters
+    /// are, however the page wrote them.
+    #[test]
+    fn invisible_characters_never_reach_a_message() {
+        for (content_type, body) in [
+            (None, "fine \u{202e} txt.exe\u{200b}!"),
+            (
+                Some("application/json"),
+                r#"{"message": "fine \u202e txt.exe\u200b!"}"#,
+            ),
+            (
+                Some("text/html"),
+                "<title>fine &#x202E; txt.exe&#8203;!</title>",
+            ),
+        ] {
+            let message = api_error(&reply(503, content_type, body)).message;
+            assert_eq!(message, "fine txt.exe !", "{body}");
+        }
     }
 
     #[test]
