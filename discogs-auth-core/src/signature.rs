@@ -783,16 +783,7 @@ mod tests {
                 input.contains("+80").then_some(80),
                 "{input}"
             );
-            assert_eq!(
-                base_string_uri(&uri),
-                Err(SigningError::InvalidPort),
-                "{input}"
-            );
-            assert_eq!(
-                ensure_signable(&uri),
-                Err(SigningError::InvalidPort),
-                "{input}"
-            );
+            assert_both_methods_refuse(input, SigningError::InvalidPort);
         }
         assert_eq!(
             SigningError::InvalidPort.to_string(),
@@ -813,17 +804,7 @@ mod tests {
             "http://a[b]/x",
             "http://[@]/x",
         ] {
-            let uri: Uri = input.parse().unwrap();
-            assert_eq!(
-                base_string_uri(&uri),
-                Err(SigningError::InvalidPort),
-                "{input}"
-            );
-            assert_eq!(
-                ensure_signable(&uri),
-                Err(SigningError::InvalidPort),
-                "{input}"
-            );
+            assert_both_methods_refuse(input, SigningError::InvalidPort);
         }
     }
 
@@ -832,18 +813,16 @@ mod tests {
     #[test]
     fn an_empty_host_is_refused() {
         for input in ["http://:/", "https://:8080/x", "http://u@:80/"] {
-            let uri: Uri = input.parse().unwrap();
-            assert_eq!(
-                base_string_uri(&uri),
-                Err(SigningError::NotAbsoluteUri),
-                "{input}"
-            );
-            assert_eq!(
-                ensure_signable(&uri),
-                Err(SigningError::NotAbsoluteUri),
-                "{input}"
-            );
+            assert_both_methods_refuse(input, SigningError::NotAbsoluteUri);
         }
+    }
+
+    /// HMAC-SHA1 (writing the base string URI) and PLAINTEXT (checking the URI it would sign)
+    /// refuse `input` alike.
+    fn assert_both_methods_refuse(input: &str, expected: SigningError) {
+        let uri: Uri = input.parse().unwrap();
+        assert_eq!(base_string_uri(&uri), Err(expected.clone()), "{input}");
+        assert_eq!(ensure_signable(&uri), Err(expected), "{input}");
     }
 
     fn consumer_secret(secret: &str) -> ConsumerSecret {
