@@ -127,6 +127,13 @@ pub enum TransportError {
     /// [`source`](StdError::source): match it for the client's error itself. The message
     /// carries no URL, since a URL may hold query credentials.
     Client(Box<dyn StdError + Send + Sync>),
+    /// The reply is not valid HTTP/1.1: a garbled status line, a control character in a
+    /// header, a `Content-Length` that is not a number, a malformed chunk, a head with too many
+    /// headers. Whatever sent it (a broken proxy, a captive portal, something other than an
+    /// HTTP server on that port) will most likely answer the same way again, so unlike
+    /// [`Client`](Self::Client) this is not [transient](Self::is_transient). The message is the
+    /// client's error and its causes, as for `Client`, and holds no URL.
+    Protocol(Box<dyn StdError + Send + Sync>),
 }
 
 impl fmt::Display for TransportError {
@@ -146,6 +153,10 @@ impl fmt::Display for TransportError {
             Self::Timeout => f.write_str("the request timed out"),
             Self::Client(error) => {
                 write!(f, "the HTTP request failed: {error}")?;
+                write_causes(f, &**error)
+            }
+            Self::Protocol(error) => {
+                write!(f, "the reply is not valid HTTP: {error}")?;
                 write_causes(f, &**error)
             }
         }
@@ -168,7 +179,8 @@ fn write_causes(f: &mut fmt::Formatter<'_>, error: &(dyn StdError + 'static)) ->
     Ok(())
 }
 
-/// The causes of [`TransportError::Client`] are in its message, so it has no source.
+/// The causes of [`TransportError::Client`] and [`TransportError::Protocol`] are in their
+/// message, so neither has a source.
 impl std::error::Error for TransportError {}
 
 /// A transport's error judged by [`TransportError::is_transient`], when it is one; the error of
@@ -182,8 +194,19 @@ pub(crate) fn transport_error_is_transient(error: &(dyn StdError + 'static)) -> 
 impl TransportError {
     /// Whether the same request may get through later unchanged: a [`Timeout`](Self::Timeout)
     /// or a [`Client`](Self::Client) failure (refused, reset, name lookup, TLS; one that keeps
-    /// coming back is more likely the network's or the proxy's settings). A refused URL or a
-    /// body over the limit fails the same way every time.
+    /// coming back is more likely the network's or the proxy's settings). A refused URL, a
+    /// body over the limit or a reply that is not valid HTTP ([`Protocol`](Self::Protocol))
+    /// fails the same way every time.
+    ///
+    /// ```
+    /// use discogs_auth_core::TransportError;
+    /// use std::io;
+    ///
+    /// let reset = io::Error::new(io::ErrorKind::ConnectionReset, "connection reset");
+    /// assert!(TransportError::client(reset).is_transient());
+    /// let garbled = io::Error::new(io::ErrorKind::InvalidData, "invalid HTTP status-code parsed");
+    /// assert!(!TransportError::protocol(garbled).is_transient());
+    /// ```
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Timeout | Self::Client(_))
     }
@@ -191,6 +214,12 @@ impl TransportError {
     /// Wraps an HTTP client's error. The adapter strips any URL from it first.
     pub fn client(error: impl StdError + Send + Sync + 'static) -> Self {
         Self::Client(Box::new(error))
+    }
+
+    /// Wraps an HTTP client's error that says the reply is not valid HTTP
+    /// ([`Protocol`](Self::Protocol)). The adapter strips any URL from it first.
+    pub fn protocol(error: impl StdError + Send + Sync + 'static) -> Self {
+        Self::Protocol(Box::new(error))
     }
 }
 
@@ -700,6 +729,19 @@ mod tests {
             TransportError::client(repeated).to_string(),
             "the HTTP request failed: io: connection reset"
         );
+
+        let garbled = Layer(
+            "client error (SendRequest)",
+            Some(Box::new(Layer("invalid HTTP status-code parsed", None))),
+        );
+        let error = TransportError::protocol(garbled);
+        assert_eq!(
+            error.to_string(),
+            "the reply is not valid HTTP: client error (SendRequest): \
+             invalid HTTP status-code parsed"
+        );
+        assert!(error.source().is_none());
+        assert!(!error.is_transient());
     }
 
     /// The client's own error, as its reader wraps it, goes to the adapter's mapping; other

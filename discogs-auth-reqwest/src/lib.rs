@@ -65,9 +65,10 @@ pub use blocking::BlockingReqwestTransport;
 pub use discogs_auth_core::*;
 /// The `reqwest` this crate is built on, so that code configuring it names the same version:
 /// [`ReqwestTransport::configured`] hands out its `ClientBuilder`, and a
-/// [`TransportError::Client`] holds its error.
+/// [`TransportError::Client`] or [`TransportError::Protocol`] holds its error.
 pub use reqwest;
 
+use std::error::Error as StdError;
 use std::future::Future;
 use std::time::Duration;
 
@@ -201,12 +202,40 @@ impl AsyncTransport for ReqwestTransport {
 }
 
 /// A reqwest error without its URL, which may carry query credentials; a timeout as
-/// [`TransportError::Timeout`], whichever phase it struck in.
+/// [`TransportError::Timeout`], whichever phase it struck in, and a reply that is not valid
+/// HTTP as [`TransportError::Protocol`].
 fn client_error(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
+    if breaks_http(&error) {
+        return TransportError::protocol(error.without_url());
+    }
     TransportError::client(error.without_url())
+}
+
+/// Whether hyper, somewhere below `error`, refused the reply as HTTP: its head would not parse
+/// (status line, header, `Content-Length`, too many headers), or its body would not decode (a
+/// malformed chunk), which hyper reports as invalid data or input. A connection closed or reset
+/// mid-reply is neither.
+fn breaks_http(error: &(dyn StdError + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(hyper_error) = error.downcast_ref::<hyper::Error>() {
+            let undecodable_body = hyper_error
+                .source()
+                .and_then(|source| source.downcast_ref::<std::io::Error>())
+                .is_some_and(|io_error| {
+                    matches!(
+                        io_error.kind(),
+                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+                    )
+                });
+            return hyper_error.is_parse() || undecodable_body;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// The reply's head as `http` types (reqwest has no reverse conversion that keeps the body as

@@ -30,7 +30,7 @@ macro_rules! conformance_tests {
             oversized_body_is_refused, oversized_chunked_body_is_refused,
             oversized_error_reply_keeps_its_status, plain_http_to_another_host_is_refused,
             url_with_credentials_is_refused, bodiless_get_sends_no_content_length,
-            form_body_arrives, refused_connection_says_so);
+            form_body_arrives, refused_connection_says_so, reply_that_is_not_http_says_so);
     };
     (@tests $make_transport:expr; $($scenario:ident),*) => {
         $(
@@ -674,6 +674,71 @@ where
     );
     assert!(!message.contains("secret-in-query"), "{message}");
     assert!(!message.contains("127.0.0.1"), "{message}");
+}
+
+/// A reply that is not valid HTTP/1.1 is [`TransportError::Protocol`], not transient (a retry
+/// would get the same garbage from the same broken proxy), and its message holds no URL.
+pub fn reply_that_is_not_http_says_so<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let many_headers: String = (0..300).map(|at| format!("X-{at}: x\r\n")).collect();
+    let replies: [(&str, String); 5] = [
+        (
+            "status line",
+            "HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\nok".to_owned(),
+        ),
+        (
+            "NUL in a header",
+            "HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\nok".to_owned(),
+        ),
+        (
+            "Content-Length",
+            "HTTP/1.1 200 OK\r\nContent-Length: two\r\n\r\nok".to_owned(),
+        ),
+        (
+            "300 headers",
+            format!("HTTP/1.1 200 OK\r\n{many_headers}Content-Length: 2\r\n\r\nok"),
+        ),
+        (
+            "chunk",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n".to_owned(),
+        ),
+    ];
+    for (case, reply) in replies {
+        let (url, served) = one_request_server(move |socket| {
+            let _ = socket.write_all(reply.as_bytes());
+        });
+        let request = Request::get(format!("{url}oauth/identity?token=secret-in-query"))
+            .body(Vec::new())
+            .expect("a valid request");
+        let error = make_transport().send(request).expect_err(case);
+        served.join().expect("the server thread");
+        let message = error.to_string();
+        assert!(
+            matches!(error, TransportError::Protocol(_)),
+            "{case}: {error:?}"
+        );
+        assert!(!error.is_transient(), "{case}");
+        assert!(
+            message.starts_with("the reply is not valid HTTP: "),
+            "{case}: {message}"
+        );
+        assert!(!message.contains("secret-in-query"), "{case}: {message}");
+        assert!(!message.contains("127.0.0.1"), "{case}: {message}");
+    }
+
+    // A valid head whose body the connection cuts short is the network's failure: transient.
+    let (url, served) = one_request_server(|socket| {
+        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok");
+    });
+    let request = Request::get(url).body(Vec::new()).expect("a valid request");
+    let error = make_transport()
+        .send(request)
+        .expect_err("a body cut short");
+    served.join().expect("the server thread");
+    assert!(matches!(error, TransportError::Client(_)), "{error:?}");
+    assert!(error.is_transient());
 }
 
 /// A GET with an empty body goes out with no body at all: no `Content-Length: 0`, which

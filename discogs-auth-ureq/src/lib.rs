@@ -47,7 +47,8 @@
 
 pub use discogs_auth_core::*;
 /// The `ureq` this crate is built on, so that code configuring it names the same version:
-/// [`AgentConfig`] is its settings, and a [`TransportError::Client`] holds its error.
+/// [`AgentConfig`] is its settings, and a [`TransportError::Client`] or
+/// [`TransportError::Protocol`] holds its error.
 pub use ureq;
 
 use std::fmt;
@@ -245,10 +246,14 @@ impl SyncTransport for UreqTransport {
 }
 
 /// A ureq error without the request's URL, which may hold query credentials: the two errors
-/// that quote it are replaced by their message alone.
+/// that quote it are replaced by their message alone. A reply that is not valid HTTP (ureq's
+/// protocol errors, a head too large) is [`TransportError::Protocol`].
 fn client_error(error: ureq::Error) -> TransportError {
     match error {
         ureq::Error::Timeout(_) => TransportError::Timeout,
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
+            TransportError::protocol(error)
+        }
         ureq::Error::BadUri(_) => TransportError::client(UrlRemoved("bad uri")),
         ureq::Error::RequireHttpsOnly(_) => {
             TransportError::client(UrlRemoved("configured for https only"))
