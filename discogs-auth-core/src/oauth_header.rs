@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::encoding::{
-    DecodeError, REDACTED_PARAMETERS, accepted_run, find_byte, find_either, percent_decode,
-    push_decoded, push_encoded,
+    DecodeError, REDACTED_PARAMETERS, accepted_run, decode_form_component, find_byte, find_either,
+    percent_decode, push_decoded, push_encoded,
 };
 
 /// Up to this many parameters, duplicates are found by scanning those already read (fastest
@@ -47,6 +47,43 @@ impl PartialEq for OAuthParameters {
 }
 
 impl Eq for OAuthParameters {}
+
+/// The first protocol parameter named in the query or the form body, names decoded.
+pub(crate) fn protocol_parameter_in(
+    query: Option<&str>,
+    form_body: Option<&[u8]>,
+) -> Option<Protocol> {
+    [query.map(str::as_bytes), form_body]
+        .into_iter()
+        .flatten()
+        .find_map(protocol_parameter_among)
+}
+
+/// The first protocol parameter named in form data. Only a name that starts with `o` or an
+/// escape can decode to one, so the others are passed over without being split or decoded:
+/// this runs on every request a provider reads and every request a client signs.
+fn protocol_parameter_among(form: &[u8]) -> Option<Protocol> {
+    let mut rest = form;
+    loop {
+        let end = find_byte(rest, b'&').unwrap_or(rest.len());
+        let pair = &rest[..end];
+        if let Some(b'o' | b'%') = pair.first() {
+            let name = find_byte(pair, b'=').map_or(pair, |equals| &pair[..equals]);
+            let protocol = if find_byte(name, b'%').is_none() {
+                // `+` decodes to a space, which no protocol name holds.
+                Protocol::from_name(name)
+            } else {
+                decode_form_component(name)
+                    .ok()
+                    .and_then(|name| Protocol::from_name(name.as_bytes()))
+            };
+            if protocol.is_some() {
+                return protocol;
+            }
+        }
+        rest = rest.get(end + 1..)?;
+    }
+}
 
 /// The protocol parameters (RFC 5849 §2 and §3.1) that are read by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

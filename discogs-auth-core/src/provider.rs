@@ -14,13 +14,11 @@ use subtle::ConstantTimeEq;
 
 use crate::base_string::SignatureBase;
 use crate::credentials::{ConsumerSecret, TokenSecret};
-use crate::encoding::{
-    RedactedUri, bytes_difference, decimal_digits, decode_form_component, find_byte,
-};
+use crate::encoding::{RedactedUri, bytes_difference, decimal_digits};
 use crate::endpoints::ApiBase;
 use crate::freshness::{FreshnessError, MAX_NONCE_LEN, Timestamp};
 use crate::oauth::sign::signed_form_body;
-use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol};
+use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol, protocol_parameter_in};
 use crate::signature::{SignatureMethod, SigningError, authority_port, sign};
 
 /// A signed request could not be read or its signature does not verify.
@@ -477,40 +475,6 @@ fn check_nonce(nonce: &str) -> Result<(), VerifyError> {
         }
     }
     Ok(())
-}
-
-/// The first protocol parameter named in the query or the form body, names decoded.
-fn protocol_parameter_in(query: Option<&str>, form_body: Option<&[u8]>) -> Option<Protocol> {
-    [query.map(str::as_bytes), form_body]
-        .into_iter()
-        .flatten()
-        .find_map(protocol_parameter_among)
-}
-
-/// The first protocol parameter named in form data. Only a name that starts with `o` or an
-/// escape can decode to one, so the others are passed over without being split or decoded:
-/// this runs on every request a provider reads.
-fn protocol_parameter_among(form: &[u8]) -> Option<Protocol> {
-    let mut rest = form;
-    loop {
-        let end = find_byte(rest, b'&').unwrap_or(rest.len());
-        let pair = &rest[..end];
-        if let Some(b'o' | b'%') = pair.first() {
-            let name = find_byte(pair, b'=').map_or(pair, |equals| &pair[..equals]);
-            let protocol = if find_byte(name, b'%').is_none() {
-                // `+` decodes to a space, which no protocol name holds.
-                Protocol::from_name(name)
-            } else {
-                decode_form_component(name)
-                    .ok()
-                    .and_then(|name| Protocol::from_name(name.as_bytes()))
-            };
-            if protocol.is_some() {
-                return protocol;
-            }
-        }
-        rest = rest.get(end + 1..)?;
-    }
 }
 
 fn absolute_uri<B>(request: &Request<B>, api_base: Option<&ApiBase>) -> Result<Uri, VerifyError> {

@@ -143,6 +143,13 @@ pub enum SigningError {
     MalformedQuery(FormError),
     /// The `application/x-www-form-urlencoded` body does not decode to UTF-8 name/value pairs.
     MalformedFormBody(FormError),
+    /// A protocol parameter (`oauth_token`, `oauth_signature`, …) is already in the query or
+    /// the form body. Signing puts them in the `Authorization` header, and RFC 5849 §3.5 sends
+    /// them one way only: a provider refuses the second copy, or reads the wrong one.
+    ProtocolParameterOutsideHeader {
+        /// The parameter.
+        name: &'static str,
+    },
 }
 
 impl fmt::Display for SigningError {
@@ -159,6 +166,11 @@ impl fmt::Display for SigningError {
             }
             Self::MalformedQuery(error) => write!(f, "the query string cannot be signed: {error}"),
             Self::MalformedFormBody(error) => write!(f, "the form body cannot be signed: {error}"),
+            Self::ProtocolParameterOutsideHeader { name } => write!(
+                f,
+                "`{name}` is in the query or the form body; signing sends the OAuth parameters \
+                 in the Authorization header only"
+            ),
         }
     }
 }

@@ -10,8 +10,9 @@ use super::{FORM_CONTENT_TYPE, OAuthClient, RequestError};
 use crate::base_string::SignatureBase;
 use crate::credentials::{AccessToken, ConsumerKey, TokenValue};
 use crate::freshness::Freshness;
+use crate::oauth_header::protocol_parameter_in;
 use crate::reply::{ReplyError, check_reply};
-use crate::signature::{PreparedKey, Signature, SignatureMethod};
+use crate::signature::{PreparedKey, Signature, SignatureMethod, SigningError};
 
 impl OAuthClient {
     /// Signs `request` with `access_token`: sets `Authorization: OAuth …` (replacing any) and
@@ -19,7 +20,10 @@ impl OAuthClient {
     ///
     /// Any method; the query takes part in the signature (decoded, then re-encoded with the
     /// other parameters, never as part of the base URI); the body only when its
-    /// `Content-Type` is `application/x-www-form-urlencoded`.
+    /// `Content-Type` is `application/x-www-form-urlencoded`. A query or form body that
+    /// already holds a protocol parameter (`oauth_token`, `oauth_signature`, …) is refused
+    /// with [`SigningError::ProtocolParameterOutsideHeader`]: the header would be its second
+    /// copy. On an error the request is left as it was.
     ///
     /// To sign many requests with one access token, [`OAuthClient::signer`] works out what
     /// they share once.
@@ -47,7 +51,7 @@ impl OAuthClient {
         request: &mut Request<B>,
         freshness: &Freshness,
     ) -> Result<(), RequestError> {
-        let form_body = signed_form_body(request);
+        let form_body = signable_form_body(request)?;
         let authorization = self.authorization(
             request.method(),
             request.uri(),
@@ -208,7 +212,7 @@ impl RequestSigner {
             verifier: None,
         };
         let (protocol, count) = fields.signed_by(self.signature_method);
-        let form_body = signed_form_body(request);
+        let form_body = signable_form_body(request)?;
         let signature = self.key.sign(
             &SignatureBase {
                 method: request.method(),
@@ -246,6 +250,19 @@ fn set_headers(headers: &mut HeaderMap, authorization: HeaderValue, user_agent: 
 pub(crate) fn signed_form_body<B: AsRef<[u8]>>(request: &Request<B>) -> Option<&[u8]> {
     let body = request.body().as_ref();
     (!body.is_empty() && is_form(request.headers())).then_some(body)
+}
+
+/// The body whose parameters a client's signature covers ([`signed_form_body`]), once neither
+/// it nor the query holds a protocol parameter of its own: the header the signature adds would
+/// be a second copy.
+fn signable_form_body<B: AsRef<[u8]>>(request: &Request<B>) -> Result<Option<&[u8]>, SigningError> {
+    let form_body = signed_form_body(request);
+    match protocol_parameter_in(request.uri().query(), form_body) {
+        Some(protocol) => Err(SigningError::ProtocolParameterOutsideHeader {
+            name: protocol.name(),
+        }),
+        None => Ok(form_body),
+    }
 }
 
 /// Whether the body is `application/x-www-form-urlencoded` (parameters such as `charset` and
@@ -335,41 +352,98 @@ mod tests {
         one_off
     }
 
-    /// RFC 5849 §3.4.1.3.1 leaves `oauth_signature` out of the base string wherever it is, the
-    /// query and a form body included: the §1.2 request with `oauth_signature=zzz` added to its
-    /// query signs to the RFC's own `MdpQcU8iPSUjWoN/UDMsK2sui9I=`. The POST's value was
-    /// computed apart from this crate (Python's `hmac` over the RFC's base string). One-off and
-    /// with the signer. A provider reading the header refuses the request all the same: a
-    /// protocol parameter travels one way only (§3.5).
-    #[cfg(feature = "hmac-sha1")]
+    /// A protocol parameter already in the query or a form body is refused by both ways of
+    /// signing, for both methods, before the request is touched: the header would be a second
+    /// copy, which RFC 5849 §3.5 forbids and this crate's provider refuses. A name is read
+    /// decoded; a parameter that only looks like one (another case, another `oauth_` name, a
+    /// body that is not a form) is signed as any other.
     #[test]
-    fn an_oauth_signature_in_the_query_or_body_is_not_signed() {
-        let get = Request::get(
-            "http://photos.example.net/photos?file=vacation.jpg&oauth_signature=zzz&size=original",
-        )
-        .body(Vec::new())
-        .unwrap();
-        let post = Request::post("http://photos.example.net/photos?file=vacation.jpg")
-            .header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(b"oauth_signature=zzz&size=original".to_vec())
-            .unwrap();
-        for (request, signature) in [
-            (get, "MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"),
-            (post, "mKTr9vwWEzC45NdvBZHsQnGtUNI%3D"),
-        ] {
-            let signed = signed_both_ways(SignatureMethod::HmacSha1, request);
-            let expected = format!("oauth_signature=\"{signature}\"");
-            assert!(header(&signed).contains(&expected), "{}", header(&signed));
-            assert_eq!(
-                crate::provider::SignedRequest::from_request(&signed).map(|_| ()),
-                Err(crate::VerifyError::ProtocolParameterOutsideHeader {
-                    name: "oauth_signature"
-                })
-            );
+    fn a_protocol_parameter_in_the_query_or_body_is_refused() {
+        let refused = [
+            (
+                "http://photos.example.net/photos?file=a&oauth_signature=zzz",
+                None,
+                "oauth_signature",
+            ),
+            (
+                "http://photos.example.net/photos?oauth%5Ftoken=t",
+                None,
+                "oauth_token",
+            ),
+            (
+                "http://photos.example.net/photos?a=1&oauth_token",
+                None,
+                "oauth_token",
+            ),
+            (
+                "http://photos.example.net/photos",
+                Some("size=1&oauth_nonce=n"),
+                "oauth_nonce",
+            ),
+            (
+                "http://photos.example.net/photos",
+                Some("oauth_%63allback=oob"),
+                "oauth_callback",
+            ),
+        ];
+        let signed = [
+            (
+                "http://photos.example.net/photos?OAUTH_TOKEN=t&oauth_tokens=u&oauth_d=1",
+                None,
+            ),
+            ("http://photos.example.net/photos?q=oauth_token%3Dt", None),
+        ];
+        let request = |uri: &str, form: Option<&str>| {
+            let builder = Request::post(uri);
+            match form {
+                Some(form) => builder
+                    .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
+                    .body(form.as_bytes().to_vec()),
+                None => builder.body(Vec::new()),
+            }
+            .unwrap()
+        };
+        let freshness = Freshness::new("chapoH", 137131202).unwrap();
+        for method in methods() {
+            let client = rfc_client(method);
+            for (uri, form, name) in refused {
+                let expected = Err(RequestError::Signing(
+                    SigningError::ProtocolParameterOutsideHeader { name },
+                ));
+                let mut one_off = request(uri, form);
+                assert_eq!(
+                    client.sign_request(&access(), &mut one_off, &freshness),
+                    expected
+                );
+                let mut by_signer = request(uri, form);
+                let signer = client.signer(&access());
+                assert_eq!(signer.sign_request(&mut by_signer, &freshness), expected);
+                for untouched in [one_off, by_signer] {
+                    assert_eq!(untouched.headers(), request(uri, form).headers(), "{uri}");
+                }
+            }
+            for (uri, form) in signed {
+                let mut one_off = request(uri, form);
+                client
+                    .sign_request(&access(), &mut one_off, &freshness)
+                    .unwrap();
+            }
+            let mut json = Request::post("http://photos.example.net/photos")
+                .header(CONTENT_TYPE, "application/json")
+                .body(b"oauth_token=t".to_vec())
+                .unwrap();
+            client
+                .sign_request(&access(), &mut json, &freshness)
+                .unwrap();
         }
+        assert_eq!(
+            SigningError::ProtocolParameterOutsideHeader {
+                name: "oauth_token"
+            }
+            .to_string(),
+            "`oauth_token` is in the query or the form body; signing sends the OAuth parameters \
+             in the Authorization header only"
+        );
     }
 
     #[test]
@@ -563,9 +637,9 @@ mod tests {
                     .body(b"{\"a\":1}".to_vec())
                     .unwrap(),
                 // Parameters named among the protocol parameters sort into them.
-                Request::post("https://api.discogs.com/x?oauth_nonce=q&oauth_z=1")
+                Request::post("https://api.discogs.com/x?oauth_nonces=q&oauth_z=1")
                     .header(CONTENT_TYPE, FORM_CONTENT_TYPE)
-                    .body(b"oauth_token=b&a=2".to_vec())
+                    .body(b"oauth_tokens=b&a=2".to_vec())
                     .unwrap(),
             ]
         };
