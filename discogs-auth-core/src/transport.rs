@@ -134,6 +134,12 @@ pub enum TransportError {
     /// [`Client`](Self::Client) this is not [transient](Self::is_transient). The message is the
     /// client's error and its causes, as for `Client`, and holds no URL.
     Protocol(Box<dyn StdError + Send + Sync>),
+    /// The TLS handshake failed: the server's certificate is not trusted (expired, issued for
+    /// another name, signed by an unknown authority, as an intercepting proxy's is), or the
+    /// server does not speak TLS on that port. Retrying meets the same certificate, so unlike
+    /// [`Client`](Self::Client) this is not [transient](Self::is_transient). The message is the
+    /// TLS library's error and its causes, and holds no URL.
+    Tls(Box<dyn StdError + Send + Sync>),
 }
 
 impl fmt::Display for TransportError {
@@ -159,6 +165,10 @@ impl fmt::Display for TransportError {
                 write!(f, "the reply is not valid HTTP: {error}")?;
                 write_causes(f, &**error)
             }
+            Self::Tls(error) => {
+                write!(f, "the TLS handshake failed: {error}")?;
+                write_causes(f, &**error)
+            }
         }
     }
 }
@@ -179,8 +189,8 @@ fn write_causes(f: &mut fmt::Formatter<'_>, error: &(dyn StdError + 'static)) ->
     Ok(())
 }
 
-/// The causes of [`TransportError::Client`] and [`TransportError::Protocol`] are in their
-/// message, so neither has a source.
+/// The causes of [`TransportError::Client`], [`TransportError::Protocol`] and
+/// [`TransportError::Tls`] are in their message, so none has a source.
 impl std::error::Error for TransportError {}
 
 /// A transport's error judged by [`TransportError::is_transient`], when it is one; the error of
@@ -193,10 +203,10 @@ pub(crate) fn transport_error_is_transient(error: &(dyn StdError + 'static)) -> 
 
 impl TransportError {
     /// Whether the same request may get through later unchanged: a [`Timeout`](Self::Timeout)
-    /// or a [`Client`](Self::Client) failure (refused, reset, name lookup, TLS; one that keeps
+    /// or a [`Client`](Self::Client) failure (refused, reset, name lookup; one that keeps
     /// coming back is more likely the network's or the proxy's settings). A refused URL, a
-    /// body over the limit or a reply that is not valid HTTP ([`Protocol`](Self::Protocol))
-    /// fails the same way every time.
+    /// body over the limit, a reply that is not valid HTTP ([`Protocol`](Self::Protocol)) or a
+    /// failed TLS handshake ([`Tls`](Self::Tls)) fails the same way every time.
     ///
     /// ```
     /// use discogs_auth_core::TransportError;
@@ -216,11 +226,52 @@ impl TransportError {
         Self::Client(Box::new(error))
     }
 
+    /// Wraps an HTTP client's error that says the TLS handshake failed ([`Tls`](Self::Tls)).
+    /// The adapter strips any URL from it first.
+    pub fn tls(error: impl StdError + Send + Sync + 'static) -> Self {
+        Self::Tls(Box::new(error))
+    }
+
     /// Wraps an HTTP client's error that says the reply is not valid HTTP
     /// ([`Protocol`](Self::Protocol)). The adapter strips any URL from it first.
     pub fn protocol(error: impl StdError + Send + Sync + 'static) -> Self {
         Self::Protocol(Box::new(error))
     }
+}
+
+/// `error` and every error below it, outermost first: for an adapter to find its HTTP
+/// client's or TLS library's own error type in what the client returns. An `io::Error` that
+/// wraps another is followed into it (its own `source` skips the wrapped error and goes to
+/// that error's cause), so a TLS library's error inside an `io::Error` is found.
+///
+/// ```
+/// use discogs_auth_core::error_chain;
+/// use std::io;
+///
+/// #[derive(Debug)]
+/// struct Certificate;
+/// impl std::fmt::Display for Certificate {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("unknown issuer")
+///     }
+/// }
+/// impl std::error::Error for Certificate {}
+///
+/// let error = io::Error::other(io::Error::new(io::ErrorKind::InvalidData, Certificate));
+/// assert!(error_chain(&error).any(|cause| cause.is::<Certificate>()));
+/// assert_eq!(error_chain(&error).count(), 3);
+/// ```
+pub fn error_chain<'a>(
+    error: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(Some(error), |&error| {
+        match error.downcast_ref::<io::Error>() {
+            Some(io_error) => io_error
+                .get_ref()
+                .map(|inner| inner as &(dyn StdError + 'static)),
+            None => error.source(),
+        }
+    })
 }
 
 /// Whether `request` has a body to send. An empty body on a method other than POST, PUT or

@@ -65,7 +65,8 @@ pub use blocking::BlockingReqwestTransport;
 pub use discogs_auth_core::*;
 /// The `reqwest` this crate is built on, so that code configuring it names the same version:
 /// [`ReqwestTransport::configured`] hands out its `ClientBuilder`, and a
-/// [`TransportError::Client`] or [`TransportError::Protocol`] holds its error.
+/// [`TransportError::Client`], [`TransportError::Protocol`] or [`TransportError::Tls`] holds
+/// its error.
 pub use reqwest;
 
 use std::error::Error as StdError;
@@ -202,40 +203,58 @@ impl AsyncTransport for ReqwestTransport {
 }
 
 /// A reqwest error without its URL, which may carry query credentials; a timeout as
-/// [`TransportError::Timeout`], whichever phase it struck in, and a reply that is not valid
-/// HTTP as [`TransportError::Protocol`].
+/// [`TransportError::Timeout`], whichever phase it struck in, a failed TLS handshake as
+/// [`TransportError::Tls`], and a reply that is not valid HTTP as [`TransportError::Protocol`].
 fn client_error(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
-    if breaks_http(&error) {
+    if error_chain(&error).any(is_tls_error) {
+        return TransportError::tls(error.without_url());
+    }
+    if error_chain(&error).any(breaks_http) {
         return TransportError::protocol(error.without_url());
     }
     TransportError::client(error.without_url())
 }
 
-/// Whether hyper, somewhere below `error`, refused the reply as HTTP: its head would not parse
-/// (status line, header, `Content-Length`, too many headers), or its body would not decode (a
-/// malformed chunk), which hyper reports as invalid data or input. A connection closed or reset
+/// Whether `error` is the TLS library's own: the handshake or a record failed, not the
+/// connection under it (a reset during the handshake is an `io::Error` of its own).
+fn is_tls_error(error: &(dyn StdError + 'static)) -> bool {
+    #[cfg(feature = "rustls")]
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    // Native TLS's own finding (OpenSSL's error stack: an untrusted certificate, a server
+    // that does not speak TLS), not the connection's: a closed connection has no cause, a
+    // reset one an `io::Error`.
+    #[cfg(feature = "native-tls")]
+    if error.is::<native_tls::Error>() {
+        return error.source().is_some()
+            && !error_chain(error).any(|cause| cause.is::<std::io::Error>());
+    }
+    let _ = error;
+    false
+}
+
+/// Whether `error` is hyper refusing the reply as HTTP: its head would not parse (status line,
+/// header, `Content-Length`, too many headers), or its body would not decode (a malformed
+/// chunk), which hyper reports as invalid data or input. A connection closed or reset
 /// mid-reply is neither.
 fn breaks_http(error: &(dyn StdError + 'static)) -> bool {
-    let mut cause = Some(error);
-    while let Some(error) = cause {
-        if let Some(hyper_error) = error.downcast_ref::<hyper::Error>() {
-            let undecodable_body = hyper_error
-                .source()
-                .and_then(|source| source.downcast_ref::<std::io::Error>())
-                .is_some_and(|io_error| {
-                    matches!(
-                        io_error.kind(),
-                        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
-                    )
-                });
-            return hyper_error.is_parse() || undecodable_body;
-        }
-        cause = error.source();
-    }
-    false
+    let Some(hyper_error) = error.downcast_ref::<hyper::Error>() else {
+        return false;
+    };
+    let undecodable_body = hyper_error
+        .source()
+        .and_then(|source| source.downcast_ref::<std::io::Error>())
+        .is_some_and(|io_error| {
+            matches!(
+                io_error.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            )
+        });
+    hyper_error.is_parse() || undecodable_body
 }
 
 /// The reply's head as `http` types (reqwest has no reverse conversion that keeps the body as

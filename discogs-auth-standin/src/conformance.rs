@@ -30,7 +30,8 @@ macro_rules! conformance_tests {
             oversized_body_is_refused, oversized_chunked_body_is_refused,
             oversized_error_reply_keeps_its_status, plain_http_to_another_host_is_refused,
             url_with_credentials_is_refused, bodiless_get_sends_no_content_length,
-            form_body_arrives, refused_connection_says_so, reply_that_is_not_http_says_so);
+            form_body_arrives, refused_connection_says_so, reply_that_is_not_http_says_so,
+            server_without_tls_says_so);
     };
     (@tests $make_transport:expr; $($scenario:ident),*) => {
         $(
@@ -739,6 +740,39 @@ where
     served.join().expect("the server thread");
     assert!(matches!(error, TransportError::Client(_)), "{error:?}");
     assert!(error.is_transient());
+}
+
+/// An `https://` URL whose server does not speak TLS (here, plain HTTP on that port) fails
+/// the handshake the same way every time: [`TransportError::Tls`], not transient.
+pub fn server_without_tls_says_so<T>(make_transport: impl Fn() -> T)
+where
+    T: SyncTransport<Error = TransportError>,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let address = listener.local_addr().expect("bound");
+    let served = std::thread::spawn(move || {
+        let Ok((mut socket, _)) = listener.accept() else {
+            return;
+        };
+        let mut hello = [0; 1024];
+        let _ = socket.read(&mut hello);
+        let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    let request = Request::get(format!(
+        "https://{address}/oauth/identity?token=secret-in-query"
+    ))
+    .body(Vec::new())
+    .expect("a valid request");
+    let error = make_transport().send(request).expect_err("no TLS");
+    served.join().expect("the server thread");
+    assert!(matches!(error, TransportError::Tls(_)), "{error:?}");
+    assert!(!error.is_transient());
+    let message = error.to_string();
+    assert!(
+        message.starts_with("the TLS handshake failed: "),
+        "{message}"
+    );
+    assert!(!message.contains("secret-in-query"), "{message}");
 }
 
 /// A GET with an empty body goes out with no body at all: no `Content-Length: 0`, which

@@ -47,8 +47,8 @@
 
 pub use discogs_auth_core::*;
 /// The `ureq` this crate is built on, so that code configuring it names the same version:
-/// [`AgentConfig`] is its settings, and a [`TransportError::Client`] or
-/// [`TransportError::Protocol`] holds its error.
+/// [`AgentConfig`] is its settings, and a [`TransportError::Client`],
+/// [`TransportError::Protocol`] or [`TransportError::Tls`] holds its error.
 pub use ureq;
 
 use std::fmt;
@@ -247,8 +247,12 @@ impl SyncTransport for UreqTransport {
 
 /// A ureq error without the request's URL, which may hold query credentials: the two errors
 /// that quote it are replaced by their message alone. A reply that is not valid HTTP (ureq's
-/// protocol errors, a head too large) is [`TransportError::Protocol`].
+/// protocol errors, a head too large) is [`TransportError::Protocol`], and a failed TLS
+/// handshake [`TransportError::Tls`].
 fn client_error(error: ureq::Error) -> TransportError {
+    if is_tls_error(&error) {
+        return TransportError::tls(error);
+    }
     match error {
         ureq::Error::Timeout(_) => TransportError::Timeout,
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
@@ -260,6 +264,33 @@ fn client_error(error: ureq::Error) -> TransportError {
         }
         other => TransportError::client(other),
     }
+}
+
+/// Whether the TLS library failed the handshake or a record: native TLS's error, or rustls's,
+/// which ureq hands on inside an `io::Error`. A reset during the handshake is an `io::Error`
+/// of its own, and stays a (transient) client error.
+fn is_tls_error(error: &ureq::Error) -> bool {
+    #[cfg(feature = "native-tls")]
+    if let ureq::Error::NativeTls(native) = error {
+        return is_native_tls_finding(native);
+    }
+    // ureq's error has no `source`: its `io::Error` is searched from here.
+    #[cfg(feature = "rustls")]
+    if matches!(error, ureq::Error::Rustls(_))
+        || matches!(error, ureq::Error::Io(io_error)
+            if error_chain(io_error).any(|cause| cause.is::<rustls::Error>()))
+    {
+        return true;
+    }
+    matches!(error, ureq::Error::Tls(_))
+}
+
+/// Whether native TLS's error is the TLS library's own finding (OpenSSL's error stack: an
+/// untrusted certificate, a server that does not speak TLS) rather than the connection's: a
+/// closed connection has no cause, a reset one an `io::Error`.
+#[cfg(feature = "native-tls")]
+fn is_native_tls_finding(error: &(dyn std::error::Error + 'static)) -> bool {
+    error.source().is_some() && !error_chain(error).any(|cause| cause.is::<std::io::Error>())
 }
 
 /// What is left of a ureq error once its URL is taken out.
