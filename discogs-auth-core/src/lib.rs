@@ -162,5 +162,5 @@ pub use signature::{SignatureMethod, SigningError, UnknownSignatureMethod};
 pub use transport::{
     AsyncTransport, BodyCut, DEFAULT_BODY_LIMIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     MAX_TIMEOUT, ReplyBody, SyncTransport, TransportError, ensure_secure_url, error_chain,
-    has_body_to_send, is_loopback_url,
+    has_body_to_send, is_loopback_url, is_tls_finding,
 };

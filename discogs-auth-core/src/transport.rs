@@ -274,6 +274,39 @@ pub fn error_chain<'a>(
     })
 }
 
+/// Whether a TLS library's `error` is the library's own finding (an untrusted certificate,
+/// a server that does not speak TLS, carried as a cause of the library's, such as OpenSSL's
+/// error stack) rather than the connection's: no cause (a closed connection) or an
+/// `io::Error` below it (a reset one). For an adapter over native TLS, whose error type does
+/// not say which: the first is [`TransportError::Tls`], the second [`TransportError::Client`].
+///
+/// ```
+/// use discogs_auth_core::is_tls_finding;
+/// use std::io;
+///
+/// #[derive(Debug)]
+/// struct TlsError(Option<Box<dyn std::error::Error + Send + Sync>>);
+/// impl std::fmt::Display for TlsError {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str("handshake failed")
+///     }
+/// }
+/// impl std::error::Error for TlsError {
+///     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+///         self.0.as_deref().map(|cause| cause as _)
+///     }
+/// }
+///
+/// let untrusted = TlsError(Some("certificate verify failed".into()));
+/// assert!(is_tls_finding(&untrusted));
+/// assert!(!is_tls_finding(&TlsError(None)));
+/// let reset = io::Error::new(io::ErrorKind::ConnectionReset, "reset");
+/// assert!(!is_tls_finding(&TlsError(Some(Box::new(reset)))));
+/// ```
+pub fn is_tls_finding(error: &(dyn StdError + 'static)) -> bool {
+    error.source().is_some() && !error_chain(error).any(|cause| cause.is::<io::Error>())
+}
+
 /// Whether `request` has a body to send. An empty body on a method other than POST, PUT or
 /// PATCH is no body at all: sent as one, it would add a `Content-Length: 0` that RFC 9110
 /// §8.6 asks clients not to send on a GET.

@@ -225,13 +225,9 @@ fn is_tls_error(error: &(dyn StdError + 'static)) -> bool {
     if error.is::<rustls::Error>() {
         return true;
     }
-    // Native TLS's own finding (OpenSSL's error stack: an untrusted certificate, a server
-    // that does not speak TLS), not the connection's: a closed connection has no cause, a
-    // reset one an `io::Error`.
     #[cfg(feature = "native-tls")]
     if error.is::<native_tls::Error>() {
-        return error.source().is_some()
-            && !error_chain(error).any(|cause| cause.is::<std::io::Error>());
+        return is_tls_finding(error);
     }
     let _ = error;
     false

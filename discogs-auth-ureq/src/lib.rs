@@ -272,7 +272,7 @@ fn client_error(error: ureq::Error) -> TransportError {
 fn is_tls_error(error: &ureq::Error) -> bool {
     #[cfg(feature = "native-tls")]
     if let ureq::Error::NativeTls(native) = error {
-        return is_native_tls_finding(native);
+        return is_tls_finding(native);
     }
     // ureq's error has no `source`: its `io::Error` is searched from here.
     #[cfg(feature = "rustls")]
@@ -283,14 +283,6 @@ fn is_tls_error(error: &ureq::Error) -> bool {
         return true;
     }
     matches!(error, ureq::Error::Tls(_))
-}
-
-/// Whether native TLS's error is the TLS library's own finding (OpenSSL's error stack: an
-/// untrusted certificate, a server that does not speak TLS) rather than the connection's: a
-/// closed connection has no cause, a reset one an `io::Error`.
-#[cfg(feature = "native-tls")]
-fn is_native_tls_finding(error: &(dyn std::error::Error + 'static)) -> bool {
-    error.source().is_some() && !error_chain(error).any(|cause| cause.is::<std::io::Error>())
 }
 
 /// What is left of a ureq error once its URL is taken out.
