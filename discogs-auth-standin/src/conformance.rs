@@ -757,6 +757,10 @@ where
         let mut hello = [0; 1024];
         let _ = socket.read(&mut hello);
         let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        // Open until the client hangs up: closed with its bytes unread, the socket would be
+        // reset, and the client could see the reset before the reply.
+        let _ = socket.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = socket.read_to_end(&mut Vec::new());
     });
     let request = Request::get(format!(
         "https://{address}/oauth/identity?token=secret-in-query"
