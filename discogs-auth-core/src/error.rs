@@ -521,6 +521,15 @@ mod tests {
             })),
             (false, None, false, false, false)
         );
+        // The caller's request to mend, not the login.
+        let unsignable =
+            RequestError::Signing(crate::SigningError::ProtocolParameterOutsideHeader {
+                name: "oauth_token",
+            });
+        assert_eq!(
+            both(FlowError::Request(unsignable)),
+            (false, None, false, false, false)
+        );
         let expired = RequestError::RequestTokenExpired {
             expired_at: crate::Timestamp::from_unix_seconds(1_700_000_900).unwrap(),
         };

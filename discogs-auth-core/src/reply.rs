@@ -1180,6 +1180,30 @@ mod tests {
             };
             assert_eq!(error.message, expected, "{body}");
         }
+        // A secret whose first character is escaped: the echo starts at the escape.
+        for (secret, content_type, body) in [
+            ("&s3cr", None, "sig %26s3cr end"),
+            ("&s3cr", None, "sig %2526s3cr end"),
+            (" s3cr", None, "sig +s3cr end"),
+            (
+                "/s3cr",
+                Some("application/json"),
+                r#"{"error": "sig \/s3cr end"}"#,
+            ),
+            (
+                "&s3cr",
+                Some("application/json"),
+                r#"{"error": "sig \u0026s3cr end"}"#,
+            ),
+        ] {
+            let error = ApiError::from_response(&reply(401, content_type, body), &[secret]);
+            let expected = if body.starts_with('{') {
+                r#"{"error": "sig [redacted] end"}"#
+            } else {
+                "sig [redacted] end"
+            };
+            assert_eq!(error.message, expected, "{body}");
+        }
         // A secret that looks like a character reference, echoed raw in a page, reads as the
         // character once the page is decoded.
         let error = ApiError::from_response(

@@ -827,6 +827,15 @@ mod tests {
         for input in ["http://:/", "https://:8080/x", "http://u@:80/"] {
             assert_both_methods_refuse(input, SigningError::NotAbsoluteUri);
         }
+        // The authority alone, as an endpoint's base URL is checked (`http` parses no
+        // `http://u@/`), with or without a `:`.
+        for authority in ["", "u@", "u:p@", ":80"] {
+            assert_eq!(
+                authority_port(authority),
+                Err(SigningError::NotAbsoluteUri),
+                "{authority}"
+            );
+        }
     }
 
     /// HMAC-SHA1 (writing the base string URI) and PLAINTEXT (checking the URI it would sign)

@@ -562,6 +562,70 @@ fn read_error<E: StdError + Send + Sync + 'static>(
 mod tests {
     use super::*;
 
+    /// An error with an optional cause, standing for a TLS library's.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<dyn StdError + Send + Sync>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Layer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            self.1.as_deref().map(|cause| cause as _)
+        }
+    }
+
+    /// Every cause in order, into the error an `io::Error` wraps, whose own `source` would
+    /// skip it.
+    #[test]
+    fn the_error_chain_goes_through_io_errors() {
+        let certificate = Layer("unknown issuer", None);
+        let wrapped = io::Error::new(io::ErrorKind::InvalidData, certificate);
+        let outer = Layer("request failed", Some(Box::new(io::Error::other(wrapped))));
+        let messages: Vec<String> = error_chain(&outer).map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "request failed",
+                "unknown issuer",
+                "unknown issuer",
+                "unknown issuer"
+            ]
+        );
+        let kinds: Vec<bool> = error_chain(&outer)
+            .map(|cause| cause.is::<io::Error>())
+            .collect();
+        assert_eq!(kinds, [false, true, true, false]);
+        let alone = Layer("alone", None);
+        assert_eq!(error_chain(&alone).count(), 1);
+    }
+
+    /// A TLS library's finding has a cause of its own and no `io::Error` anywhere below it.
+    #[test]
+    fn a_tls_finding_is_a_cause_without_an_io_error() {
+        let finding = Layer("handshake failed", Some("certificate verify failed".into()));
+        assert!(is_tls_finding(&finding));
+        let deeper = Layer("handshake failed", Some(Box::new(finding)));
+        assert!(is_tls_finding(&deeper));
+        assert!(!is_tls_finding(&Layer("connection closed", None)));
+        let reset = io::Error::new(io::ErrorKind::ConnectionReset, "reset");
+        assert!(!is_tls_finding(&Layer(
+            "handshake failed",
+            Some(Box::new(reset))
+        )));
+        let reset_below = Layer(
+            "handshake failed",
+            Some(Box::new(Layer(
+                "read failed",
+                Some(Box::new(io::Error::from(io::ErrorKind::ConnectionReset))),
+            ))),
+        );
+        assert!(!is_tls_finding(&reset_below));
+    }
+
     /// The documented default: 8 MiB.
     #[test]
     fn default_body_limit_is_8_mib() {
