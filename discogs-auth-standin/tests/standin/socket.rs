@@ -325,6 +325,7 @@ fn idle_connections_make_room_at_the_cap() {
     });
     let mut idle = connect(&standin);
     let reply = ask_for_a_missing_path(&mut idle);
+    let served = Instant::now();
     assert!(
         !reply.to_ascii_lowercase().contains("connection: close"),
         "{reply}"
@@ -336,6 +337,10 @@ fn idle_connections_make_room_at_the_cap() {
         .write_all(b"GET /no/such/path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
     assert_eq!(read_until_closed(&mut idle).0, "");
+    // Not before its grace (a second): a client may be sending on a connection just served.
+    // Half of it is a bound that a slow machine only makes safer.
+    let idle_for = served.elapsed();
+    assert!(idle_for >= Duration::from_millis(500), "{idle_for:?}");
     let (reply, _) = read_until_closed(&mut waiting);
     assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{reply}");
     // The fresh connection was not closed under its request, which is answered.
