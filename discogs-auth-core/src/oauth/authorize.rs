@@ -10,7 +10,21 @@ use crate::endpoints::{UrlError, UrlErrorKind, parse_absolute_url};
 use super::OAuthClient;
 
 /// Where Discogs sends the user after the authorize page (`oauth_callback`).
+///
+/// Read from settings with [`Callback::parse`] or [`str::parse`], and written back with
+/// [`Callback::as_str`] or `Display`; with the `serde` feature it is stored as that string and
+/// checked again when read.
+///
+/// ```
+/// use discogs_auth_core::Callback;
+/// let callback: Callback = "https://app.example/cb".parse()?;
+/// assert_eq!(callback.to_string(), "https://app.example/cb");
+/// assert!("https://app.example/cb#top".parse::<Callback>().is_err());
+/// # Ok::<(), discogs_auth_core::UrlError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
 pub enum Callback {
     /// `oob`: no redirect; Discogs shows the verifier and the user pastes it.
     OutOfBand,
@@ -204,6 +218,41 @@ impl Callback {
             Self::OutOfBand => "oob",
             Self::Url(url) => url.as_str(),
         }
+    }
+}
+
+impl std::str::FromStr for Callback {
+    type Err = UrlError;
+
+    /// As [`Callback::parse`].
+    fn from_str(value: &str) -> Result<Self, UrlError> {
+        Self::parse(value)
+    }
+}
+
+impl TryFrom<String> for Callback {
+    type Error = UrlError;
+
+    /// As [`Callback::parse`].
+    fn try_from(value: String) -> Result<Self, UrlError> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Callback> for String {
+    /// The `oauth_callback` value, as [`Callback::as_str`].
+    fn from(callback: Callback) -> Self {
+        match callback {
+            Callback::OutOfBand => "oob".to_owned(),
+            Callback::Url(CallbackUrl(url)) => url,
+        }
+    }
+}
+
+impl fmt::Display for Callback {
+    /// The `oauth_callback` value, as [`Callback::as_str`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -488,6 +537,66 @@ mod tests {
     use super::*;
     use crate::credentials::{TokenSecret, TokenValue};
     use crate::freshness::Timestamp;
+
+    /// A callback kept in settings as its string reads back as the same callback, through
+    /// every conversion, and a string `Callback::parse` refuses is refused by each alike.
+    #[test]
+    fn a_callback_round_trips_through_its_string() {
+        for value in [
+            "oob",
+            "https://app.example/cb?x=1",
+            "http://127.0.0.1:8080/cb",
+            "myapp://cb",
+        ] {
+            let callback = Callback::parse(value).unwrap();
+            assert_eq!(callback.to_string(), value);
+            assert_eq!(String::from(callback.clone()), value);
+            assert_eq!(value.parse::<Callback>(), Ok(callback.clone()));
+            assert_eq!(Callback::try_from(value.to_owned()), Ok(callback));
+        }
+        for value in [
+            "OOB",
+            "https://app example/cb",
+            "https://app.example/cb#top",
+            "",
+            "/cb",
+        ] {
+            let refused = Callback::parse(value).unwrap_err();
+            assert_eq!(value.parse::<Callback>(), Err(refused.clone()), "{value}");
+            assert_eq!(
+                Callback::try_from(value.to_owned()),
+                Err(refused),
+                "{value}"
+            );
+        }
+    }
+
+    /// With `serde`, a callback is stored as its string, and checked again when read.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn a_callback_is_stored_as_its_string_and_checked_when_read() {
+        let stored = serde_json::to_string(&[
+            Callback::OutOfBand,
+            Callback::url("https://app.example/cb").unwrap(),
+        ])
+        .unwrap();
+        assert_eq!(stored, r#"["oob","https://app.example/cb"]"#);
+        let read: Vec<Callback> = serde_json::from_str(&stored).unwrap();
+        assert_eq!(
+            read,
+            [
+                Callback::OutOfBand,
+                Callback::url("https://app.example/cb").unwrap()
+            ]
+        );
+        let refused = serde_json::from_str::<Callback>(r#""https://app.example/cb#top""#);
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            Callback::parse("https://app.example/cb#top")
+                .unwrap_err()
+                .to_string()
+        );
+    }
 
     fn request_token() -> RequestToken {
         RequestToken {
