@@ -109,7 +109,8 @@
 //!
 //! - `hmac-sha1` (default): HMAC-SHA1 signatures.
 //! - `serde`: `Serialize`/`Deserialize` for credentials, to keep a pending request token
-//!   between the redirect and the callback, or an access token between runs.
+//!   between the redirect and the callback, or an access token between runs; and for
+//!   [`Callback`], as its string, checked again when read from settings.
 
 #![forbid(unsafe_code)]
 // docs.rs marks the items that need a feature.
