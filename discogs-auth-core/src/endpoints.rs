@@ -75,6 +75,9 @@ pub enum UrlErrorKind {
     HostAndPort,
     /// A custom-scheme callback with a space or a character outside printable ASCII.
     Unprintable,
+    /// A callback whose query already holds `oauth_token`, `oauth_verifier` or `denied`: Discogs
+    /// adds its own to the redirect, and a callback naming one twice cannot be read.
+    ReservedParameter,
 }
 
 impl fmt::Display for UrlError {

@@ -1521,6 +1521,18 @@ fn check_callback_url(url: &str, defects: &[UrlErrorKind]) {
     if url.len() > MAX_CALLBACK_LEN {
         allowed.push(UrlErrorKind::TooLong);
     }
+    // The parameters Discogs adds to the redirect belong to it, not to the callback.
+    let query = url
+        .parse::<Uri>()
+        .ok()
+        .and_then(|uri| uri.query().map(str::to_owned));
+    if query.is_some_and(|query| {
+        ["oauth_token", "oauth_verifier", "denied"]
+            .iter()
+            .any(|name| !values_of(&query, name).is_empty())
+    }) {
+        allowed.push(UrlErrorKind::ReservedParameter);
+    }
     match Callback::url(url) {
         Ok(callback) => {
             assert_eq!(allowed, [], "{url:?} accepted as a callback");

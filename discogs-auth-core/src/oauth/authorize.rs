@@ -4,7 +4,10 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::credentials::{AuthorizedRequestToken, CredentialError, RequestToken, Verifier};
-use crate::encoding::{FormError, FormField, find_byte, form_fields, percent_encode};
+use crate::encoding::{
+    FormError, FormField, decode_form_component, find_byte, form_fields, percent_encode,
+    raw_form_pairs,
+};
 use crate::endpoints::{UrlError, UrlErrorKind, parse_absolute_url};
 
 use super::OAuthClient;
@@ -85,15 +88,35 @@ pub const MAX_CALLBACK_LEN: usize = 2048;
 /// Why a callback longer than [`MAX_CALLBACK_LEN`] is refused.
 const TOO_LONG: &str = "it is longer than 2048 bytes";
 
+/// The parameters Discogs adds to the callback, and why a callback that holds one already is
+/// refused.
+const CALLBACK_PARAMETERS: [(&str, &str); 3] = [
+    (
+        "oauth_token",
+        "its query holds oauth_token, which Discogs adds: the redirect would name it twice",
+    ),
+    (
+        "oauth_verifier",
+        "its query holds oauth_verifier, which Discogs adds: the redirect would name it twice",
+    ),
+    (
+        "denied",
+        "its query holds denied, which Discogs adds when the user refuses: the redirect would \
+         name it twice",
+    ),
+];
+
 /// Schemes a browser runs or reads itself instead of handing them to an application: a
 /// callback with one would put the verifier into a page or a file rather than the app.
 const BROWSER_SCHEMES: [&str; 4] = ["javascript", "vbscript", "data", "file"];
 
 impl Callback {
     /// A web callback URL: absolute `http`/`https` with a host, no user name or password, no
-    /// control characters, no fragment, at most [`MAX_CALLBACK_LEN`] bytes. An application's
-    /// own scheme (`myapp://callback`) goes through [`Callback::custom_scheme`] instead, so
-    /// that a mistyped `htps://` is refused here rather than sent.
+    /// control characters, no fragment, at most [`MAX_CALLBACK_LEN`] bytes, and none of the
+    /// parameters Discogs adds to it (`oauth_token`, `oauth_verifier`, `denied`) in its query,
+    /// where the application's own may be. An application's own scheme (`myapp://callback`)
+    /// goes through [`Callback::custom_scheme`] instead, so that a mistyped `htps://` is
+    /// refused here rather than sent.
     ///
     /// ```
     /// use discogs_auth_core::Callback;
@@ -109,7 +132,7 @@ impl Callback {
             return Err(callback_error(UrlErrorKind::TooLong, TOO_LONG));
         }
         match parse_absolute_url(CALLBACK_FIELD, url) {
-            Ok(_) => Ok(Self::Url(CallbackUrl(url.to_owned()))),
+            Ok(_) => Self::checked_query(url),
             Err(error) if error.kind == UrlErrorKind::NotHttp && starts_with_scheme(url) => {
                 Err(callback_error(
                     UrlErrorKind::NotHttp,
@@ -124,7 +147,8 @@ impl Callback {
     /// A callback to the application's own URI scheme, for desktop and mobile apps that
     /// register one with the system (`myapp://callback`, `com.example.app:/oauth`): a scheme
     /// (RFC 3986 §3.1) other than `http`/`https`, then `:` and the rest, in printable ASCII
-    /// without spaces or a fragment, at most [`MAX_CALLBACK_LEN`] bytes. Schemes the browser
+    /// without spaces or a fragment, at most [`MAX_CALLBACK_LEN`] bytes, with no `oauth_token`,
+    /// `oauth_verifier` or `denied` in its query (as [`Callback::url`]). Schemes the browser
     /// would run or read itself (`javascript:`, `vbscript:`, `data:`, `file:`) are refused.
     ///
     /// ```
@@ -188,7 +212,23 @@ impl Callback {
                 "it must not have a fragment",
             ));
         }
-        Ok(Self::Url(CallbackUrl(uri.to_owned())))
+        Self::checked_query(uri)
+    }
+
+    /// A callback whose address is checked, once its query is: Discogs adds `oauth_token` and
+    /// `oauth_verifier`, or `denied`, to the callback's own parameters, and a redirect that
+    /// names one of them twice is refused when it comes back (a repeat could be a forgery).
+    fn checked_query(url: &str) -> Result<Self, UrlError> {
+        let reserved = raw_form_pairs(callback_query(url).as_bytes()).find_map(|(name, _)| {
+            let name = decode_form_component(name).ok()?;
+            CALLBACK_PARAMETERS
+                .into_iter()
+                .find(|(reserved, _)| *reserved == name)
+        });
+        match reserved {
+            Some((_, reason)) => Err(callback_error(UrlErrorKind::ReservedParameter, reason)),
+            None => Ok(Self::Url(CallbackUrl(url.to_owned()))),
+        }
     }
 
     /// Reads an `oauth_callback` value, as a provider receives it or an application keeps it
@@ -1003,6 +1043,49 @@ mod tests {
             "myapp://cb#top",
             (UrlErrorKind::Fragment, "it must not have a fragment"),
         );
+    }
+
+    /// Discogs adds its parameters to the callback's own: one named there already would come
+    /// back twice, and the login could never be read from the redirect.
+    #[test]
+    fn a_callback_may_not_hold_the_parameters_discogs_adds() {
+        let reserved = |reason| {
+            Err(UrlError {
+                field: "oauth_callback",
+                kind: UrlErrorKind::ReservedParameter,
+                reason,
+            })
+        };
+        let [token, verifier, denied] = CALLBACK_PARAMETERS.map(|(_, reason)| reason);
+        for (callback, expected) in [
+            ("https://app.example/cb?oauth_token=mine", token),
+            ("https://app.example/cb?x=1&oauth_verifier", verifier),
+            ("https://app.example/cb?denied=", denied),
+            ("https://app.example/cb?a=b&oauth%5Ftoken=x", token),
+            ("myapp://cb?oauth_token=mine", token),
+            ("com.example.app:cb?x&denied=1", denied),
+        ] {
+            assert_eq!(Callback::parse(callback), reserved(expected), "{callback}");
+        }
+        assert_eq!(
+            Callback::url("http://127.0.0.1:8123/cb?oauth_token=a&oauth_verifier=b"),
+            reserved(token)
+        );
+        assert_eq!(
+            Callback::custom_scheme("myapp://cb?oauth_verifier=b"),
+            reserved(verifier)
+        );
+        // Names that only resemble them, and the parameters in the path, are the application's.
+        for callback in [
+            "https://app.example/cb?oauth_tokens=1&my_oauth_token=2&denied_by=3",
+            "https://app.example/oauth_token=1/cb?x=oauth_token",
+            "myapp://cb/denied?state=oauth_verifier",
+        ] {
+            assert_eq!(
+                Callback::parse(callback).map(String::from),
+                Ok(callback.to_owned())
+            );
+        }
     }
 
     #[test]
