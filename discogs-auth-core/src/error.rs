@@ -555,6 +555,20 @@ mod tests {
             both(FlowError::Reply(refused)),
             (false, None, false, true, true)
         );
+        // The user's answer, and a callback from another login, which leaves this one open.
+        for callback in [
+            crate::CallbackError::Denied,
+            crate::CallbackError::TokenMismatch,
+        ] {
+            assert_eq!(
+                both(FlowError::Callback(callback)),
+                (false, None, false, false, false)
+            );
+        }
+        assert_eq!(
+            both(FlowError::Transport(TransportError::NoTls)),
+            (false, None, false, false, false)
+        );
 
         // A transport of the caller's own is not judged.
         let own: FlowError<std::io::Error> =

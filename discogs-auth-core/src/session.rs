@@ -95,7 +95,8 @@ impl<E> FlowError<E> {
     /// Whether only a new login can mend this: the request token expired
     /// ([`is_request_token_expired`](Self::is_request_token_expired)) or Discogs refused the
     /// exchange ([`ReplyError::AccessTokenRefused`]: a wrong or spent verifier). Send the user
-    /// to authorize again, from a new request token.
+    /// to authorize again, from a new request token. A denial ([`CallbackError::Denied`]) is
+    /// not one: it is the user's answer.
     ///
     /// ```
     /// use discogs_auth_core::{ApiError, FlowError, ReplyError};

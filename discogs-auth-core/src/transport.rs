@@ -111,6 +111,10 @@ pub enum TransportError {
     },
     /// The URL is neither `https://` nor `http://`.
     UnsupportedScheme,
+    /// The URL is `https://`, and the HTTP client was built without TLS (the adapter's
+    /// `rustls` and `native-tls` features both off). Not [transient](Self::is_transient): only
+    /// a build with one of them reaches the server.
+    NoTls,
     /// The URL holds a user name or password (`https://user:pass@host/`): some clients would
     /// send them as Basic credentials, others drop them; neither is what Discogs expects.
     CredentialsInUrl,
@@ -150,6 +154,10 @@ impl fmt::Display for TransportError {
                 "refusing to send credentials over plain http:// to {host}; use https://"
             ),
             Self::UnsupportedScheme => f.write_str("unsupported URL scheme; use https://"),
+            Self::NoTls => f.write_str(
+                "this build has no TLS for https:// URLs; enable the adapter's `rustls` or \
+                 `native-tls` feature",
+            ),
             Self::CredentialsInUrl => {
                 f.write_str("refusing a URL with a user name or password in it")
             }
@@ -890,6 +898,17 @@ mod tests {
         );
         assert!(error.source().is_none());
         assert!(!error.is_transient());
+    }
+
+    #[test]
+    fn no_tls_names_the_features_that_bring_it() {
+        let no_tls = TransportError::NoTls;
+        assert_eq!(
+            no_tls.to_string(),
+            "this build has no TLS for https:// URLs; enable the adapter's `rustls` or \
+             `native-tls` feature"
+        );
+        assert!(!no_tls.is_transient());
     }
 
     /// The client's own error, as its reader wraps it, goes to the adapter's mapping; other

@@ -204,13 +204,17 @@ impl AsyncTransport for ReqwestTransport {
 
 /// A reqwest error without its URL, which may carry query credentials; a timeout as
 /// [`TransportError::Timeout`], whichever phase it struck in, a failed TLS handshake as
-/// [`TransportError::Tls`], and a reply that is not valid HTTP as [`TransportError::Protocol`].
+/// [`TransportError::Tls`], an `https://` URL in a build without TLS as
+/// [`TransportError::NoTls`], and a reply that is not valid HTTP as [`TransportError::Protocol`].
 fn client_error(error: reqwest::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
     if error_chain(&error).any(is_tls_error) {
         return TransportError::tls(error.without_url());
+    }
+    if error_chain(&error).any(lacks_tls) {
+        return TransportError::NoTls;
     }
     if error_chain(&error).any(breaks_http) {
         return TransportError::protocol(error.without_url());
@@ -231,6 +235,13 @@ fn is_tls_error(error: &(dyn StdError + 'static)) -> bool {
     }
     let _ = error;
     false
+}
+
+/// Whether `error` is the refusal of an `https://` URL by a connector without TLS, as reqwest
+/// has when built with neither TLS feature. hyper-util does not export the error's type: its
+/// message is all there is to tell it by.
+fn lacks_tls(error: &(dyn StdError + 'static)) -> bool {
+    error.to_string() == "invalid URL, scheme is not http"
 }
 
 /// Whether `error` is hyper refusing the reply as HTTP: its head would not parse (status line,
@@ -261,4 +272,44 @@ fn head(status: StatusCode, version: Version, headers: &HeaderMap) -> Response<(
     *response.version_mut() = version;
     *response.headers_mut() = headers.clone();
     response
+}
+
+/// Built without TLS, the client cannot reach an `https://` URL: that is a build to change, not
+/// a request to retry.
+#[cfg(all(test, not(any(feature = "rustls", feature = "native-tls"))))]
+mod without_tls {
+    use super::*;
+
+    fn https_request() -> (std::net::TcpListener, Request<Vec<u8>>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let request = Request::get(format!("https://127.0.0.1:{port}/oauth/identity"))
+            .body(Vec::new())
+            .unwrap();
+        (listener, request)
+    }
+
+    #[tokio::test]
+    async fn an_https_url_asks_for_a_tls_feature() {
+        let (_listener, request) = https_request();
+        let error = ReqwestTransport::new()
+            .unwrap()
+            .send(request)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, TransportError::NoTls), "{error:?}");
+        assert!(!error.is_transient());
+    }
+
+    #[cfg(feature = "blocking")]
+    #[test]
+    fn an_https_url_asks_for_a_tls_feature_when_blocking() {
+        use discogs_auth_core::SyncTransport;
+        let (_listener, request) = https_request();
+        let error = BlockingReqwestTransport::new()
+            .unwrap()
+            .send(request)
+            .unwrap_err();
+        assert!(matches!(error, TransportError::NoTls), "{error:?}");
+    }
 }

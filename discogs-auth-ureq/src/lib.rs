@@ -247,8 +247,9 @@ impl SyncTransport for UreqTransport {
 
 /// A ureq error without the request's URL, which may hold query credentials: the two errors
 /// that quote it are replaced by their message alone. A reply that is not valid HTTP (ureq's
-/// protocol errors, a head too large) is [`TransportError::Protocol`], and a failed TLS
-/// handshake [`TransportError::Tls`].
+/// protocol errors, a head too large) is [`TransportError::Protocol`], a failed TLS handshake
+/// [`TransportError::Tls`], and an `https://` URL in a build without TLS
+/// [`TransportError::NoTls`].
 fn client_error(error: ureq::Error) -> TransportError {
     if is_tls_error(&error) {
         return TransportError::tls(error);
@@ -258,6 +259,7 @@ fn client_error(error: ureq::Error) -> TransportError {
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => {
             TransportError::protocol(error)
         }
+        ureq::Error::TlsRequired => TransportError::NoTls,
         ureq::Error::BadUri(_) => TransportError::client(UrlRemoved("bad uri")),
         ureq::Error::RequireHttpsOnly(_) => {
             TransportError::client(UrlRemoved("configured for https only"))
@@ -310,5 +312,25 @@ mod tests {
         };
         let transport = UreqTransport::new();
         assert_eq!(transport.agent.config().tls_config().provider(), expected);
+    }
+}
+
+/// Built without TLS, the agent cannot reach an `https://` URL: that is a build to change, not
+/// a request to retry.
+#[cfg(all(test, not(any(feature = "rustls", feature = "native-tls"))))]
+mod without_tls {
+    use super::*;
+
+    #[test]
+    fn an_https_url_asks_for_a_tls_feature() {
+        // ureq finds out once connected: something must listen (the kernel accepts for it).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let request = Request::get(format!("https://127.0.0.1:{port}/oauth/identity"))
+            .body(Vec::new())
+            .unwrap();
+        let error = UreqTransport::new().send(request).unwrap_err();
+        assert!(matches!(error, TransportError::NoTls), "{error:?}");
+        assert!(!error.is_transient());
     }
 }
