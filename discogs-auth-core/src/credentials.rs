@@ -33,6 +33,12 @@ pub enum CredentialError {
         /// The largest accepted length in bytes.
         max: usize,
     },
+    /// The value starts or ends with whitespace: no Discogs credential does, and one copied with
+    /// the space beside it would fail every request it signs, each time as a refusal by Discogs.
+    SurroundingWhitespace {
+        /// Which credential.
+        field: &'static str,
+    },
 }
 
 impl fmt::Display for CredentialError {
@@ -47,6 +53,10 @@ impl fmt::Display for CredentialError {
                 )
             }
             Self::TooLong { field, max } => write!(f, "{field} is longer than {max} bytes"),
+            Self::SurroundingWhitespace { field } => write!(
+                f,
+                "{field} starts or ends with whitespace; trim text copied or read from a file"
+            ),
         }
     }
 }
@@ -70,6 +80,9 @@ pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), Credentia
     }
     if has_control(value) {
         return Err(CredentialError::ControlCharacter { field });
+    }
+    if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        return Err(CredentialError::SurroundingWhitespace { field });
     }
     Ok(())
 }

@@ -2,8 +2,10 @@
 //!
 //! This crate builds every request of Discogs authentication as an [`http::Request`] and reads
 //! every reply from an [`http::Response`]. It never opens a socket, and it reads the clock and
-//! the OS random source only when asked to ([`Freshness::generate`]); tests and replays pass
-//! fixed values instead. Send the requests with any HTTP client — or use
+//! the OS random source only when asked to: [`Freshness::generate`], [`Timestamp::now`], and a
+//! [`Session`], which uses the system clock and OS nonces unless [`Session::with_clock`] and
+//! [`Session::with_nonce_source`] replace them. Tests and replays pass fixed values instead.
+//! Send the requests with any HTTP client — or use
 //! `discogs-auth-reqwest` / `discogs-auth-ureq`, which do exactly that.
 //!
 //! # The OAuth 1.0a flow, by hand

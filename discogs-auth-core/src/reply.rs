@@ -202,7 +202,9 @@ pub enum ReplyError {
     },
     /// A field of the reply is not a valid credential (empty, control characters, too long).
     InvalidField(CredentialError),
-    /// The request-token reply did not say `oauth_callback_confirmed=true` (OAuth 1.0a).
+    /// The request-token reply gave `oauth_callback_confirmed` a value other than `true`
+    /// (OAuth 1.0a). A reply without the field at all is
+    /// [`MissingField`](Self::MissingField) `{ field: "oauth_callback_confirmed" }`.
     CallbackNotConfirmed,
 }
 

@@ -555,6 +555,55 @@ fn every_request_carries_the_clients_user_agent() -> TestResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A credential copied with the space beside it
+// ---------------------------------------------------------------------------------------------
+
+/// Pitfall: a key, secret or token selected with the space next to it on a page signs every
+/// request wrongly, and Discogs only ever says `Invalid signature` or `Invalid consumer`. No
+/// Discogs credential starts or ends with whitespace, so it is refused when it is made.
+#[test]
+fn a_credential_with_whitespace_around_it_is_refused_when_made() {
+    let around = |field| CredentialError::SurroundingWhitespace { field };
+    for copied in [
+        " abc123",
+        "abc123 ",
+        " abc123 ",
+        "abc123\u{a0}",
+        "\u{3000}abc123",
+    ] {
+        assert_eq!(
+            DiscogsAuth::token(copied).unwrap_err(),
+            around("personal_token"),
+            "{copied:?}"
+        );
+        assert_eq!(
+            Consumer::new(copied, "secret").unwrap_err(),
+            around("consumer_key")
+        );
+        assert_eq!(
+            Consumer::new("key", copied).unwrap_err(),
+            around("consumer_secret")
+        );
+        assert_eq!(TokenValue::new(copied).unwrap_err(), around("oauth_token"));
+        assert_eq!(Verifier::new(copied).unwrap_err(), around("oauth_verifier"));
+        assert_eq!(UserAgent::new(copied).unwrap_err(), around("user_agent"));
+    }
+    assert_eq!(
+        around("consumer_key").to_string(),
+        "consumer_key starts or ends with whitespace; trim text copied or read from a file"
+    );
+    // Inside a value, whitespace is the value's own; a line break stays a control character.
+    assert!(DiscogsAuth::token("abc 123").is_ok());
+    assert!(UserAgent::new("MyApp/1.0 +https://example.com").is_ok());
+    assert_eq!(
+        DiscogsAuth::token("abc123\n").unwrap_err(),
+        CredentialError::ControlCharacter {
+            field: "personal_token"
+        }
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Access tokens are stored and reused
 // ---------------------------------------------------------------------------------------------
 

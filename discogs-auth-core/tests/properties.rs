@@ -48,13 +48,22 @@ fn text(max: usize) -> impl Strategy<Value = String> + Clone {
 
 /// A valid credential: 1–40 printable characters, no control characters.
 fn credential() -> impl Strategy<Value = String> + Clone {
-    prop_oneof!["[ -~]{1,40}", "\\PC{1,40}"]
+    without_surrounding_whitespace(prop_oneof!["[ -~]{1,40}", "\\PC{1,40}"])
 }
 
 /// A credential of at least 8 characters (for the "secret never in the header" property).
 #[cfg(feature = "hmac-sha1")]
 fn long_credential() -> impl Strategy<Value = String> + Clone {
-    prop_oneof!["[ -~]{8,40}", "\\PC{8,40}"]
+    without_surrounding_whitespace(prop_oneof!["[ -~]{8,40}", "\\PC{8,40}"])
+}
+
+/// What a credential may be: whitespace inside, not around it.
+fn without_surrounding_whitespace(
+    values: impl Strategy<Value = String> + Clone,
+) -> impl Strategy<Value = String> + Clone {
+    values.prop_filter("a credential has no whitespace around it", |value| {
+        !value.starts_with(char::is_whitespace) && !value.ends_with(char::is_whitespace)
+    })
 }
 
 fn nonce() -> impl Strategy<Value = String> {
@@ -789,6 +798,8 @@ fn expected_credential(field: &'static str, value: &str) -> Result<(), Credentia
         })
     } else if value.chars().any(char::is_control) {
         Err(CredentialError::ControlCharacter { field })
+    } else if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        Err(CredentialError::SurroundingWhitespace { field })
     } else {
         Ok(())
     }
@@ -801,6 +812,7 @@ fn credential_input() -> impl Strategy<Value = String> {
         1 => "[a-z]{1020,1030}",
         1 => "\\PC{250,300}",
         1 => "[a-z]{0,8}[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}][a-z]{0,8}",
+        1 => "[ \\x{a0}\\x{3000}]?[a-z]{1,8}[ \\x{a0}\\x{3000}]?",
     ]
 }
 
