@@ -3,7 +3,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use http::header::USER_AGENT;
 use http::{Request, Response};
 
 use crate::credentials::{AccessToken, AuthorizedRequestToken, RequestToken};
@@ -12,7 +11,9 @@ use crate::endpoints::{Endpoints, UrlError, UrlErrorKind};
 use crate::freshness::{
     Clock, Freshness, NonceSource, OsNonceSource, RandomSourceError, SystemClock, Timestamp,
 };
-use crate::oauth::{Callback, CallbackError, Identity, OAuthClient, RequestError, UserAgent};
+use crate::oauth::{
+    Callback, CallbackError, Identity, OAuthClient, RequestError, UserAgent, default_user_agent,
+};
 use crate::reply::ReplyError;
 use crate::transport::{AsyncTransport, SyncTransport};
 
@@ -315,7 +316,7 @@ fn ensure_api_url(endpoints: &Endpoints, request: &Request<Vec<u8>>) -> Result<(
 }
 
 /// `request` with Discogs Auth credentials where `placement` says, and `user_agent` if it has
-/// no `User-Agent`; refused unless it goes to `endpoints`' API base.
+/// no `User-Agent` or an empty one; refused unless it goes to `endpoints`' API base.
 pub(crate) fn discogs_auth_request<E>(
     endpoints: &Endpoints,
     user_agent: &UserAgent,
@@ -325,11 +326,7 @@ pub(crate) fn discogs_auth_request<E>(
 ) -> Result<Request<Vec<u8>>, FlowError<E>> {
     ensure_api_url(endpoints, &request)?;
     auth.apply(&mut request, placement)?;
-    if !request.headers().contains_key(USER_AGENT) {
-        request
-            .headers_mut()
-            .insert(USER_AGENT, user_agent.as_header_value().clone());
-    }
+    default_user_agent(request.headers_mut(), user_agent.as_header_value());
     Ok(request)
 }
 

@@ -340,6 +340,15 @@ fn discogs_auth_sets_header_and_user_agent() {
         .send_with_discogs_auth(&auth, Placement::Header, search())
         .unwrap();
     assert_eq!(found.body(), b"{\"tier\": \"token\"}");
+    // An empty `User-Agent` is none: Discogs would answer it with an empty reply.
+    let mut empty_user_agent = search();
+    empty_user_agent
+        .headers_mut()
+        .insert(header::USER_AGENT, header::HeaderValue::from_static(""));
+    let found = session
+        .send_with_discogs_auth(&auth, Placement::Header, empty_user_agent)
+        .unwrap();
+    assert_eq!(found.body(), b"{\"tier\": \"token\"}");
 }
 
 /// Credentials go only to the API base's origin: a URL from a reply (an image on a CDN), the

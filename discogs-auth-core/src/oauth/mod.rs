@@ -149,6 +149,18 @@ impl UserAgent {
     }
 }
 
+/// Gives `headers` the client's `User-Agent` unless the caller set one of their own. An empty
+/// one is none: Discogs answers a request without a user agent with an empty reply.
+pub(crate) fn default_user_agent(headers: &mut HeaderMap, user_agent: &HeaderValue) {
+    let given = headers
+        .get_all(USER_AGENT)
+        .iter()
+        .any(|value| !value.as_bytes().trim_ascii().is_empty());
+    if !given {
+        headers.insert(USER_AGENT, user_agent.clone());
+    }
+}
+
 impl fmt::Display for UserAgent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -333,6 +345,29 @@ pub(crate) mod test_support {
 #[cfg(all(test, feature = "hmac-sha1"))]
 mod tests {
     use super::*;
+
+    /// What the caller set is kept, even beside an empty value; nothing or only blanks is none.
+    #[test]
+    fn the_caller_s_user_agent_is_kept_and_an_empty_one_replaced() {
+        let ours = HeaderValue::from_static("discogs-auth-tests/1.0");
+        let after = |given: &[&'static str]| {
+            let mut headers = HeaderMap::new();
+            for value in given {
+                headers.append(USER_AGENT, HeaderValue::from_static(value));
+            }
+            default_user_agent(&mut headers, &ours);
+            headers
+                .get_all(USER_AGENT)
+                .iter()
+                .map(|value| value.to_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(after(&[]), ["discogs-auth-tests/1.0"]);
+        assert_eq!(after(&[""]), ["discogs-auth-tests/1.0"]);
+        assert_eq!(after(&[" \t", ""]), ["discogs-auth-tests/1.0"]);
+        assert_eq!(after(&["Custom/2.0"]), ["Custom/2.0"]);
+        assert_eq!(after(&["", "Custom/2.0"]), ["", "Custom/2.0"]);
+    }
 
     /// The accessors return what the client was built with, not defaults.
     #[test]

@@ -2,11 +2,11 @@
 
 use std::fmt;
 
-use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Request, Response};
 
 use super::authorization::{HeaderTemplate, ProtocolFields};
-use super::{FORM_CONTENT_TYPE, OAuthClient, RequestError};
+use super::{FORM_CONTENT_TYPE, OAuthClient, RequestError, default_user_agent};
 use crate::base_string::SignatureBase;
 use crate::credentials::{AccessToken, ConsumerKey, TokenValue};
 use crate::freshness::Freshness;
@@ -16,7 +16,7 @@ use crate::signature::{PreparedKey, Signature, SignatureMethod, SigningError};
 
 impl OAuthClient {
     /// Signs `request` with `access_token`: sets `Authorization: OAuth …` (replacing any) and
-    /// the client's `User-Agent` unless the request has one.
+    /// the client's `User-Agent` unless the request has one that is not empty.
     ///
     /// Any method; the query takes part in the signature (decoded, then re-encoded with the
     /// other parameters, never as part of the base URI); the body only when its
@@ -193,7 +193,7 @@ impl fmt::Debug for RequestSigner {
 impl RequestSigner {
     /// Signs `request` as [`OAuthClient::sign_request`] does with this signer's access token:
     /// sets `Authorization: OAuth …` (replacing any) and the client's `User-Agent` unless the
-    /// request has one. On an error the request is left as it was.
+    /// request has one that is not empty. On an error the request is left as it was.
     pub fn sign_request<B: AsRef<[u8]>>(
         &self,
         request: &mut Request<B>,
@@ -236,12 +236,10 @@ impl RequestSigner {
 }
 
 /// Sets the signed request's `Authorization` (replacing any) and `User-Agent` (unless it has
-/// one).
+/// one that is not empty).
 fn set_headers(headers: &mut HeaderMap, authorization: HeaderValue, user_agent: &HeaderValue) {
     headers.insert(AUTHORIZATION, authorization);
-    if !headers.contains_key(USER_AGENT) {
-        headers.insert(USER_AGENT, user_agent.clone());
-    }
+    default_user_agent(headers, user_agent);
 }
 
 /// The body, when its parameters take part in the signature (RFC 5849 §3.4.1.3.1): it is
@@ -282,6 +280,7 @@ mod tests {
     use crate::oauth::UserAgent;
     use crate::oauth::test_support::{header, rfc_client};
     use crate::signature::SignatureMethod;
+    use http::header::USER_AGENT;
 
     fn access() -> AccessToken {
         AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00").unwrap()
