@@ -5,7 +5,7 @@ use std::fmt;
 
 use http::Uri;
 
-use crate::encoding::has_control;
+use crate::encoding::{has_control, percent_encode};
 use crate::signature::{BaseUri, authority_port};
 
 /// Discogs' API base.
@@ -302,6 +302,38 @@ impl Endpoints {
         parse_absolute_url("path", &format!("{}{path}", self.api_base))
     }
 
+    /// `{api_base}{path}` with `query`'s pairs appended, each name and value percent-encoded
+    /// (RFC 3986, as OAuth encodes them): the search text a user typed goes in as it is, spaces,
+    /// `&` and accents included. `path` is checked as by [`Endpoints::api_url`], and may hold a
+    /// query of its own, already encoded, which the pairs follow.
+    ///
+    /// ```
+    /// use discogs_auth_core::Endpoints;
+    /// let uri = Endpoints::discogs()
+    ///     .api_url_with_query("/database/search", [("q", "Sigur Rós & Amiina"), ("type", "release")])
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     uri.to_string(),
+    ///     "https://api.discogs.com/database/search?q=Sigur%20R%C3%B3s%20%26%20Amiina&type=release"
+    /// );
+    /// ```
+    pub fn api_url_with_query<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        path: &str,
+        query: impl IntoIterator<Item = (N, V)>,
+    ) -> Result<Uri, UrlError> {
+        let mut target = path.to_owned();
+        let mut separator = if path.contains('?') { '&' } else { '?' };
+        for (name, value) in query {
+            target.push(separator);
+            target.push_str(&percent_encode(name.as_ref()));
+            target.push('=');
+            target.push_str(&percent_encode(value.as_ref()));
+            separator = '&';
+        }
+        self.api_url(&target)
+    }
+
     /// Whether `uri` is on the API base's origin (its scheme, host and port): the only place
     /// a [`Session`](crate::Session) sends credentials. A relative URI is not.
     ///
@@ -347,6 +379,66 @@ fn known_url(api_base: &str, path: &str) -> Uri {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Typed text goes in as the pairs it is, whatever it holds, after a query of the path's
+    /// own; the path is checked as `api_url` checks it.
+    #[test]
+    fn query_pairs_are_encoded_into_the_api_url() {
+        let discogs = Endpoints::discogs();
+        let url = |path, pairs: &[(&str, &str)]| {
+            discogs
+                .api_url_with_query(path, pairs.iter().copied())
+                .map(|uri| uri.to_string())
+        };
+        assert_eq!(
+            url(
+                "/database/search",
+                &[("q", "AC/DC: Back in Black?"), ("per_page", "50")]
+            ),
+            Ok(
+                "https://api.discogs.com/database/search?q=AC%2FDC%3A%20Back%20in%20Black%3F\
+                &per_page=50"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            url(
+                "/database/search?type=release",
+                &[("q", "a+b=c"), ("page", "2")]
+            ),
+            Ok(
+                "https://api.discogs.com/database/search?type=release&q=a%2Bb%3Dc&page=2"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            url("/users/ex ample", &[]).unwrap_err().kind,
+            UrlErrorKind::Malformed
+        );
+        assert_eq!(
+            url("/oauth/identity", &[]),
+            Ok("https://api.discogs.com/oauth/identity".to_owned())
+        );
+        assert_eq!(
+            url("database/search", &[("q", "x")]).unwrap_err().kind,
+            UrlErrorKind::PathWithoutSlash
+        );
+        // What is sent decodes back to the pairs given (the name too).
+        let typed = [("q", "Björk & Sigur Rós +1"), ("my field", "50%")];
+        let uri = discogs
+            .api_url_with_query("/database/search", typed)
+            .unwrap();
+        let decoded: Vec<(String, String)> =
+            crate::encoding::FormPairs::parse(uri.query().unwrap().as_bytes())
+                .unwrap()
+                .iter()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect();
+        assert_eq!(
+            decoded,
+            typed.map(|(name, value)| (name.to_owned(), value.to_owned()))
+        );
+    }
 
     #[test]
     fn discogs_endpoints() {

@@ -131,6 +131,13 @@ impl Callback {
         if url.len() > MAX_CALLBACK_LEN {
             return Err(callback_error(UrlErrorKind::TooLong, TOO_LONG));
         }
+        if url.eq_ignore_ascii_case("oob") {
+            return Err(callback_error(
+                UrlErrorKind::NotHttp,
+                "it must start with http:// or https:// (out of band, without a redirect: \
+                 Callback::OutOfBand)",
+            ));
+        }
         match parse_absolute_url(CALLBACK_FIELD, url) {
             Ok(_) => Self::checked_query(url),
             Err(error) if error.kind == UrlErrorKind::NotHttp && starts_with_scheme(url) => {
@@ -930,6 +937,12 @@ mod tests {
             ),
             ("javascript:alert(1)", UrlErrorKind::NotHttp, own_scheme),
             ("htps://app.example/cb", UrlErrorKind::NotHttp, own_scheme),
+            (
+                "oob",
+                UrlErrorKind::NotHttp,
+                "it must start with http:// or https:// (out of band, without a redirect: \
+                 Callback::OutOfBand)",
+            ),
             ("myapp://cb", UrlErrorKind::NotHttp, own_scheme),
             (
                 "/cb",
@@ -1130,13 +1143,15 @@ mod tests {
                 "https://app.example/cb".to_owned()
             )))
         );
-        // `oob` is case-sensitive (RFC 5849 §2.1): `OOB` is no URL of any kind.
+        // `oob` is case-sensitive (RFC 5849 §2.1): `OOB` is no URL of any kind, and the error
+        // says where out of band is.
         assert_eq!(
             Callback::parse("OOB"),
             Err(UrlError {
                 field: "oauth_callback",
                 kind: UrlErrorKind::NotHttp,
-                reason: "it must start with http:// or https://"
+                reason: "it must start with http:// or https:// (out of band, without a \
+                         redirect: Callback::OutOfBand)"
             })
         );
         // A web URL is held to `url`'s checks, whatever the case of its scheme.
