@@ -222,9 +222,10 @@ impl Callback {
         Self::checked_query(uri)
     }
 
-    /// A callback whose address is checked, once its query is: Discogs adds `oauth_token` and
-    /// `oauth_verifier`, or `denied`, to the callback's own parameters, and a redirect that
-    /// names one of them twice is refused when it comes back (a repeat could be a forgery).
+    /// The callback `url`, already checked as an address, once its query is checked too:
+    /// Discogs adds `oauth_token` and `oauth_verifier`, or `denied`, to the callback's own
+    /// parameters, and a redirect that names one of them twice is refused when it comes back
+    /// (a repeat could be a forgery).
     fn checked_query(url: &str) -> Result<Self, UrlError> {
         let reserved = raw_form_pairs(callback_query(url).as_bytes()).find_map(|(name, _)| {
             let name = decode_form_component(name).ok()?;
