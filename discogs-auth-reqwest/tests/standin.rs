@@ -175,3 +175,45 @@ async fn async_flow_on_tokio() {
         .expect("the identity");
     assert_eq!(identity.username, DEMO_USERNAME);
 }
+
+/// The crate docs' out-of-band login, PLAINTEXT as a new client signs by default, with the
+/// verifier the user would type in.
+#[tokio::test]
+async fn async_out_of_band_login_from_the_crate_docs() {
+    use discogs_auth_reqwest::{
+        Callback, OAuthClient, ReqwestTransport, Session, UserAgent, Verifier,
+    };
+    use discogs_auth_standin::{DEMO_USER_ID, DEMO_USERNAME, StandIn};
+
+    let standin = StandIn::spawn().expect("the stand-in starts");
+    let client = OAuthClient::new(
+        standin.consumer(),
+        UserAgent::new("MyDiscogsApp/1.0 +https://example.com").expect("valid"),
+    )
+    .with_endpoints(standin.endpoints());
+    let session = Session::new(client, ReqwestTransport::new().expect("a client"));
+    let request_token = session
+        .request_token_async(&Callback::OutOfBand)
+        .await
+        .expect("a request token");
+    let approval = standin
+        .approve(request_token.token.as_str())
+        .expect("approved");
+    assert_eq!(
+        approval.redirect_url, None,
+        "out of band: nowhere to redirect"
+    );
+    let typed_in = Verifier::new(approval.verifier).expect("a verifier");
+    let access_token = session
+        .access_token_async(&request_token.with_verifier(typed_in))
+        .await
+        .expect("an access token");
+    let identity = session
+        .identity_async(&access_token)
+        .await
+        .expect("the identity");
+    assert_eq!(
+        (identity.id, identity.username.as_str()),
+        (DEMO_USER_ID, DEMO_USERNAME)
+    );
+}
