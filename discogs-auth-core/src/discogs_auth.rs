@@ -58,7 +58,8 @@ pub enum DiscogsAuthError {
         /// Which credential.
         field: &'static str,
     },
-    /// The request's query already has a `token`, `key` or `secret` parameter.
+    /// The request's query already has a `token`, `key` or `secret` parameter that is not
+    /// these credentials' own (or is repeated).
     AlreadyInQuery {
         /// The parameter.
         name: &'static str,
@@ -162,7 +163,9 @@ impl DiscogsAuth {
     }
 
     /// Adds the credentials to `request`: the `Authorization` header (replacing any) or query
-    /// parameters appended to the existing query, which is kept as it is.
+    /// parameters appended to the existing query, which is kept as it is. A query that already
+    /// carries these very credentials (a page's `next` URL, which Discogs builds from the
+    /// request) is left as it is; one that carries others is refused.
     ///
     /// ```
     /// use discogs_auth_core::{DiscogsAuth, Placement};
@@ -221,10 +224,24 @@ impl DiscogsAuth {
         // is, a search term in Latin-1 (`q=caf%E9`) included.
         let names = ["token", "key", "secret"];
         let fields = form_fields(existing.as_bytes(), names).map_err(DiscogsAuthError::Query)?;
-        for (name, field) in names.into_iter().zip(fields) {
-            if !matches!(field.unique(name), Ok(None)) {
-                return Err(DiscogsAuthError::AlreadyInQuery { name });
+        let ours = self.query_values();
+        let (mut present, mut same) = (None, 0);
+        for ((name, field), our) in names.into_iter().zip(fields).zip(ours) {
+            match field.unique(name) {
+                Ok(None) => continue,
+                Ok(Some(value)) if Some(value.as_ref()) == our => same += 1,
+                _ => return Err(DiscogsAuthError::AlreadyInQuery { name }),
             }
+            present = present.or(Some(name));
+        }
+        if let Some(name) = present {
+            // A URL Discogs hands back, a page of results' `next`, repeats the credentials the
+            // request was sent with: those very credentials are sent again as they are.
+            return if same == ours.iter().flatten().count() {
+                Ok(uri.clone())
+            } else {
+                Err(DiscogsAuthError::AlreadyInQuery { name })
+            };
         }
         let mut added = String::new();
         match self {
@@ -248,6 +265,18 @@ impl DiscogsAuth {
         parts.path_and_query =
             Some(PathAndQuery::try_from(path_and_query).map_err(|_| DiscogsAuthError::InvalidUri)?);
         Uri::from_parts(parts).map_err(|_| DiscogsAuthError::InvalidUri)
+    }
+
+    /// The values of `token`, `key` and `secret` these credentials put in a query.
+    fn query_values(&self) -> [Option<&str>; 3] {
+        match self {
+            Self::Token(token) => [Some(token.expose_secret()), None, None],
+            Self::KeySecret(consumer) => [
+                None,
+                Some(consumer.key.as_str()),
+                Some(consumer.secret.expose_secret()),
+            ],
+        }
     }
 
     /// Reads an `Authorization: Discogs …` header value (provider side).
@@ -453,6 +482,39 @@ mod tests {
             Err(CredentialError::ControlCharacter {
                 field: "personal_token"
             })
+        );
+    }
+
+    #[test]
+    fn a_query_that_already_carries_these_credentials_is_sent_as_it_is() {
+        let apply = |auth: &DiscogsAuth, uri: &str| {
+            let mut request = Request::get(uri).body(()).unwrap();
+            auth.apply(&mut request, Placement::Query)
+                .map(|()| request.uri().to_string())
+        };
+        let token = DiscogsAuth::token("a+b/c").unwrap();
+        let next_page = "https://api.discogs.com/database/search?q=x&token=a%2Bb%2Fc&page=2";
+        assert_eq!(apply(&token, next_page).as_deref(), Ok(next_page));
+        let key_secret = DiscogsAuth::key_secret("k", "s").unwrap();
+        let next_page = "https://api.discogs.com/database/search?key=k&q=x&secret=s&page=2";
+        assert_eq!(apply(&key_secret, next_page).as_deref(), Ok(next_page));
+
+        let refused = |auth: &DiscogsAuth, query: &str| {
+            apply(auth, &format!("https://api.discogs.com/x?{query}")).unwrap_err()
+        };
+        let already = |name| DiscogsAuthError::AlreadyInQuery { name };
+        assert_eq!(refused(&token, "token=a%2Bb%2Fd"), already("token"));
+        assert_eq!(
+            refused(&token, "token=a%2Bb%2Fc&token=a%2Bb%2Fc"),
+            already("token")
+        );
+        assert_eq!(refused(&token, "token=a%2Bb%2Fc&key=k"), already("key"));
+        assert_eq!(refused(&key_secret, "key=k"), already("key"));
+        assert_eq!(refused(&key_secret, "secret=s"), already("secret"));
+        assert_eq!(refused(&key_secret, "key=k&secret=t"), already("secret"));
+        assert_eq!(
+            refused(&key_secret, "token=k&key=k&secret=s"),
+            already("token")
         );
     }
 

@@ -119,12 +119,19 @@ fn check_discogs_round_trips(auth: &DiscogsAuth) {
         .expect("a fixed request");
     match auth.apply(&mut request, Placement::Query) {
         Ok(()) => {
-            let query = request.uri().query().unwrap_or_default();
+            let once = request.uri().clone();
+            let query = once.query().unwrap_or_default();
             assert_eq!(
                 DiscogsAuth::from_query(query),
                 Ok(Some(auth.clone())),
                 "query placement → from_query changed the credentials ({query:?})"
             );
+            assert_eq!(
+                auth.apply(&mut request, Placement::Query),
+                Ok(()),
+                "a query that carries the credentials already is refused ({query:?})"
+            );
+            assert_eq!(request.uri(), &once, "the credentials were added twice");
         }
         Err(error) => panic!("query placement failed with {error:?}"),
     }
