@@ -33,8 +33,10 @@ impl DiscogsAuth {
     }
 }
 
-/// Where the credentials go.
+/// Where the credentials go. With the `serde` feature it is stored as `"header"` or `"query"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum Placement {
     /// The `Authorization` header (the default: query credentials end up in server logs).
     #[default]

@@ -208,7 +208,15 @@ impl fmt::Display for ApiBase {
 }
 
 /// The API base and the authorize page of a Discogs-compatible provider.
+///
+/// With the `serde` feature it is stored as its two URLs, `{"api_base": …, "authorize_url": …}`,
+/// and checked as [`Endpoints::new`] checks them when read.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "StoredEndpoints", into = "StoredEndpoints")
+)]
 pub struct Endpoints {
     api_base: String,
     authorize_url: String,
@@ -226,6 +234,34 @@ impl fmt::Debug for Endpoints {
             .field("api_base", &self.api_base)
             .field("authorize_url", &self.authorize_url)
             .finish()
+    }
+}
+
+/// What [`Endpoints`] is stored as: the URLs it is made from, not the ones it derives.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredEndpoints {
+    api_base: String,
+    authorize_url: String,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredEndpoints> for Endpoints {
+    type Error = UrlError;
+
+    fn try_from(stored: StoredEndpoints) -> Result<Self, UrlError> {
+        Self::new(&stored.api_base, &stored.authorize_url)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Endpoints> for StoredEndpoints {
+    fn from(endpoints: Endpoints) -> Self {
+        Self {
+            api_base: endpoints.api_base,
+            authorize_url: endpoints.authorize_url,
+        }
     }
 }
 

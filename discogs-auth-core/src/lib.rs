@@ -111,8 +111,9 @@
 //!
 //! - `hmac-sha1` (default): HMAC-SHA1 signatures.
 //! - `serde`: `Serialize`/`Deserialize` for credentials, to keep a pending request token
-//!   between the redirect and the callback, or an access token between runs; and for
-//!   [`Callback`], as its string, checked again when read from settings.
+//!   between the redirect and the callback, or an access token between runs; and for settings:
+//!   [`Callback`] (as its string), [`Endpoints`] (its two URLs), [`Placement`] and
+//!   [`SignatureMethod`], each checked again when read.
 
 #![forbid(unsafe_code)]
 // docs.rs marks the items that need a feature.

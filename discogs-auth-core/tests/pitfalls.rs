@@ -432,6 +432,60 @@ fn the_signature_method_is_stored_by_its_oauth_name() -> TestResult {
     Ok(())
 }
 
+/// Settings that point a program at a staging provider and choose where Discogs Auth puts its
+/// credentials are read from a file as they are written, and checked as the constructors check
+/// them.
+#[cfg(feature = "serde")]
+#[test]
+fn endpoints_and_placement_are_settings() -> TestResult {
+    let stored = serde_json::to_string(&Endpoints::discogs())?;
+    assert_eq!(
+        stored,
+        r#"{"api_base":"https://api.discogs.com","authorize_url":"https://www.discogs.com/oauth/authorize"}"#
+    );
+    assert_eq!(
+        serde_json::from_str::<Endpoints>(&stored)?,
+        Endpoints::discogs()
+    );
+
+    let staging: Endpoints = serde_json::from_str(
+        r#"{"api_base": "http://127.0.0.1:8080/", "authorize_url": "http://127.0.0.1:8080/oauth/authorize"}"#,
+    )?;
+    assert_eq!(staging.api_base(), "http://127.0.0.1:8080");
+    assert_eq!(
+        staging.request_token_url(),
+        "http://127.0.0.1:8080/oauth/request_token"
+    );
+    let refused = |json: &str| {
+        serde_json::from_str::<Endpoints>(json)
+            .unwrap_err()
+            .to_string()
+    };
+    let wrong_scheme = Endpoints::new("ftp://example.com", "https://example.com/a").unwrap_err();
+    assert_eq!(
+        refused(r#"{"api_base": "ftp://example.com", "authorize_url": "https://example.com/a"}"#),
+        wrong_scheme.to_string()
+    );
+    assert!(
+        refused(r#"{"api_base": "https://example.com"}"#)
+            .starts_with("missing field `authorize_url`"),
+    );
+    assert!(
+        refused(r#"{"api_base": "https://a.example", "authorize_url": "https://a.example/a", "identity_url": "https://b.example"}"#)
+            .starts_with("unknown field `identity_url`"),
+    );
+
+    for (placement, stored) in [
+        (Placement::Header, r#""header""#),
+        (Placement::Query, r#""query""#),
+    ] {
+        assert_eq!(serde_json::to_string(&placement)?, stored);
+        assert_eq!(serde_json::from_str::<Placement>(stored)?, placement);
+    }
+    assert!(serde_json::from_str::<Placement>(r#""Query""#).is_err());
+    Ok(())
+}
+
 #[test]
 fn debug_never_shows_a_token_secret() -> TestResult {
     let pending = RequestToken {
