@@ -370,8 +370,9 @@ impl Endpoints {
         self.api_url(&target)
     }
 
-    /// Whether `uri` is on the API base's origin (its scheme, host and port): the only place
-    /// a [`Session`](crate::Session) sends credentials. A relative URI is not.
+    /// Whether `uri` is under the API base: on its origin (scheme, host and port) and, for a
+    /// base with a path, under that path. That is the only place a [`Session`](crate::Session)
+    /// sends credentials. A relative URI is not under it.
     ///
     /// ```
     /// use discogs_auth_core::Endpoints;
@@ -379,13 +380,35 @@ impl Endpoints {
     /// assert!(discogs.is_api_url(&"https://API.discogs.com:443/database/search".parse().unwrap()));
     /// assert!(!discogs.is_api_url(&"https://i.discogs.com/image.jpg".parse().unwrap()));
     /// assert!(!discogs.is_api_url(&"http://api.discogs.com/database/search".parse().unwrap()));
+    ///
+    /// let proxied = Endpoints::new("https://example.com/discogs", "https://example.com/authorize").unwrap();
+    /// assert!(proxied.is_api_url(&"https://example.com/discogs/database/search".parse().unwrap()));
+    /// assert!(!proxied.is_api_url(&"https://example.com/elsewhere".parse().unwrap()));
     /// ```
     pub fn is_api_url(&self, uri: &Uri) -> bool {
-        // The identity URL is the API base's origin, already parsed.
-        match (BaseUri::of(uri), BaseUri::of(&self.identity_url)) {
+        // The identity URL is the API base's origin and path, already parsed.
+        let same_origin = match (BaseUri::of(uri), BaseUri::of(&self.identity_url)) {
             (Ok(uri), Ok(base)) => uri.same_origin(&base),
             _ => false,
+        };
+        same_origin && self.is_under_base_path(uri.path())
+    }
+
+    /// Whether `path` is the API base's path or below it. Dot segments after the base's path
+    /// are refused: an HTTP client resolves them (`/discogs/../other` is `/other`), so a path
+    /// that starts with the base's could still leave it.
+    fn is_under_base_path(&self, path: &str) -> bool {
+        let base_path = self
+            .identity_url
+            .path()
+            .strip_suffix(IDENTITY_PATH)
+            .unwrap_or_default();
+        if base_path.is_empty() {
+            return true;
         }
+        path.strip_prefix(base_path).is_some_and(|below| {
+            (below.is_empty() || below.starts_with('/')) && !below.split('/').any(is_dot_segment)
+        })
     }
 
     /// `GET {api_base}/oauth/request_token`.
@@ -412,9 +435,52 @@ fn known_url(api_base: &str, path: &str) -> Uri {
         .unwrap_or_else(|_| Uri::from_static("http://invalid.invalid/"))
 }
 
+/// A `.` or `..` path segment, with its dots written as they are or percent-encoded (URL
+/// parsers such as the `url` crate's, under reqwest, read `%2e` as a dot here).
+fn is_dot_segment(segment: &str) -> bool {
+    let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+    dots == "." || dots == ".."
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A base behind a path prefix (a proxy's `/discogs`) keeps credentials under that path:
+    /// a sibling path on the same host, a path that only starts with the same letters, and a
+    /// path that climbs out with dot segments are not the API.
+    #[test]
+    fn a_base_with_a_path_covers_only_what_is_under_it() {
+        let proxied = Endpoints::new(
+            "https://example.com/discogs/",
+            "https://example.com/authorize",
+        )
+        .unwrap();
+        let under = |uri: &str| proxied.is_api_url(&uri.parse().unwrap());
+        assert!(under("https://example.com/discogs"));
+        assert!(under("https://example.com/discogs/"));
+        assert!(under("https://example.com/discogs/database/search?q=a"));
+        assert!(under("https://example.com:443/discogs/oauth/identity"));
+        assert!(under("https://example.com/discogs/releases/1..2"));
+        assert!(!under("https://example.com/not-discogs/collect"));
+        assert!(!under("https://example.com/discogsx/collect"));
+        assert!(!under("https://example.com/"));
+        assert!(!under("https://example.com/Discogs/database/search"));
+        for climbing in [
+            "https://example.com/discogs/../collect",
+            "https://example.com/discogs/%2e%2e/collect",
+            "https://example.com/discogs/.%2E/collect",
+            "https://example.com/discogs/./x",
+        ] {
+            assert!(!under(climbing), "{climbing}");
+        }
+        assert!(!under("https://other.example/discogs/database/search"));
+
+        // Without a path, any path on the origin is the API, dot segments included: they
+        // cannot leave it.
+        let discogs = Endpoints::discogs();
+        assert!(discogs.is_api_url(&"https://api.discogs.com/a/../b".parse().unwrap()));
+    }
 
     /// Typed text goes in as the pairs it is, whatever it holds, after a query of the path's
     /// own; the path is checked as `api_url` checks it.
