@@ -209,8 +209,9 @@ impl fmt::Display for ApiBase {
 
 /// The API base and the authorize page of a Discogs-compatible provider.
 ///
-/// With the `serde` feature it is stored as its two URLs, `{"api_base": …, "authorize_url": …}`,
-/// and checked as [`Endpoints::new`] checks them when read.
+/// With the `serde` feature it is stored as its two URLs,
+/// `{"api_base": …, "authorize_url": …}`, and checked as [`Endpoints::new`] checks them when
+/// read.
 #[derive(Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -381,8 +382,9 @@ impl Endpoints {
     /// assert!(!discogs.is_api_url(&"https://i.discogs.com/image.jpg".parse().unwrap()));
     /// assert!(!discogs.is_api_url(&"http://api.discogs.com/database/search".parse().unwrap()));
     ///
-    /// let proxied = Endpoints::new("https://example.com/discogs", "https://example.com/authorize").unwrap();
-    /// assert!(proxied.is_api_url(&"https://example.com/discogs/database/search".parse().unwrap()));
+    /// let proxied = Endpoints::new("https://example.com/discogs", "https://example.com/authorize")
+    ///     .unwrap();
+    /// assert!(proxied.is_api_url(&"https://example.com/discogs/search".parse().unwrap()));
     /// assert!(!proxied.is_api_url(&"https://example.com/elsewhere".parse().unwrap()));
     /// ```
     pub fn is_api_url(&self, uri: &Uri) -> bool {

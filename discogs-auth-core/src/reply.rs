@@ -162,8 +162,9 @@ pub enum ReplyError {
     /// The access-token step failed after the request token's 15 minutes were up.
     RequestTokenExpired(ApiError),
     /// The access-token step was refused (400 or 401) within the request token's 15 minutes:
-    /// the verifier is wrong or already spent, or Discogs does not know the request token.
-    /// Only a new login mends it (see [`ReplyError::must_restart_login`]).
+    /// the verifier is wrong or already spent, the user has not approved the request token yet,
+    /// or Discogs does not know it. The same exchange sent again cannot succeed (see
+    /// [`ReplyError::must_restart_login`]); a verifier the user mistyped may be typed again.
     AccessTokenRefused(ApiError),
     /// A signed request was refused and this machine's clock is off: the request-token step
     /// ([`OAuthClient::on_request_token_response`](crate::OAuthClient::on_request_token_response)),
@@ -232,7 +233,8 @@ impl fmt::Display for ReplyError {
             Self::AccessTokenRefused(error) => write!(
                 f,
                 "the access-token exchange was refused: the verifier is wrong or already used, \
-                 or the request token is unknown; start the login again ({error})"
+                 or the request token is not approved or unknown; type the verifier again if it \
+                 was mistyped, or start the login again ({error})"
             ),
             Self::ClockSkew {
                 skew_seconds,
@@ -337,10 +339,13 @@ impl ReplyError {
         }
     }
 
-    /// Whether only a new login can mend this: the request token expired before the exchange
+    /// Whether sending the same exchange again cannot succeed, and a new login will: the
+    /// request token expired before the exchange
     /// ([`RequestTokenExpired`](Self::RequestTokenExpired)) or the exchange was refused
     /// ([`AccessTokenRefused`](Self::AccessTokenRefused)). Send the user to authorize again,
-    /// from a new request token; retrying the exchange cannot succeed.
+    /// from a new request token. After a refusal, a verifier the user typed may first be typed
+    /// again while the request token lasts: whether a refused exchange spends the request token
+    /// is the provider's choice (the stand-in keeps it).
     pub fn must_restart_login(&self) -> bool {
         matches!(
             self,

@@ -93,11 +93,13 @@ impl<E> FlowError<E> {
         )
     }
 
-    /// Whether only a new login can mend this: the request token expired
-    /// ([`is_request_token_expired`](Self::is_request_token_expired)) or Discogs refused the
-    /// exchange ([`ReplyError::AccessTokenRefused`]: a wrong or spent verifier). Send the user
-    /// to authorize again, from a new request token. A denial ([`CallbackError::Denied`]) is
-    /// not one: it is the user's answer.
+    /// Whether sending the same exchange again cannot succeed, and a new login will: the
+    /// request token expired ([`is_request_token_expired`](Self::is_request_token_expired)) or
+    /// Discogs refused the exchange ([`ReplyError::AccessTokenRefused`]: a wrong or spent
+    /// verifier). Send the user to authorize again, from a new request token; after a refusal,
+    /// a verifier the user typed may first be typed again (see
+    /// [`ReplyError::must_restart_login`]). A denial ([`CallbackError::Denied`]) is not one: it
+    /// is the user's answer.
     ///
     /// ```
     /// use discogs_auth_core::{ApiError, FlowError, ReplyError};

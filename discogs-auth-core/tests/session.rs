@@ -291,7 +291,8 @@ fn a_request_token_that_expires_on_the_way_is_reported_as_expired() {
     assert_eq!(
         refused.to_string(),
         "the access-token exchange was refused: the verifier is wrong or already used, or the \
-         request token is unknown; start the login again (HTTP 400: Invalid request token.)"
+         request token is not approved or unknown; type the verifier again if it was mistyped, \
+         or start the login again (HTTP 400: Invalid request token.)"
     );
 }
 
