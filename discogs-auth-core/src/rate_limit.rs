@@ -109,13 +109,13 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 /// when the header is absent, repeated or unreadable, or is a date in a reply without a `Date`.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = single_value(headers, RETRY_AFTER.as_str())?.trim();
-    let wait = match decimal_digits(value) {
-        Some(seconds) => Duration::from_secs(seconds),
-        None => {
-            let until = httpdate::parse_http_date(value).ok()?;
-            let sent = httpdate::parse_http_date(single_value(headers, DATE.as_str())?).ok()?;
-            until.duration_since(sent).unwrap_or(Duration::ZERO)
-        }
+    let wait = if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
+        // More seconds than a `u64` holds is far more than a day.
+        decimal_digits(value).map_or(MAX_RETRY_AFTER, Duration::from_secs)
+    } else {
+        let until = httpdate::parse_http_date(value).ok()?;
+        let sent = httpdate::parse_http_date(single_value(headers, DATE.as_str())?).ok()?;
+        until.duration_since(sent).unwrap_or(Duration::ZERO)
     };
     Some(wait.min(MAX_RETRY_AFTER))
 }

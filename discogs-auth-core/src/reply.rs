@@ -1350,6 +1350,7 @@ mod tests {
         // the wait to an `Instant` or sleeping on it must not overflow or sleep for years.
         for asked in [
             &[("Retry-After", "18446744073709551615")][..],
+            &[("Retry-After", "99999999999999999999")],
             &[("Retry-After", "86401")],
             &[
                 ("Date", "Thu, 01 Jan 1970 00:00:00 GMT"),
@@ -1362,7 +1363,7 @@ mod tests {
             wait(&[("Retry-After", "86400")]),
             Some(Duration::from_secs(86_400))
         );
-        for unreadable in ["-5", "1.5", "soon", "", "99999999999999999999"] {
+        for unreadable in ["-5", "1.5", "soon", "", "1e9"] {
             assert_eq!(wait(&[("Retry-After", unreadable)]), None, "{unreadable:?}");
         }
         assert_eq!(

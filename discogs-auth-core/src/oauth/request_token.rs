@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use crate::encoding::{FormField, form_fields};
 use crate::freshness::{Freshness, Timestamp};
-use crate::reply::{ReplyError, body_message, check_reply};
+use crate::reply::{ReplyError, body_message, check_reply, without_byte_order_mark};
 
 impl OAuthClient {
     /// The request-token request: `GET {api_base}/oauth/request_token`, signed with the consumer
@@ -83,7 +83,8 @@ impl OAuthClient {
 }
 
 /// The fields `names` of a success reply's form. A line break after the form (a proxy's, a
-/// hand-written provider's) is no part of it: `oauth_callback_confirmed=true\n` is confirmed.
+/// hand-written provider's) is no part of it: `oauth_callback_confirmed=true\n` is confirmed;
+/// nor is a UTF-8 byte order mark before it, as for a JSON reply.
 /// A body with none of them is no token reply, and says what it is instead
 /// ([`ReplyError::NotATokenReply`]).
 pub(super) fn reply_fields<'a, B: AsRef<[u8]>, const N: usize>(
@@ -91,8 +92,8 @@ pub(super) fn reply_fields<'a, B: AsRef<[u8]>, const N: usize>(
     secrets: &[&str],
     names: [&str; N],
 ) -> Result<[FormField<'a>; N], ReplyError> {
-    let fields = form_fields(response.body().as_ref().trim_ascii(), names)
-        .map_err(ReplyError::MalformedForm)?;
+    let form = without_byte_order_mark(response.body().as_ref()).trim_ascii();
+    let fields = form_fields(form, names).map_err(ReplyError::MalformedForm)?;
     if fields.iter().all(FormField::is_absent) {
         return Err(ReplyError::NotATokenReply {
             message: body_message(response, secrets),
@@ -157,13 +158,18 @@ mod tests {
         assert!(request.body().is_empty());
     }
 
-    /// The Discogs docs' request-token reply.
-    /// The docs' reply, and the same with a line break after it (which once read as
-    /// `oauth_callback_confirmed=true\n`, not confirmed).
+    /// The docs' reply, the same with a line break after it (which once read as
+    /// `oauth_callback_confirmed=true\n`, not confirmed), and after a byte order mark (which
+    /// once hid `oauth_token`).
     #[test]
     fn parses_the_docs_reply() {
         let docs = "oauth_token=abc123&oauth_token_secret=xyz789&oauth_callback_confirmed=true";
-        for body in [docs.to_owned(), format!("{docs}\n"), format!(" {docs}\r\n")] {
+        for body in [
+            docs.to_owned(),
+            format!("{docs}\n"),
+            format!(" {docs}\r\n"),
+            format!("\u{feff}{docs}"),
+        ] {
             let token = rfc_client(SignatureMethod::Plaintext)
                 .on_request_token_response(
                     &reply(200, &body),
