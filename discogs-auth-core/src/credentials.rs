@@ -39,6 +39,14 @@ pub enum CredentialError {
         /// Which credential.
         field: &'static str,
     },
+    /// The value holds a character that shows as nothing: a byte order mark (at the start of a
+    /// file some editors save), a zero-width space or joiner, a direction mark, a soft hyphen.
+    /// Text copied from a web page or a document carries them unseen, and like whitespace around
+    /// a value they would fail every request as a refusal by Discogs.
+    InvisibleCharacter {
+        /// Which credential.
+        field: &'static str,
+    },
 }
 
 impl fmt::Display for CredentialError {
@@ -57,6 +65,11 @@ impl fmt::Display for CredentialError {
                 f,
                 "{field} starts or ends with whitespace; trim text copied or read from a file"
             ),
+            Self::InvisibleCharacter { field } => write!(
+                f,
+                "{field} contains an invisible character (a byte order mark, a zero-width space, \
+                 ...); type it again or copy it from its source as plain text"
+            ),
         }
     }
 }
@@ -67,7 +80,8 @@ impl std::error::Error for CredentialError {}
 /// the cap only keeps hostile input from growing every header built from it.
 pub const MAX_CREDENTIAL_LEN: usize = 1024;
 
-/// Checks a value for a credential field: non-empty, no control characters, bounded length.
+/// Checks a value for a credential field: non-empty, bounded length, no control or invisible
+/// characters, no whitespace around it.
 pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), CredentialError> {
     if value.is_empty() {
         return Err(CredentialError::Empty { field });
@@ -81,10 +95,29 @@ pub(crate) fn validate(field: &'static str, value: &str) -> Result<(), Credentia
     if has_control(value) {
         return Err(CredentialError::ControlCharacter { field });
     }
+    if !value.is_ascii() && value.contains(is_invisible) {
+        return Err(CredentialError::InvisibleCharacter { field });
+    }
     if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
         return Err(CredentialError::SurroundingWhitespace { field });
     }
     Ok(())
+}
+
+/// A character that shows as nothing or only steers how the text around it is laid out
+/// ([`CredentialError::InvisibleCharacter`]): Unicode's format characters that text copied by
+/// hand carries, and the soft hyphen.
+fn is_invisible(character: char) -> bool {
+    matches!(
+        character,
+        '\u{AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 /// A secret string. `Debug` prints `[redacted]`; there is no `Display`.
@@ -225,7 +258,9 @@ macro_rules! public_credential {
         }
 
         impl $name {
-            #[doc = concat!("Validates `value` as `", $field, "`: non-empty, no control characters.")]
+            #[doc = concat!("Validates `value` as `", $field, "`, as [`CredentialError`] lists:")]
+            /// non-empty, at most [`MAX_CREDENTIAL_LEN`] bytes, no control or invisible characters,
+            /// no whitespace around it.
             pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
                 let value = value.into();
                 validate($field, &value)?;
@@ -280,7 +315,9 @@ macro_rules! secret_credential {
         pub struct $name($inner);
 
         impl $name {
-            #[doc = concat!("Validates `value` as `", $field, "`: non-empty, no control characters.")]
+            #[doc = concat!("Validates `value` as `", $field, "`, as [`CredentialError`] lists:")]
+            /// non-empty, at most [`MAX_CREDENTIAL_LEN`] bytes, no control or invisible characters,
+            /// no whitespace around it.
             pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
                 $inner::new($field, value).map(Self)
             }

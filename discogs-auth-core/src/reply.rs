@@ -232,9 +232,8 @@ impl fmt::Display for ReplyError {
             ),
             Self::AccessTokenRefused(error) => write!(
                 f,
-                "the access-token exchange was refused: the verifier is wrong or already used, \
-                 or the request token is not approved or unknown; type the verifier again if it \
-                 was mistyped, or start the login again ({error})"
+                "the access-token exchange was refused (wrong or spent verifier, or request token \
+                 not approved); retype the verifier or log in again ({error})"
             ),
             Self::ClockSkew {
                 skew_seconds,

@@ -556,3 +556,44 @@ fn session_debug_shows_the_client_without_secrets() {
     );
     assert!(!debug.contains(CONSUMER_SECRET));
 }
+
+/// Every reply error that quotes a provider's message stays within the 400 characters the
+/// property tests allow a parser's error, with the longest message an error keeps: the words
+/// this crate adds around it are short enough (`properties::reply_parsers_never_panic` finds
+/// this only when it happens to draw such a reply).
+#[test]
+fn reply_errors_with_the_longest_message_stay_short() {
+    let body = "m".repeat(10 * MAX_ERROR_MESSAGE_CHARS);
+    let longest = |status: u16| {
+        let reply = Response::builder()
+            .status(status)
+            .body(body.clone())
+            .unwrap();
+        ApiError::from_response(&reply, &[])
+    };
+    assert_eq!(
+        longest(400).message.chars().count(),
+        MAX_ERROR_MESSAGE_CHARS + 1,
+        "cut, then `…`"
+    );
+    let errors = [
+        ReplyError::RateLimited(longest(429)),
+        ReplyError::Unauthorized(longest(401)),
+        ReplyError::Forbidden(longest(403)),
+        ReplyError::RequestTokenExpired(longest(401)),
+        ReplyError::AccessTokenRefused(longest(400)),
+        ReplyError::ClockSkew {
+            skew_seconds: Some(i64::MIN),
+            error: longest(401),
+        },
+        ReplyError::Status(longest(599)),
+    ];
+    for error in errors {
+        let shown = error.to_string();
+        assert!(
+            shown.chars().count() <= 400,
+            "{} characters: {shown}",
+            shown.chars().count()
+        );
+    }
+}

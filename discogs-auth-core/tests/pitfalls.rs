@@ -657,6 +657,58 @@ fn a_credential_with_whitespace_around_it_is_refused_when_made() {
     );
 }
 
+/// Pitfall: a key read from a file an editor saved with a byte order mark, or copied from a page
+/// with a zero-width space in it, looks right and fails every request. It is refused when made,
+/// wherever the character is, and the error says what to do.
+#[test]
+fn a_credential_with_an_invisible_character_is_refused_when_made() {
+    let invisible = |field| CredentialError::InvisibleCharacter { field };
+    for copied in [
+        "\u{feff}abc123",
+        "abc\u{200b}123",
+        "abc123\u{200d}",
+        "\u{200e}abc123",
+        "abc\u{ad}123",
+        "abc123\u{2060}",
+        "\u{202e}abc123",
+    ] {
+        assert_eq!(
+            DiscogsAuth::token(copied).unwrap_err(),
+            invisible("personal_token"),
+            "{copied:?}"
+        );
+        assert_eq!(
+            Consumer::new(copied, "secret").unwrap_err(),
+            invisible("consumer_key")
+        );
+        assert_eq!(
+            Consumer::new("key", copied).unwrap_err(),
+            invisible("consumer_secret")
+        );
+        assert_eq!(
+            TokenValue::new(copied).unwrap_err(),
+            invisible("oauth_token")
+        );
+        assert_eq!(
+            Verifier::new(copied).unwrap_err(),
+            invisible("oauth_verifier")
+        );
+        assert_eq!(UserAgent::new(copied).unwrap_err(), invisible("user_agent"));
+    }
+    assert_eq!(
+        invisible("consumer_key").to_string(),
+        "consumer_key contains an invisible character (a byte order mark, a zero-width space, \
+         ...); type it again or copy it from its source as plain text"
+    );
+    // Visible text beyond ASCII is kept, and whitespace around an invisible character is
+    // reported as the invisible character it hides.
+    assert!(DiscogsAuth::token("tökén-☃").is_ok());
+    assert_eq!(
+        DiscogsAuth::token(" \u{feff}abc").unwrap_err(),
+        invisible("personal_token")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Access tokens are stored and reused
 // ---------------------------------------------------------------------------------------------

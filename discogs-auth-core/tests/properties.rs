@@ -787,6 +787,12 @@ fn plain_client() -> OAuthClient {
     )
 }
 
+/// The characters a credential may not hold because they show as nothing, one by one.
+const INVISIBLE: [u32; 22] = [
+    0xAD, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+    0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
+];
+
 /// What the credential constructors must answer for `value` in `field`.
 fn expected_credential(field: &'static str, value: &str) -> Result<(), CredentialError> {
     if value.is_empty() {
@@ -798,6 +804,8 @@ fn expected_credential(field: &'static str, value: &str) -> Result<(), Credentia
         })
     } else if value.chars().any(char::is_control) {
         Err(CredentialError::ControlCharacter { field })
+    } else if value.chars().any(|c| INVISIBLE.contains(&u32::from(c))) {
+        Err(CredentialError::InvisibleCharacter { field })
     } else if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
         Err(CredentialError::SurroundingWhitespace { field })
     } else {
@@ -813,6 +821,7 @@ fn credential_input() -> impl Strategy<Value = String> {
         1 => "\\PC{250,300}",
         1 => "[a-z]{0,8}[\\x00-\\x1f\\x7f\\x{80}-\\x{9f}][a-z]{0,8}",
         1 => "[ \\x{a0}\\x{3000}]?[a-z]{1,8}[ \\x{a0}\\x{3000}]?",
+        1 => "[a-z]{0,4}[\\x{ad}\\x{180d}-\\x{180f}\\x{200a}-\\x{2010}\\x{2029}-\\x{206a}\\x{feff}][a-z]{0,4}",
     ]
 }
 

@@ -290,9 +290,8 @@ fn a_request_token_that_expires_on_the_way_is_reported_as_expired() {
     assert!(refused.must_restart_login());
     assert_eq!(
         refused.to_string(),
-        "the access-token exchange was refused: the verifier is wrong or already used, or the \
-         request token is not approved or unknown; type the verifier again if it was mistyped, \
-         or start the login again (HTTP 400: Invalid request token.)"
+        "the access-token exchange was refused (wrong or spent verifier, or request token not \
+         approved); retype the verifier or log in again (HTTP 400: Invalid request token.)"
     );
 }
 

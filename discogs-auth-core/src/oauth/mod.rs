@@ -120,7 +120,9 @@ pub(crate) enum StepParameter<'a> {
 pub struct UserAgent(HeaderValue);
 
 impl UserAgent {
-    /// Validates a user agent: non-empty, no control characters.
+    /// Validates a user agent as a credential is validated ([`CredentialError`]): non-empty, at
+    /// most [`MAX_CREDENTIAL_LEN`](crate::MAX_CREDENTIAL_LEN) bytes, no control or invisible
+    /// characters, no whitespace around it.
     ///
     /// ```
     /// use discogs_auth_core::UserAgent;
