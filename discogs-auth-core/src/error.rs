@@ -72,6 +72,9 @@ pub enum Error {
     Decode(DecodeError),
     /// Form data could not be read.
     Form(FormError),
+    /// A request could not be built with `http`'s builder or a URI parsed with it (a value
+    /// given to them is not valid), in the caller's own code: `Request::get(url).body(…)?`.
+    Http(Arc<http::Error>),
     /// A transport could not send a request or receive its reply: a [`TransportError`], or
     /// the error of a [`Session`](crate::Session)'s transport ([`FlowError::Transport`]),
     /// which [`downcast_ref`](std::error::Error#method.downcast_ref) gives back by its type.
@@ -155,6 +158,7 @@ impl fmt::Display for Error {
             Self::RateLimit(error) => fmt::Display::fmt(error, f),
             Self::Decode(error) => fmt::Display::fmt(error, f),
             Self::Form(error) => fmt::Display::fmt(error, f),
+            Self::Http(error) => write!(f, "the request could not be built: {error}"),
             Self::Transport(error) => fmt::Display::fmt(error, f),
         }
     }
@@ -178,8 +182,22 @@ impl std::error::Error for Error {
             Self::RateLimit(error) => std::error::Error::source(error),
             Self::Decode(error) => std::error::Error::source(error),
             Self::Form(error) => std::error::Error::source(error),
+            // `http::Error` shows its inner error's text, which the message above holds.
+            Self::Http(error) => error.source().and_then(std::error::Error::source),
             Self::Transport(error) => error.source(),
         }
+    }
+}
+
+impl From<http::Error> for Error {
+    fn from(error: http::Error) -> Self {
+        Self::Http(Arc::new(error))
+    }
+}
+
+impl From<http::uri::InvalidUri> for Error {
+    fn from(error: http::uri::InvalidUri) -> Self {
+        Self::Http(Arc::new(error.into()))
     }
 }
 

@@ -597,3 +597,28 @@ fn reply_errors_with_the_longest_message_stay_short() {
         );
     }
 }
+
+/// A request the caller builds with `http` goes into the same `?` as the crate's own steps,
+/// and says what failed; a URI parsed with `http` too.
+#[test]
+fn the_callers_own_request_building_goes_into_error() {
+    fn build(uri: &str) -> Result<Request<Vec<u8>>, Error> {
+        Ok(Request::get(uri).body(Vec::new())?)
+    }
+    fn parse(uri: &str) -> Result<discogs_auth_core::http::Uri, Error> {
+        Ok(uri.parse()?)
+    }
+    let built = build("https://api.discogs.com/a b").unwrap_err();
+    assert!(matches!(built, Error::Http(_)), "{built:?}");
+    assert_eq!(
+        message_and_source(&built),
+        no_source("the request could not be built: invalid uri character")
+    );
+    assert!(!built.is_transient());
+    assert!(!built.must_restart_login());
+    assert_eq!(
+        message_and_source(&parse("https://api.discogs.com/a\tb").unwrap_err()),
+        no_source("the request could not be built: invalid uri character")
+    );
+    assert!(build("https://api.discogs.com/database/search").is_ok());
+}
