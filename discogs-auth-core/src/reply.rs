@@ -26,8 +26,9 @@ pub struct ApiError {
     /// The reply's message: the JSON `message`, the plain text, or an HTML page's title;
     /// whitespace collapsed, cut after [`MAX_ERROR_MESSAGE_CHARS`] characters (then `…`), and
     /// any secret of the request that produced it replaced by `[redacted]`. For a body the
-    /// transport cut at its limit ([`BodyCut`]), only a whole JSON `message` or a closed
-    /// `<title>`; else, as for an empty body, the status's reason phrase.
+    /// transport cut at its limit ([`BodyCut`]), only the `message` of a JSON document that
+    /// ends before the cut, or a closed `<title>`; else, as for an empty body, the status's
+    /// reason phrase.
     pub message: String,
     /// The rate-limit headers, if the reply had readable ones.
     pub rate_limit: Option<RateLimit>,
@@ -390,9 +391,9 @@ pub(crate) fn without_byte_order_mark(body: &[u8]) -> &[u8] {
 }
 
 /// The message of an error body. A body the adapter `cut` at its limit ([`BodyCut`]) gives
-/// only what ends before the cut, a whole JSON `message` or a closed HTML `<title>`: text that
-/// runs to the cut could end inside an echoed secret, whose start redaction cannot recognise,
-/// in any of the many ways a page may write it.
+/// only what ends before the cut, a whole JSON document's `message` or a closed HTML
+/// `<title>`: text that runs to the cut could end inside an echoed secret, whose start
+/// redaction cannot recognise, in any of the many ways a page may write it.
 fn error_message(body: &[u8], is_html: bool, cut: bool, secrets: &[&str]) -> String {
     let text = String::from_utf8_lossy(without_byte_order_mark(body));
     let trimmed = text.trim_start();

@@ -18,9 +18,10 @@ impl OAuthClient {
     /// Signs `request` with `access_token`: sets `Authorization: OAuth …` (replacing any) and
     /// the client's `User-Agent` unless the request has one that is not empty.
     ///
-    /// Any method; the query takes part in the signature (decoded, then re-encoded with the
-    /// other parameters, never as part of the base URI); the body only when its
-    /// `Content-Type` is `application/x-www-form-urlencoded`. A query or form body that
+    /// Any method. With HMAC-SHA1 the query takes part in the signature (decoded, so it must
+    /// be UTF-8, then re-encoded with the other parameters, never as part of the base URI), and
+    /// the body when its `Content-Type` is `application/x-www-form-urlencoded`; PLAINTEXT
+    /// signs neither, and sends them as they are. A query or form body that
     /// already holds a protocol parameter (`oauth_token`, `oauth_signature`, …) is refused
     /// with [`SigningError::ProtocolParameterOutsideHeader`]: the header would be its second
     /// copy. On an error the request is left as it was.
@@ -607,6 +608,47 @@ mod tests {
             ))
         );
         assert!(!relative.headers().contains_key(AUTHORIZATION));
+    }
+
+    /// A query and a form body that are not UTF-8 (a search term in Latin-1): PLAINTEXT signs
+    /// neither and sends both as they are; HMAC-SHA1, whose base string holds them decoded,
+    /// refuses them.
+    #[test]
+    fn what_plaintext_does_not_sign_is_sent_as_it_is() {
+        let latin1 = || {
+            Request::post("https://api.discogs.com/database/search?q=caf%E9")
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(b"note=caf%E9".to_vec())
+                .unwrap()
+        };
+        let freshness = Freshness::new("n", 1).unwrap();
+        let mut plaintext = latin1();
+        rfc_client(SignatureMethod::Plaintext)
+            .sign_request(&access(), &mut plaintext, &freshness)
+            .unwrap();
+        assert_eq!(
+            plaintext.uri(),
+            "https://api.discogs.com/database/search?q=caf%E9"
+        );
+        assert_eq!(plaintext.body(), b"note=caf%E9");
+        assert!(plaintext.headers().contains_key(AUTHORIZATION));
+        #[cfg(feature = "hmac-sha1")]
+        {
+            let mut hmac = latin1();
+            assert_eq!(
+                rfc_client(SignatureMethod::HmacSha1).sign_request(
+                    &access(),
+                    &mut hmac,
+                    &freshness
+                ),
+                Err(RequestError::Signing(
+                    crate::signature::SigningError::MalformedQuery(
+                        crate::encoding::FormError::NotUtf8
+                    )
+                ))
+            );
+            assert!(!hmac.headers().contains_key(AUTHORIZATION));
+        }
     }
 
     /// Every method the build supports.
