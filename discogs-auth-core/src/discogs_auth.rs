@@ -314,7 +314,14 @@ impl DiscogsAuth {
                     });
                 }
             };
-            if slot.replace(value.trim()).is_some() {
+            let value = value.trim();
+            // What `header_value` cannot write is not read either: `token=a b` is no token.
+            if value.contains(char::is_whitespace) {
+                return Err(DiscogsAuthError::Malformed {
+                    reason: "a value holds whitespace",
+                });
+            }
+            if slot.replace(value).is_some() {
                 return Err(DiscogsAuthError::Malformed {
                     reason: "repeated parameter",
                 });
@@ -557,6 +564,14 @@ mod tests {
         assert_eq!(
             DiscogsAuth::parse_header("Discogs token=a, token=b"),
             malformed("repeated parameter")
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs token=a b"),
+            malformed("a value holds whitespace")
+        );
+        assert_eq!(
+            DiscogsAuth::parse_header("Discogs key=a,\tsecret=b\u{a0}c"),
+            malformed("a value holds whitespace")
         );
         assert_eq!(
             DiscogsAuth::parse_header("Discogs key=a"),
