@@ -58,7 +58,8 @@ pub enum UrlErrorKind {
     /// A request a session was given is not on the API base, the only place it sends
     /// credentials.
     NotOnApiBase,
-    /// A callback longer than [`MAX_CALLBACK_LEN`](crate::MAX_CALLBACK_LEN) bytes.
+    /// A callback longer than [`MAX_CALLBACK_LEN`](crate::MAX_CALLBACK_LEN) bytes, or any URL
+    /// longer than the 65,534 bytes an [`http::Uri`] holds.
     TooLong,
     /// A callback for [`Callback::custom_scheme`](crate::Callback::custom_scheme) that does
     /// not start with a scheme and `:`.
@@ -100,9 +101,19 @@ fn why_not_a_url(url: &str) -> &'static str {
     }
 }
 
+/// The longest URI `http` parses (`u16::MAX - 1` bytes).
+const MAX_URI_LEN: usize = 65_534;
+
 /// Parses an absolute `http`/`https` URL with a host, no user name or password (they would
 /// show wherever the URL does, `Debug` included) and no fragment.
 pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, UrlError> {
+    if url.len() > MAX_URI_LEN {
+        return Err(UrlError {
+            field,
+            kind: UrlErrorKind::TooLong,
+            reason: "it is longer than the 65,534 bytes a URL may have here",
+        });
+    }
     if has_control(url) {
         return Err(UrlError {
             field,
@@ -447,6 +458,29 @@ fn is_dot_segment(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A URL as long as `http` takes is parsed; one byte more is too long, said as such
+    /// rather than as a malformed URL (a search text pasted whole makes one).
+    #[test]
+    fn a_url_longer_than_http_takes_is_too_long() {
+        let discogs = Endpoints::discogs();
+        let path = |len: usize| format!("/{}", "a".repeat(len - DISCOGS_API_BASE.len() - 1));
+        assert!(discogs.api_url(&path(MAX_URI_LEN)).is_ok());
+        let refused = discogs.api_url(&path(MAX_URI_LEN + 1)).unwrap_err();
+        assert_eq!(refused.kind, UrlErrorKind::TooLong);
+        assert_eq!(
+            refused.to_string(),
+            "path is not usable: it is longer than the 65,534 bytes a URL may have here"
+        );
+        let typed = "Sigur Rós ".repeat(7_000);
+        assert_eq!(
+            discogs
+                .api_url_with_query("/database/search", [("q", typed.as_str())])
+                .unwrap_err()
+                .kind,
+            UrlErrorKind::TooLong
+        );
+    }
 
     /// A base behind a path prefix (a proxy's `/discogs`) keeps credentials under that path:
     /// a sibling path on the same host, a path that only starts with the same letters, and a

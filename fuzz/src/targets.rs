@@ -1381,6 +1381,10 @@ fn on_origin(uri: &Uri, scheme: &str, host: &str, port: u16) -> bool {
 /// `UrlError` that name it (`Query` included: only an API base refuses it).
 fn url_defects(url: &str) -> Vec<UrlErrorKind> {
     let mut defects = Vec::new();
+    // `http`'s own limit, `u16::MAX - 1` bytes.
+    if url.len() >= usize::from(u16::MAX) {
+        defects.push(UrlErrorKind::TooLong);
+    }
     if url.chars().any(char::is_control) {
         defects.push(UrlErrorKind::ControlCharacter);
     }
