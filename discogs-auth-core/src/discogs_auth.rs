@@ -552,39 +552,31 @@ mod tests {
             DiscogsAuth::from_query("q=x&token=caf%E9"),
             Err(DiscogsAuthError::Query(FormError::NotUtf8))
         );
-        let malformed = |reason| Err(DiscogsAuthError::Malformed { reason });
         assert_eq!(
             DiscogsAuth::parse_header("OAuth token=x"),
             Err(DiscogsAuthError::NotDiscogsScheme)
         );
-        assert_eq!(
-            DiscogsAuth::parse_header("Discogs"),
-            malformed("expected name=value")
-        );
-        assert_eq!(
-            DiscogsAuth::parse_header("Discogs token=a, token=b"),
-            malformed("repeated parameter")
-        );
-        assert_eq!(
-            DiscogsAuth::parse_header("Discogs token=a b"),
-            malformed("a value holds whitespace")
-        );
-        assert_eq!(
-            DiscogsAuth::parse_header("Discogs key=a,\tsecret=b\u{a0}c"),
-            malformed("a value holds whitespace")
-        );
-        assert_eq!(
-            DiscogsAuth::parse_header("Discogs key=a"),
-            malformed("key and secret go together")
-        );
-        assert_eq!(
-            DiscogsAuth::parse_header("Discogs user=a"),
-            malformed("unknown parameter")
-        );
-        assert_eq!(
-            DiscogsAuth::parse_header("Discogs token=a, key=b, secret=c"),
-            malformed("token and key/secret are exclusive")
-        );
+        for (header, reason) in [
+            ("Discogs", "expected name=value"),
+            ("Discogs token=a, token=b", "repeated parameter"),
+            ("Discogs token=a b", "a value holds whitespace"),
+            (
+                "Discogs key=a,\tsecret=b\u{a0}c",
+                "a value holds whitespace",
+            ),
+            ("Discogs key=a", "key and secret go together"),
+            ("Discogs user=a", "unknown parameter"),
+            (
+                "Discogs token=a, key=b, secret=c",
+                "token and key/secret are exclusive",
+            ),
+        ] {
+            assert_eq!(
+                DiscogsAuth::parse_header(header),
+                Err(DiscogsAuthError::Malformed { reason }),
+                "{header:?}"
+            );
+        }
         assert_eq!(
             DiscogsAuth::parse_header("Discogs token="),
             Err(DiscogsAuthError::Credential(CredentialError::Empty {

@@ -612,6 +612,19 @@ fn every_request_carries_the_clients_user_agent() -> TestResult {
 // A credential copied with the space beside it
 // ---------------------------------------------------------------------------------------------
 
+/// What each constructor of a credential (and of the user agent) answers for `value`, by the
+/// field it names.
+fn refusals_by_every_constructor(value: &str) -> [(&'static str, Option<CredentialError>); 6] {
+    [
+        ("personal_token", DiscogsAuth::token(value).err()),
+        ("consumer_key", Consumer::new(value, "secret").err()),
+        ("consumer_secret", Consumer::new("key", value).err()),
+        ("oauth_token", TokenValue::new(value).err()),
+        ("oauth_verifier", Verifier::new(value).err()),
+        ("user_agent", UserAgent::new(value).err()),
+    ]
+}
+
 /// Pitfall: a key, secret or token selected with the space next to it on a page signs every
 /// request wrongly, and Discogs only ever says `Invalid signature` or `Invalid consumer`. No
 /// Discogs credential starts or ends with whitespace, so it is refused when it is made.
@@ -625,22 +638,9 @@ fn a_credential_with_whitespace_around_it_is_refused_when_made() {
         "abc123\u{a0}",
         "\u{3000}abc123",
     ] {
-        assert_eq!(
-            DiscogsAuth::token(copied).unwrap_err(),
-            around("personal_token"),
-            "{copied:?}"
-        );
-        assert_eq!(
-            Consumer::new(copied, "secret").unwrap_err(),
-            around("consumer_key")
-        );
-        assert_eq!(
-            Consumer::new("key", copied).unwrap_err(),
-            around("consumer_secret")
-        );
-        assert_eq!(TokenValue::new(copied).unwrap_err(), around("oauth_token"));
-        assert_eq!(Verifier::new(copied).unwrap_err(), around("oauth_verifier"));
-        assert_eq!(UserAgent::new(copied).unwrap_err(), around("user_agent"));
+        for (field, refusal) in refusals_by_every_constructor(copied) {
+            assert_eq!(refusal, Some(around(field)), "{copied:?} as {field}");
+        }
     }
     assert_eq!(
         around("consumer_key").to_string(),
@@ -672,28 +672,9 @@ fn a_credential_with_an_invisible_character_is_refused_when_made() {
         "abc123\u{2060}",
         "\u{202e}abc123",
     ] {
-        assert_eq!(
-            DiscogsAuth::token(copied).unwrap_err(),
-            invisible("personal_token"),
-            "{copied:?}"
-        );
-        assert_eq!(
-            Consumer::new(copied, "secret").unwrap_err(),
-            invisible("consumer_key")
-        );
-        assert_eq!(
-            Consumer::new("key", copied).unwrap_err(),
-            invisible("consumer_secret")
-        );
-        assert_eq!(
-            TokenValue::new(copied).unwrap_err(),
-            invisible("oauth_token")
-        );
-        assert_eq!(
-            Verifier::new(copied).unwrap_err(),
-            invisible("oauth_verifier")
-        );
-        assert_eq!(UserAgent::new(copied).unwrap_err(), invisible("user_agent"));
+        for (field, refusal) in refusals_by_every_constructor(copied) {
+            assert_eq!(refusal, Some(invisible(field)), "{copied:?} as {field}");
+        }
     }
     assert_eq!(
         invisible("consumer_key").to_string(),

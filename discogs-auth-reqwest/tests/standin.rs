@@ -137,22 +137,29 @@ mod blocking_client {
     }
 }
 
+/// An async session on the stand-in, signing with `method`.
+fn async_session(
+    standin: &discogs_auth_standin::StandIn,
+    method: discogs_auth_reqwest::SignatureMethod,
+) -> discogs_auth_reqwest::Session<discogs_auth_reqwest::ReqwestTransport> {
+    use discogs_auth_reqwest::{OAuthClient, ReqwestTransport, Session, UserAgent};
+    let client = OAuthClient::new(
+        standin.consumer(),
+        UserAgent::new("MyDiscogsApp/1.0 +https://example.com").expect("valid"),
+    )
+    .with_endpoints(standin.endpoints())
+    .with_signature_method(method);
+    Session::new(client, ReqwestTransport::new().expect("a client"))
+}
+
 /// The `_async` methods, awaited on tokio as an application would.
 #[tokio::test]
 async fn async_flow_on_tokio() {
-    use discogs_auth_reqwest::{
-        Callback, OAuthClient, ReqwestTransport, Session, SignatureMethod, UserAgent,
-    };
+    use discogs_auth_reqwest::{Callback, SignatureMethod};
     use discogs_auth_standin::{DEMO_USERNAME, StandIn};
 
     let standin = StandIn::spawn().expect("the stand-in starts");
-    let client = OAuthClient::new(
-        standin.consumer(),
-        UserAgent::new("async-test/1.0").expect("valid"),
-    )
-    .with_endpoints(standin.endpoints())
-    .with_signature_method(SignatureMethod::HmacSha1);
-    let session = Session::new(client, ReqwestTransport::new().expect("a client"));
+    let session = async_session(&standin, SignatureMethod::HmacSha1);
     let request_token = session
         .request_token_async(&Callback::url("http://127.0.0.1:9/cb").expect("valid"))
         .await
@@ -180,18 +187,11 @@ async fn async_flow_on_tokio() {
 /// verifier the user would type in.
 #[tokio::test]
 async fn async_out_of_band_login_from_the_crate_docs() {
-    use discogs_auth_reqwest::{
-        Callback, OAuthClient, ReqwestTransport, Session, UserAgent, Verifier,
-    };
+    use discogs_auth_reqwest::{Callback, SignatureMethod, Verifier};
     use discogs_auth_standin::{DEMO_USER_ID, DEMO_USERNAME, StandIn};
 
     let standin = StandIn::spawn().expect("the stand-in starts");
-    let client = OAuthClient::new(
-        standin.consumer(),
-        UserAgent::new("MyDiscogsApp/1.0 +https://example.com").expect("valid"),
-    )
-    .with_endpoints(standin.endpoints());
-    let session = Session::new(client, ReqwestTransport::new().expect("a client"));
+    let session = async_session(&standin, SignatureMethod::Plaintext);
     let request_token = session
         .request_token_async(&Callback::OutOfBand)
         .await
