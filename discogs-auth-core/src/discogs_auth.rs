@@ -246,17 +246,14 @@ impl DiscogsAuth {
             };
         }
         let mut added = String::new();
-        match self {
-            Self::Token(token) => {
-                added.push_str("token=");
-                push_form_encoded(&mut added, token.expose_secret());
+        for (name, value) in names.into_iter().zip(ours) {
+            let Some(value) = value else { continue };
+            if !added.is_empty() {
+                added.push('&');
             }
-            Self::KeySecret(consumer) => {
-                added.push_str("key=");
-                push_form_encoded(&mut added, consumer.key.as_str());
-                added.push_str("&secret=");
-                push_form_encoded(&mut added, consumer.secret.expose_secret());
-            }
+            added.push_str(name);
+            added.push('=');
+            push_form_encoded(&mut added, value);
         }
         let path_and_query = if existing.is_empty() {
             format!("{}?{added}", uri.path())
