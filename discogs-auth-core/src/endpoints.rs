@@ -451,8 +451,9 @@ fn known_url(api_base: &str, path: &str) -> Uri {
 /// A `.` or `..` path segment, with its dots written as they are or percent-encoded (URL
 /// parsers such as the `url` crate's, under reqwest, read `%2e` as a dot here).
 fn is_dot_segment(segment: &str) -> bool {
-    let dots = segment.to_ascii_lowercase().replace("%2e", ".");
-    dots == "." || dots == ".."
+    [".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]
+        .iter()
+        .any(|dots| segment.eq_ignore_ascii_case(dots))
 }
 
 #[cfg(test)]
