@@ -152,6 +152,21 @@ fn async_session(
     Session::new(client, ReqwestTransport::new().expect("a client"))
 }
 
+/// The last two steps, awaited: the access token, then whom it belongs to.
+async fn identity_after(
+    session: &discogs_auth_reqwest::Session<discogs_auth_reqwest::ReqwestTransport>,
+    authorized: &discogs_auth_reqwest::AuthorizedRequestToken,
+) -> discogs_auth_reqwest::Identity {
+    let access_token = session
+        .access_token_async(authorized)
+        .await
+        .expect("an access token");
+    session
+        .identity_async(&access_token)
+        .await
+        .expect("the identity")
+}
+
 /// The `_async` methods, awaited on tokio as an application would.
 #[tokio::test]
 async fn async_flow_on_tokio() {
@@ -172,14 +187,7 @@ async fn async_flow_on_tokio() {
     let authorized = request_token
         .authorize_from_callback(&redirect)
         .expect("approved");
-    let access_token = session
-        .access_token_async(&authorized)
-        .await
-        .expect("an access token");
-    let identity = session
-        .identity_async(&access_token)
-        .await
-        .expect("the identity");
+    let identity = identity_after(&session, &authorized).await;
     assert_eq!(identity.username, DEMO_USERNAME);
 }
 
@@ -204,14 +212,7 @@ async fn async_out_of_band_login_from_the_crate_docs() {
         "out of band: nowhere to redirect"
     );
     let typed_in = Verifier::new(approval.verifier).expect("a verifier");
-    let access_token = session
-        .access_token_async(&request_token.with_verifier(typed_in))
-        .await
-        .expect("an access token");
-    let identity = session
-        .identity_async(&access_token)
-        .await
-        .expect("the identity");
+    let identity = identity_after(&session, &request_token.with_verifier(typed_in)).await;
     assert_eq!(
         (identity.id, identity.username.as_str()),
         (DEMO_USER_ID, DEMO_USERNAME)
