@@ -244,7 +244,10 @@ fn json_error_detail(error: &serde_json::Error) -> String {
     let what = match error.classify() {
         Category::Data => {
             let message = error.to_string();
-            if message.starts_with("missing field") && !message.contains('"') {
+            // These name a field of ours, never a value from the body.
+            let names_a_field =
+                message.starts_with("missing field") || message.starts_with("duplicate field");
+            if names_a_field && !message.contains('"') {
                 return truncate_chars(message, 120);
             }
             "a field has the wrong type or value"
@@ -368,6 +371,10 @@ mod tests {
         assert_eq!(
             detail(r#"{"id": 1}"#),
             "missing field `username` at line 1 column 9"
+        );
+        assert_eq!(
+            detail(r#"{"id": 1, "id": 2}"#),
+            "duplicate field `id` at line 1 column 14"
         );
         assert_eq!(
             detail(r#"{"id": true}"#),
