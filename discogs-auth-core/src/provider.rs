@@ -57,6 +57,10 @@ pub enum VerifyError {
     },
     /// The request URI is relative and there is no usable `Host` header to rebuild it.
     MissingHost,
+    /// The request target is neither a path nor an absolute URI: the asterisk form
+    /// (`OPTIONS *`) or the authority form (`CONNECT host:443`), which name no resource a
+    /// signature could cover.
+    UnsupportedTarget,
     /// The request cannot be put in the form the signature covers.
     Signing(SigningError),
     /// The signature does not match the request and the secrets.
@@ -85,6 +89,9 @@ impl fmt::Display for VerifyError {
             ),
             Self::MissingHost => {
                 f.write_str("the request URI is relative and the Host header is missing or invalid")
+            }
+            Self::UnsupportedTarget => {
+                f.write_str("the request target is neither a path nor an absolute URI")
             }
             Self::Signing(error) => fmt::Display::fmt(error, f),
             Self::SignatureMismatch => f.write_str("the signature does not match"),
@@ -122,6 +129,7 @@ impl VerifyError {
             | Self::UnsupportedVersion
             | Self::ProtocolParameterOutsideHeader { .. }
             | Self::MissingHost
+            | Self::UnsupportedTarget
             | Self::Signing(_) => StatusCode::BAD_REQUEST,
         }
     }
@@ -479,6 +487,12 @@ fn check_nonce(nonce: &str) -> Result<(), VerifyError> {
 
 fn absolute_uri<B>(request: &Request<B>, api_base: Option<&ApiBase>) -> Result<Uri, VerifyError> {
     let uri = request.uri();
+    // Put after a base, `*` would become part of its host, and a bare authority would be
+    // signed as a path it never named.
+    let is_authority_form = uri.scheme().is_none() && uri.authority().is_some();
+    if is_authority_form || !uri.path().starts_with('/') {
+        return Err(VerifyError::UnsupportedTarget);
+    }
     let base = match api_base {
         // The server's own base, even over a target in absolute form: a signature made for
         // another host, or for `http` when the server is reached over TLS, is not for it.
@@ -631,13 +645,30 @@ mod tests {
             .unwrap()
     }
 
-    /// A URI with an authority but no scheme (CONNECT's authority form) is not taken as
-    /// absolute: it is rebuilt from the Host header, as a relative one is.
+    /// `OPTIONS *` and `CONNECT host:port` name no resource: they are refused, with or without
+    /// a base, rather than signed as a URI made up for them (`*` after a base became part of
+    /// its host; an authority was signed as `/`).
     #[test]
-    fn authority_form_uri_is_rebuilt_from_host() {
-        let as_received = received_as(&signed(SignatureMethod::Plaintext), "photos.example.net:80");
-        let parsed = SignedRequest::from_request(&as_received).unwrap();
-        assert_eq!(parsed.uri(), "http://photos.example.net/");
+    fn asterisk_and_authority_forms_are_refused() {
+        let signed = signed(SignatureMethod::Plaintext);
+        let api_base = ApiBase::new("https://photos.example.net/base").unwrap();
+        for target in ["*", "photos.example.net:80"] {
+            let as_received = received_as(&signed, target);
+            assert_eq!(
+                SignedRequest::from_request(&as_received).map(|_| ()),
+                Err(VerifyError::UnsupportedTarget),
+                "{target}"
+            );
+            assert_eq!(
+                SignedRequest::from_request_at(&as_received, &api_base).map(|_| ()),
+                Err(VerifyError::UnsupportedTarget),
+                "{target}"
+            );
+        }
+        for target in ["/", "http://photos.example.net"] {
+            let parsed = SignedRequest::from_request(&received_as(&signed, target)).unwrap();
+            assert_eq!(parsed.uri(), "http://photos.example.net/", "{target}");
+        }
     }
 
     /// A server sees a relative URI and a Host header.
@@ -978,6 +1009,7 @@ mod tests {
                 name: "oauth_token",
             },
             VerifyError::MissingHost,
+            VerifyError::UnsupportedTarget,
             VerifyError::Signing(SigningError::InvalidPort),
         ];
         for error in bad_request {
