@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The longest nonce accepted. Discogs refuses longer nonces (a 128-character nonce made signed
@@ -61,16 +62,55 @@ impl fmt::Display for FreshnessError {
 
 impl std::error::Error for FreshnessError {}
 
-/// The OS random source failed.
+/// A random source failed: the OS's, or a [`NonceSource`] of the caller's own.
 #[derive(Debug, Clone)]
-pub struct RandomSourceError(getrandom::Error);
-impl fmt::Display for RandomSourceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the OS random source failed: {}", self.0)
+pub struct RandomSourceError(RandomSource);
+
+#[derive(Debug, Clone)]
+enum RandomSource {
+    Os(getrandom::Error),
+    Other(Arc<dyn std::error::Error + Send + Sync>),
+}
+
+impl RandomSourceError {
+    /// The failure of a [`NonceSource`] of the caller's own (a hardware module, a test double),
+    /// with its cause.
+    ///
+    /// ```
+    /// use discogs_auth_core::{Nonce, NonceSource, RandomSourceError};
+    /// let offline = || -> Result<Nonce, RandomSourceError> {
+    ///     Err(RandomSourceError::new("the hardware module is offline"))
+    /// };
+    /// let error = offline.next_nonce().unwrap_err();
+    /// assert_eq!(error.to_string(), "the random source failed: the hardware module is offline");
+    /// ```
+    pub fn new(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self(RandomSource::Other(Arc::from(cause.into())))
+    }
+
+    fn os(error: getrandom::Error) -> Self {
+        Self(RandomSource::Os(error))
     }
 }
 
-impl std::error::Error for RandomSourceError {}
+impl fmt::Display for RandomSourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            RandomSource::Os(error) => write!(f, "the OS random source failed: {error}"),
+            RandomSource::Other(error) => write!(f, "the random source failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for RandomSourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            RandomSource::Os(_) => None,
+            // Its message is already in this one's, as with the crate's other wrappers.
+            RandomSource::Other(error) => error.source(),
+        }
+    }
+}
 
 /// A whole number of seconds since the Unix epoch (`oauth_timestamp`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -264,11 +304,11 @@ thread_local! {
 pub(crate) fn take_random(out: &mut [u8]) -> Result<(), RandomSourceError> {
     if out.len() > RANDOM_BATCH {
         // Larger than a batch: straight from the OS.
-        return getrandom::fill(out).map_err(RandomSourceError);
+        return getrandom::fill(out).map_err(RandomSourceError::os);
     }
     RANDOM.with_borrow_mut(|batch| {
         if RANDOM_BATCH - batch.used < out.len() {
-            getrandom::fill(&mut batch.bytes).map_err(RandomSourceError)?;
+            getrandom::fill(&mut batch.bytes).map_err(RandomSourceError::os)?;
             batch.used = 0;
         }
         let taken = &mut batch.bytes[batch.used..batch.used + out.len()];
@@ -445,7 +485,7 @@ mod tests {
 
     #[test]
     fn random_source_errors_say_what_failed() {
-        let error = RandomSourceError(getrandom::Error::UNSUPPORTED);
+        let error = RandomSourceError::os(getrandom::Error::UNSUPPORTED);
         assert_eq!(
             error.to_string(),
             format!(

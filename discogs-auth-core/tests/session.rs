@@ -209,6 +209,29 @@ fn transport_errors_are_passed_through() {
     }
 }
 
+/// A nonce source of the caller's own can fail, and its failure stops the step before anything
+/// is sent.
+#[test]
+fn a_failing_nonce_source_stops_the_step_unsent() {
+    let sent = AtomicU32::new(0);
+    let session = Session::new(client(SignatureMethod::Plaintext), |_request| {
+        sent.fetch_add(1, Ordering::Relaxed);
+        Ok::<_, io::Error>(reply(StatusCode::OK, ""))
+    })
+    .with_nonce_source(|| Err(RandomSourceError::new("the hardware module is offline")));
+    match session.request_token(&Callback::OutOfBand) {
+        Err(error @ FlowError::RandomSource(_)) => {
+            assert_eq!(
+                error.to_string(),
+                "the random source failed: the hardware module is offline"
+            );
+            assert!(!error.is_transient());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(sent.load(Ordering::Relaxed), 0);
+}
+
 #[test]
 fn expired_request_token_is_refused_before_sending() {
     let sent = AtomicU32::new(0);
