@@ -116,7 +116,7 @@ pub(crate) enum StepParameter<'a> {
 
 /// The `User-Agent` every request to Discogs must carry (Discogs answers an empty reply
 /// without one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct UserAgent(HeaderValue);
 
 impl UserAgent {
@@ -160,6 +160,13 @@ pub(crate) fn default_user_agent(headers: &mut HeaderMap, user_agent: &HeaderVal
         .any(|value| !value.as_bytes().trim_ascii().is_empty());
     if !given {
         headers.insert(USER_AGENT, user_agent.clone());
+    }
+}
+
+/// As its text: `HeaderValue`'s own `Debug` shows non-ASCII characters as escaped bytes.
+impl fmt::Debug for UserAgent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("UserAgent").field(&self.as_str()).finish()
     }
 }
 
@@ -397,6 +404,10 @@ mod tests {
         let from_string = UserAgent::new(String::from("Café/1.0 +https://café.example")).unwrap();
         assert_eq!(from_string.as_str(), "Café/1.0 +https://café.example");
         assert_eq!(from_string.to_string(), "Café/1.0 +https://café.example");
+        assert_eq!(
+            format!("{from_string:?}"),
+            r#"UserAgent("Café/1.0 +https://café.example")"#
+        );
         assert_eq!(
             from_string.as_header_value().as_bytes(),
             "Café/1.0 +https://café.example".as_bytes()
