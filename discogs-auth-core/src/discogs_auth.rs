@@ -55,7 +55,8 @@ pub enum Placement {
 #[non_exhaustive]
 pub enum DiscogsAuthError {
     /// A value holds a character that the `Discogs` header cannot carry unambiguously
-    /// (whitespace or `,`); use [`Placement::Query`].
+    /// (whitespace or `,`), or starts with `"`, which would be read as a quoted string; use
+    /// [`Placement::Query`].
     UnrepresentableInHeader {
         /// Which credential.
         field: &'static str,
@@ -86,7 +87,8 @@ impl fmt::Display for DiscogsAuthError {
         match self {
             Self::UnrepresentableInHeader { field } => write!(
                 f,
-                "{field} contains whitespace or ',' and cannot go in the Authorization header"
+                "{field} contains whitespace or ',', or starts with '\"', and cannot go in the \
+                 Authorization header"
             ),
             Self::AlreadyInQuery { name } => {
                 write!(f, "the query already has a `{name}` parameter")
@@ -280,10 +282,18 @@ impl DiscogsAuth {
 
     /// Reads an `Authorization: Discogs …` header value (provider side).
     ///
+    /// As RFC 9110 §11.2 reads credentials: the scheme and the parameter names in any case,
+    /// and a value as it is or as a quoted string (`token="abcxyz123456"`, without escapes, as
+    /// no credential needs one).
+    ///
     /// ```
     /// use discogs_auth_core::DiscogsAuth;
     /// assert_eq!(
     ///     DiscogsAuth::parse_header("Discogs token=abcxyz123456")?,
+    ///     DiscogsAuth::token("abcxyz123456")?
+    /// );
+    /// assert_eq!(
+    ///     DiscogsAuth::parse_header(r#"discogs Token="abcxyz123456""#)?,
     ///     DiscogsAuth::token("abcxyz123456")?
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -301,17 +311,19 @@ impl DiscogsAuth {
             let (name, value) = part.split_once('=').ok_or(DiscogsAuthError::Malformed {
                 reason: "expected name=value",
             })?;
-            let slot = match name.trim() {
-                "token" => &mut token,
-                "key" => &mut key,
-                "secret" => &mut secret,
-                _ => {
-                    return Err(DiscogsAuthError::Malformed {
-                        reason: "unknown parameter",
-                    });
-                }
+            let name = name.trim();
+            let slot = if name.eq_ignore_ascii_case("token") {
+                &mut token
+            } else if name.eq_ignore_ascii_case("key") {
+                &mut key
+            } else if name.eq_ignore_ascii_case("secret") {
+                &mut secret
+            } else {
+                return Err(DiscogsAuthError::Malformed {
+                    reason: "unknown parameter",
+                });
             };
-            let value = value.trim();
+            let value = unquoted(value.trim())?;
             // What `header_value` cannot write is not read either: `token=a b` is no token.
             if value.contains(char::is_whitespace) {
                 return Err(DiscogsAuthError::Malformed {
@@ -365,8 +377,27 @@ impl DiscogsAuth {
     }
 }
 
+/// `value` without the quotes of a quoted string, if it is one. A credential holds neither a
+/// quote nor a backslash, so a quoted string with either is refused rather than unescaped.
+fn unquoted(value: &str) -> Result<&str, DiscogsAuthError> {
+    let Some(opened) = value.strip_prefix('"') else {
+        return Ok(value);
+    };
+    let inner = opened
+        .strip_suffix('"')
+        .ok_or(DiscogsAuthError::Malformed {
+            reason: "a quoted value is not closed",
+        })?;
+    if inner.contains(['"', '\\']) {
+        return Err(DiscogsAuthError::Malformed {
+            reason: "a quoted value holds a quote or a backslash",
+        });
+    }
+    Ok(inner)
+}
+
 fn header_safe<'a>(field: &'static str, value: &'a str) -> Result<&'a str, DiscogsAuthError> {
-    if value.contains(|c: char| c.is_whitespace() || c == ',') {
+    if value.starts_with('"') || value.contains(|c: char| c.is_whitespace() || c == ',') {
         return Err(DiscogsAuthError::UnrepresentableInHeader { field });
     }
     Ok(value)
@@ -483,6 +514,17 @@ mod tests {
                 .header_value(),
             Err(DiscogsAuthError::UnrepresentableInHeader { field: "secret" })
         );
+        // Read back, it would be a quoted string: `abc` rather than `"abc"`.
+        assert_eq!(
+            DiscogsAuth::token("\"abc\"").unwrap().header_value(),
+            Err(DiscogsAuthError::UnrepresentableInHeader { field: "token" })
+        );
+        let inner_quote = DiscogsAuth::token("a\"b").unwrap();
+        let header = inner_quote.header_value().unwrap();
+        assert_eq!(
+            DiscogsAuth::parse_header(header.to_str().unwrap()),
+            Ok(inner_quote)
+        );
         assert_eq!(
             DiscogsAuth::token("a\r\nb"),
             Err(CredentialError::ControlCharacter {
@@ -534,6 +576,11 @@ mod tests {
             DiscogsAuth::parse_header("discogs  key=foo123,secret=bar456 ").unwrap(),
             DiscogsAuth::key_secret("foo123", "bar456").unwrap()
         );
+        // RFC 9110 §11.2: names in any case, values as tokens or quoted strings.
+        assert_eq!(
+            DiscogsAuth::parse_header(r#"Discogs KEY="foo123", Secret = "bar456""#).unwrap(),
+            DiscogsAuth::key_secret("foo123", "bar456").unwrap()
+        );
         assert_eq!(
             DiscogsAuth::from_query("q=Nirvana&key=foo123&secret=bar456").unwrap(),
             Some(DiscogsAuth::key_secret("foo123", "bar456").unwrap())
@@ -556,6 +603,14 @@ mod tests {
         for (header, reason) in [
             ("Discogs", "expected name=value"),
             ("Discogs token=a, token=b", "repeated parameter"),
+            ("Discogs token=a, TOKEN=a", "repeated parameter"),
+            ("Discogs token=\"a", "a quoted value is not closed"),
+            ("Discogs token=\"", "a quoted value is not closed"),
+            (
+                "Discogs token=\"a\\\"b\"",
+                "a quoted value holds a quote or a backslash",
+            ),
+            ("Discogs token=\"a b\"", "a value holds whitespace"),
             ("Discogs token=a b", "a value holds whitespace"),
             (
                 "Discogs key=a,\tsecret=b\u{a0}c",
