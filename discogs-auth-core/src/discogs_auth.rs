@@ -87,8 +87,8 @@ impl fmt::Display for DiscogsAuthError {
         match self {
             Self::UnrepresentableInHeader { field } => write!(
                 f,
-                "{field} contains whitespace or ',', or starts with '\"', and cannot go in the \
-                 Authorization header"
+                "{field} holds whitespace, a ',' or a leading '\"', which the Authorization \
+                 header cannot carry; send it in the query"
             ),
             Self::AlreadyInQuery { name } => {
                 write!(f, "the query already has a `{name}` parameter")

@@ -48,7 +48,10 @@ fn discogs_auth_errors() {
     let spaced = DiscogsAuth::token("abc def").unwrap().header_value();
     assert_eq!(
         message_and_source(&spaced.unwrap_err()),
-        no_source("token contains whitespace or ',' and cannot go in the Authorization header")
+        no_source(
+            "token holds whitespace, a ',' or a leading '\"', which the Authorization header \
+             cannot carry; send it in the query"
+        )
     );
 
     let mut request = Request::get("https://api.discogs.com/database/search?token=x")

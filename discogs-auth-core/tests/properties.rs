@@ -986,11 +986,12 @@ proptest! {
 
     #[test]
     fn discogs_auth_header_round_trip(
-        token in "[!-+--~]{1,40}",
-        key in "[!-+--~]{1,40}",
-        secret in "[!-+--~]{1,40}",
+        token in "[!#-+--~][!-+--~]{0,39}",
+        key in "[!#-+--~][!-+--~]{0,39}",
+        secret in "[!#-+--~][!-+--~]{0,39}",
     ) {
-        // Printable ASCII without space or ',', which the header cannot carry.
+        // Printable ASCII without space or ',', and not starting with '"', which the header
+        // cannot carry.
         for auth in [DiscogsAuth::token(&token)?, DiscogsAuth::key_secret(&key, &secret)?] {
             let header = auth.header_value()?;
             prop_assert_eq!(DiscogsAuth::parse_header(header.to_str()?), Ok(auth));
