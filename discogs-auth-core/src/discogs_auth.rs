@@ -14,13 +14,57 @@ use crate::reply::{ReplyError, check_reply};
 ///
 /// A token identifies its holder; a key/secret pair raises the rate limit and unlocks image
 /// URLs but identifies no user.
+///
+/// With the `serde` feature they are stored as `{"token": "…"}` or `{"key": "…", "secret":
+/// "…"}` (secrets included: keep the store private), and checked when read as
+/// [`DiscogsAuth::token`] and [`DiscogsAuth::key_secret`] check them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "StoredDiscogsAuth", into = "StoredDiscogsAuth")
+)]
 #[non_exhaustive]
 pub enum DiscogsAuth {
     /// `Authorization: Discogs token=…`.
     Token(PersonalToken),
     /// `Authorization: Discogs key=…, secret=…`.
     KeySecret(Consumer),
+}
+
+/// What [`DiscogsAuth`] is stored as: the parameters it sends, as a provider reads them.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredDiscogsAuth {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<StoredDiscogsAuth> for DiscogsAuth {
+    type Error = DiscogsAuthError;
+
+    fn try_from(stored: StoredDiscogsAuth) -> Result<Self, DiscogsAuthError> {
+        let StoredDiscogsAuth { token, key, secret } = stored;
+        Self::from_parts(token.as_deref(), key.as_deref(), secret.as_deref())?.ok_or(
+            DiscogsAuthError::Malformed {
+                reason: "no credentials",
+            },
+        )
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<DiscogsAuth> for StoredDiscogsAuth {
+    fn from(auth: DiscogsAuth) -> Self {
+        let [token, key, secret] = auth.query_values().map(|value| value.map(str::to_owned));
+        Self { token, key, secret }
+    }
 }
 
 impl DiscogsAuth {

@@ -180,7 +180,8 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
 /// Where a provider's API is reached: `https://api.discogs.com`, or a base with a path
 /// (`https://example.com/discogs`) for one mounted under a prefix. An absolute `http` or
 /// `https` URL with a host, without a user name or password, a query or a fragment; kept
-/// without a trailing slash, so that a path starting with `/` follows it.
+/// without a trailing slash, so that a path starting with `/` follows it. With the `serde`
+/// feature it is stored as that URL, checked when read.
 ///
 /// ```
 /// use discogs_auth_core::{ApiBase, UrlErrorKind};
@@ -190,7 +191,23 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
 /// # Ok::<(), discogs_auth_core::UrlError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
 pub struct ApiBase(String);
+
+impl TryFrom<String> for ApiBase {
+    type Error = UrlError;
+
+    fn try_from(url: String) -> Result<Self, UrlError> {
+        Self::new(&url)
+    }
+}
+
+impl From<ApiBase> for String {
+    fn from(base: ApiBase) -> Self {
+        base.0
+    }
+}
 
 impl ApiBase {
     /// Checks `url` as an API base (as [`Endpoints::new`] checks its `api_base`).

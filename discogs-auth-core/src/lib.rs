@@ -111,9 +111,10 @@
 //!
 //! - `hmac-sha1` (default): HMAC-SHA1 signatures.
 //! - `serde`: `Serialize`/`Deserialize` for credentials, to keep a pending request token
-//!   between the redirect and the callback, or an access token between runs; and for settings:
-//!   [`Callback`] (as its string), [`Endpoints`] (its two URLs), [`Placement`] and
-//!   [`SignatureMethod`], each checked again when read.
+//!   between the redirect and the callback, an access token between runs, or [`DiscogsAuth`]
+//!   in a program's settings; and for settings: [`Callback`], [`UserAgent`] and [`ApiBase`]
+//!   (as their strings), [`Endpoints`] (its two URLs), [`Placement`] and [`SignatureMethod`],
+//!   each checked again when read.
 
 #![forbid(unsafe_code)]
 // docs.rs marks the items that need a feature.

@@ -486,6 +486,69 @@ fn endpoints_and_placement_are_settings() -> TestResult {
     Ok(())
 }
 
+/// A program's stored settings for Discogs Auth: the credentials, the user agent and the
+/// provider's base, each checked when read.
+#[cfg(feature = "serde")]
+#[test]
+fn discogs_auth_settings_are_stored_and_checked() -> TestResult {
+    for (auth, stored) in [
+        (
+            DiscogsAuth::token("abcxyz123456")?,
+            r#"{"token":"abcxyz123456"}"#,
+        ),
+        (
+            DiscogsAuth::key_secret("foo123", "bar456")?,
+            r#"{"key":"foo123","secret":"bar456"}"#,
+        ),
+    ] {
+        assert_eq!(serde_json::to_string(&auth)?, stored);
+        assert_eq!(serde_json::from_str::<DiscogsAuth>(stored)?, auth);
+    }
+    let refused = |json: &str| {
+        serde_json::from_str::<DiscogsAuth>(json)
+            .unwrap_err()
+            .to_string()
+    };
+    for (json, message) in [
+        (
+            "{}",
+            "the Discogs credentials are malformed: no credentials",
+        ),
+        (
+            r#"{"key":"foo123"}"#,
+            "the Discogs credentials are malformed: key and secret go together",
+        ),
+        (
+            r#"{"token":"a","key":"b","secret":"c"}"#,
+            "the Discogs credentials are malformed: token and key/secret are exclusive",
+        ),
+        (
+            r#"{"token":"abc\r\n"}"#,
+            "personal_token contains a control character",
+        ),
+    ] {
+        assert!(
+            refused(json).starts_with(message),
+            "{json}: {}",
+            refused(json)
+        );
+    }
+    assert!(refused(r#"{"token":"a","user":"b"}"#).starts_with("unknown field `user`"));
+
+    let user_agent = UserAgent::new("Café/1.0 +https://café.example")?;
+    let stored = serde_json::to_string(&user_agent)?;
+    assert_eq!(stored, r#""Café/1.0 +https://café.example""#);
+    assert_eq!(serde_json::from_str::<UserAgent>(&stored)?, user_agent);
+    assert!(serde_json::from_str::<UserAgent>(r#"" padded""#).is_err());
+
+    let base = ApiBase::new("https://example.com/discogs/")?;
+    let stored = serde_json::to_string(&base)?;
+    assert_eq!(stored, r#""https://example.com/discogs""#);
+    assert_eq!(serde_json::from_str::<ApiBase>(&stored)?, base);
+    assert!(serde_json::from_str::<ApiBase>(r#""https://example.com/?q=1""#).is_err());
+    Ok(())
+}
+
 #[test]
 fn debug_never_shows_a_token_secret() -> TestResult {
     let pending = RequestToken {

@@ -115,8 +115,10 @@ pub(crate) enum StepParameter<'a> {
 }
 
 /// The `User-Agent` every request to Discogs must carry (Discogs answers an empty reply
-/// without one).
+/// without one). With the `serde` feature it is stored as its text, checked when read.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
 pub struct UserAgent(HeaderValue);
 
 impl UserAgent {
@@ -173,6 +175,12 @@ impl fmt::Debug for UserAgent {
 impl fmt::Display for UserAgent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl From<UserAgent> for String {
+    fn from(user_agent: UserAgent) -> Self {
+        user_agent.as_str().to_owned()
     }
 }
 
