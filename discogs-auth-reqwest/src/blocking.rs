@@ -47,9 +47,8 @@ impl BlockingReqwestTransport {
     ///
     /// The whole request's deadline is [`DEFAULT_TIMEOUT`], whatever `timeout` the builder is
     /// given (a blocking client's own timeout bounds each wait apart, and reqwest lets the
-    /// deadline replace it): [`with_timeout`](Self::with_timeout) changes it. The async
-    /// [`ReqwestTransport`](crate::ReqwestTransport) takes the builder's `timeout` as its
-    /// deadline, as there it is one.
+    /// deadline replace it): [`with_timeout`](Self::with_timeout) changes it, as it does for
+    /// the async [`ReqwestTransport`](crate::ReqwestTransport).
     ///
     /// Redirects are never followed, whatever `change` sets, for the reasons
     /// [`ReqwestTransport::configured`](crate::ReqwestTransport::configured) gives.

@@ -76,8 +76,8 @@ pub struct ReqwestTransport {
     /// machine off it, in clear for `http://`, or fail to reach it at all.
     loopback: reqwest::Client,
     body_limit: usize,
-    /// Overrides the client's own timeout for the whole exchange, when set.
-    timeout: Option<Duration>,
+    /// The whole exchange's deadline, set on every request: it replaces the client's own.
+    timeout: Duration,
 }
 
 impl ReqwestTransport {
@@ -93,10 +93,15 @@ impl ReqwestTransport {
     }
 
     /// The client of [`ReqwestTransport::new`] with settings of yours changed (root
-    /// certificates, a proxy, a timeout) and the others kept: `change` is given a builder with
-    /// the safe settings (the default timeouts) and returns it changed. Requests to loopback
-    /// still never go through a proxy; `change` is called once for them and once for the
-    /// others.
+    /// certificates, a proxy, a connect timeout) and the others kept: `change` is given a
+    /// builder with the safe settings (the default timeouts) and returns it changed. Requests
+    /// to loopback still never go through a proxy; `change` is called once for them and once
+    /// for the others.
+    ///
+    /// The whole request's deadline is [`DEFAULT_TIMEOUT`], whatever `timeout` the builder is
+    /// given: [`with_timeout`](Self::with_timeout) changes it, here as in the
+    /// [`BlockingReqwestTransport`](crate::BlockingReqwestTransport) (whose client cannot hold
+    /// such a deadline), so that one setting means the same in both.
     ///
     /// Redirects are never followed, whatever `change` sets: reqwest would send the request
     /// on to wherever the reply points, a `POST` body and a URL's query credentials (in
@@ -127,7 +132,7 @@ impl ReqwestTransport {
             loopback: safe_defaults().no_proxy().build().map_err(client_error)?,
             client: safe_defaults().build().map_err(client_error)?,
             body_limit: DEFAULT_BODY_LIMIT,
-            timeout: None,
+            timeout: DEFAULT_TIMEOUT,
         })
     }
 
@@ -138,11 +143,11 @@ impl ReqwestTransport {
         self
     }
 
-    /// Gives each request `timeout` for the whole exchange, reply body included, instead of
-    /// the client's ([`DEFAULT_TIMEOUT`] for [`ReqwestTransport::new`]). Running out of it is
+    /// Gives each request `timeout` for the whole exchange, from connecting to the last byte
+    /// of the reply body, instead of [`DEFAULT_TIMEOUT`]. Running out of it is
     /// [`TransportError::Timeout`]. At most [`MAX_TIMEOUT`]: a longer one is shortened to it.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout.min(MAX_TIMEOUT));
+        self.timeout = timeout.min(MAX_TIMEOUT);
         self
     }
 
@@ -161,9 +166,7 @@ impl ReqwestTransport {
         if !sends_body {
             *request.body_mut() = None;
         }
-        if self.timeout.is_some() {
-            *request.timeout_mut() = self.timeout;
-        }
+        *request.timeout_mut() = Some(self.timeout);
         let mut response = client.execute(request).await.map_err(client_error)?;
         let mut body = ReplyBody::new(
             response.status(),
