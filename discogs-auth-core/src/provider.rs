@@ -198,8 +198,11 @@ impl From<SigningError> for VerifyError {
 ///     fn check(&mut self, request: &Request<Vec<u8>>, now: Timestamp) -> Result<(), StatusCode> {
 ///         let signed = SignedRequest::from_request_at(request, &self.api_base)
 ///             .map_err(|error| error.status())?;
-///         let age = now.as_unix_seconds().abs_diff(signed.timestamp().as_unix_seconds());
-///         if age > CLOCK_SKEW_TOLERANCE_SECS.unsigned_abs() {
+///         let (now, window) = (now.as_unix_seconds(), CLOCK_SKEW_TOLERANCE_SECS.unsigned_abs());
+///         // A nonce is remembered only while the window admits its timestamp: the set stays
+///         // bounded.
+///         self.seen_nonces.retain(|&(_, timestamp)| now.abs_diff(timestamp) <= window);
+///         if now.abs_diff(signed.timestamp().as_unix_seconds()) > window {
 ///             return Err(StatusCode::UNAUTHORIZED);
 ///         }
 ///         // Look both up by `signed.consumer_key()` and `signed.token()`.
@@ -240,6 +243,9 @@ impl From<SigningError> for VerifyError {
 /// *request.uri_mut() = "/oauth/identity".parse()?;
 /// assert_eq!(provider.check(&request, now), Ok(()));
 /// assert_eq!(provider.check(&request, now), Err(StatusCode::UNAUTHORIZED), "a replay");
+/// let later = Timestamp::from_unix_seconds(now.as_unix_seconds() + 3600)?;
+/// assert_eq!(provider.check(&request, later), Err(StatusCode::UNAUTHORIZED), "too old");
+/// assert!(provider.seen_nonces.is_empty(), "the window no longer holds it");
 /// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
