@@ -496,6 +496,31 @@ mod tests {
         assert!(error.to_string().len() > "the OS random source failed: ".len());
     }
 
+    /// A caller's failure reads as the crate's wrappers do: its message in this one's, its
+    /// cause as the source.
+    #[test]
+    fn a_caller_s_random_source_error_keeps_its_cause() {
+        #[derive(Debug)]
+        struct Offline(std::io::Error);
+        impl fmt::Display for Offline {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the hardware module is offline")
+            }
+        }
+        impl std::error::Error for Offline {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let error = RandomSourceError::new(Offline(std::io::Error::other("no reply on the bus")));
+        assert_eq!(
+            error.to_string(),
+            "the random source failed: the hardware module is offline"
+        );
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("no reply on the bus"));
+    }
+
     /// Inline nonces compare, hash and print as their text, whatever their length.
     #[test]
     fn nonces_are_their_text() {
