@@ -100,8 +100,8 @@ impl ReqwestTransport {
     ///
     /// The whole request's deadline is [`DEFAULT_TIMEOUT`], whatever `timeout` the builder is
     /// given: [`with_timeout`](Self::with_timeout) changes it, here as in the
-    /// [`BlockingReqwestTransport`](crate::BlockingReqwestTransport) (whose client cannot hold
-    /// such a deadline), so that one setting means the same in both.
+    /// `BlockingReqwestTransport` (whose client cannot hold such a deadline), so that one
+    /// setting means the same in both.
     ///
     /// Redirects are never followed, whatever `change` sets: reqwest would send the request
     /// on to wherever the reply points, a `POST` body and a URL's query credentials (in
