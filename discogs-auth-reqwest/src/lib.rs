@@ -94,7 +94,7 @@ impl ReqwestTransport {
 
     /// The client of [`ReqwestTransport::new`] with settings of yours changed (root
     /// certificates, a proxy, a connect timeout) and the others kept: `change` is given a
-    /// builder with the safe settings (the default timeouts) and returns it changed. Requests
+    /// builder with the safe settings (the default connect timeout) and returns it changed. Requests
     /// to loopback still never go through a proxy; `change` is called once for them and once
     /// for the others.
     ///
@@ -121,12 +121,8 @@ impl ReqwestTransport {
         change: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
     ) -> Result<Self, TransportError> {
         let safe_defaults = || {
-            change(
-                reqwest::Client::builder()
-                    .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-                    .timeout(DEFAULT_TIMEOUT),
-            )
-            .redirect(reqwest::redirect::Policy::none())
+            change(reqwest::Client::builder().connect_timeout(DEFAULT_CONNECT_TIMEOUT))
+                .redirect(reqwest::redirect::Policy::none())
         };
         Ok(Self {
             loopback: safe_defaults().no_proxy().build().map_err(client_error)?,
