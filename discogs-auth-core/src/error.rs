@@ -381,20 +381,11 @@ mod tests {
     /// type, text and source.
     #[test]
     fn a_flow_error_converts_variant_for_variant() {
-        #[derive(Debug)]
-        struct Refused(std::io::Error);
-        impl fmt::Display for Refused {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("could not connect")
-            }
-        }
-        impl std::error::Error for Refused {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                Some(&self.0)
-            }
-        }
-
-        let refused = FlowError::Transport(Refused(std::io::Error::other("connection refused")));
+        use crate::oauth::test_support::CallerError as Refused;
+        let refused = FlowError::Transport(Refused {
+            message: "could not connect",
+            cause: std::io::Error::other("connection refused"),
+        });
         let Error::Transport(transport) = Error::from(refused) else {
             panic!("not Error::Transport")
         };

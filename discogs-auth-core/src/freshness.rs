@@ -500,19 +500,10 @@ mod tests {
     /// cause as the source.
     #[test]
     fn a_caller_s_random_source_error_keeps_its_cause() {
-        #[derive(Debug)]
-        struct Offline(std::io::Error);
-        impl fmt::Display for Offline {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("the hardware module is offline")
-            }
-        }
-        impl std::error::Error for Offline {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                Some(&self.0)
-            }
-        }
-        let error = RandomSourceError::new(Offline(std::io::Error::other("no reply on the bus")));
+        let error = RandomSourceError::new(crate::oauth::test_support::CallerError {
+            message: "the hardware module is offline",
+            cause: std::io::Error::other("no reply on the bus"),
+        });
         assert_eq!(
             error.to_string(),
             "the random source failed: the hardware module is offline"

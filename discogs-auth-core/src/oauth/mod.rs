@@ -357,6 +357,25 @@ pub(crate) mod test_support {
     pub fn header(request: &Request<Vec<u8>>) -> &str {
         request.headers()[AUTHORIZATION].to_str().unwrap()
     }
+
+    /// An error of the caller's own: its message, and a cause as its source.
+    #[derive(Debug)]
+    pub struct CallerError {
+        pub message: &'static str,
+        pub cause: std::io::Error,
+    }
+
+    impl fmt::Display for CallerError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.message)
+        }
+    }
+
+    impl std::error::Error for CallerError {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.cause)
+        }
+    }
 }
 
 #[cfg(all(test, feature = "hmac-sha1"))]
