@@ -9,6 +9,7 @@ use http::{HeaderValue, Request, Response, Uri};
 use crate::credentials::{Consumer, ConsumerKey, ConsumerSecret, CredentialError, PersonalToken};
 use crate::encoding::{FormError, form_fields, push_form_encoded};
 use crate::reply::{ReplyError, check_reply};
+use crate::scheme::{AuthorizationScheme, split_scheme};
 
 /// Credentials for Discogs Auth.
 ///
@@ -343,9 +344,8 @@ impl DiscogsAuth {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_header(value: &str) -> Result<Self, DiscogsAuthError> {
-        let value = value.trim();
-        let (scheme, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
-        if !scheme.eq_ignore_ascii_case("Discogs") {
+        let (scheme, rest) = split_scheme(value);
+        if !scheme.eq_ignore_ascii_case(AuthorizationScheme::Discogs.name()) {
             return Err(DiscogsAuthError::NotDiscogsScheme);
         }
         let mut token = None;

@@ -133,6 +133,7 @@ mod oauth_header;
 mod provider;
 mod rate_limit;
 mod reply;
+mod scheme;
 mod session;
 pub mod signature;
 mod transport;
@@ -162,6 +163,7 @@ pub use oauth_header::{OAuthHeaderError, OAuthParameters};
 pub use provider::{SignedRequest, VerifyError, secrets_equal};
 pub use rate_limit::{MAX_RETRY_AFTER, RateLimit, RateLimitError};
 pub use reply::{ApiError, MAX_ERROR_MESSAGE_CHARS, ReplyError, check_reply};
+pub use scheme::AuthorizationScheme;
 pub use session::{FlowError, Session};
 pub use signature::{SignatureMethod, SigningError, UnknownSignatureMethod};
 pub use transport::{

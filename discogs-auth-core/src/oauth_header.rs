@@ -8,6 +8,7 @@ use crate::encoding::{
     DecodeError, REDACTED_PARAMETERS, accepted_run, decode_form_component, find_byte, find_either,
     percent_decode, push_decoded, push_encoded,
 };
+use crate::scheme::{AuthorizationScheme, is_whitespace, split_scheme};
 
 /// Up to this many parameters, duplicates are found by scanning those already read (fastest
 /// for the handful a real header has); past it, a set keeps a hostile header with thousands
@@ -384,16 +385,11 @@ impl OAuthParameters {
     /// ```
     pub fn parse(header: &str) -> Result<Self, OAuthHeaderError> {
         let bytes = header.as_bytes();
-        let mut at = skip_whitespace(bytes, 0);
-        let scheme_end = at + 5;
-        let scheme_matches = bytes
-            .get(at..scheme_end)
-            .is_some_and(|scheme| scheme.eq_ignore_ascii_case(b"OAuth"));
-        let followed_by_space = bytes.get(scheme_end).is_none_or(|b| is_whitespace(*b));
-        if !scheme_matches || !followed_by_space {
+        let (scheme, after_scheme) = split_scheme(header);
+        if !scheme.eq_ignore_ascii_case(AuthorizationScheme::OAuth.name()) {
             return Err(OAuthHeaderError::NotOAuthScheme);
         }
-        at = scheme_end;
+        let mut at = header.len() - after_scheme.len();
 
         // What is decoded is never longer than the header it comes from, so `text` never
         // grows; eight parameters cover every OAuth request.
@@ -535,12 +531,6 @@ impl fmt::Debug for OAuthParameters {
         }
         map.finish()
     }
-}
-
-fn is_whitespace(byte: u8) -> bool {
-    // CR and LF are accepted as folding whitespace, as in the multi-line layout of the Discogs
-    // docs; `http::HeaderValue` never holds them, so this matters only for text parsed directly.
-    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// A parameter's value as found in the header.

@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::{Request, StatusCode};
 use discogs_auth_core::{
-    DiscogsAuth, DiscogsAuthError, SignedRequest, TokenSecret, VerifyError, secrets_equal,
+    AuthorizationScheme, DiscogsAuth, SignedRequest, TokenSecret, VerifyError, secrets_equal,
 };
 
 use crate::DEMO_APP_NAME;
@@ -257,33 +257,30 @@ pub(crate) fn recognise(
     let header = header
         .to_str()
         .map_err(|_| Refusal::unauthorized("The Authorization header is not readable."))?;
-    let scheme = header
-        .trim_start()
-        .split([' ', '\t'])
-        .next()
-        .unwrap_or_default();
-    if scheme.eq_ignore_ascii_case("OAuth") {
-        let signed = verify_oauth(state, request, TokenUse::AccessToken)?;
-        let app = state
-            .consumers
-            .get(signed.consumer_key())
-            .map(|consumer| consumer.name);
-        return Ok(Recognised {
-            tier: Tier::OAuth,
-            via: Some(Via::Header),
-            acting_app: Some(app.unwrap_or(DEMO_APP_NAME)),
-            nonce: Some(nonce_use(&signed)),
-        });
-    }
-    match DiscogsAuth::parse_header(header) {
-        Ok(auth) => check_discogs_auth(state, &auth, Via::Header),
-        Err(DiscogsAuthError::NotDiscogsScheme) => Err(Refusal::unauthorized(
+    match AuthorizationScheme::of(header) {
+        Some(AuthorizationScheme::OAuth) => {
+            let signed = verify_oauth(state, request, TokenUse::AccessToken)?;
+            let app = state
+                .consumers
+                .get(signed.consumer_key())
+                .map(|consumer| consumer.name);
+            Ok(Recognised {
+                tier: Tier::OAuth,
+                via: Some(Via::Header),
+                acting_app: Some(app.unwrap_or(DEMO_APP_NAME)),
+                nonce: Some(nonce_use(&signed)),
+            })
+        }
+        Some(AuthorizationScheme::Discogs) => match DiscogsAuth::parse_header(header) {
+            Ok(auth) => check_discogs_auth(state, &auth, Via::Header),
+            Err(error) => Err(Refusal::unauthorized(format!(
+                "Invalid Discogs Authorization header: {}.",
+                error
+            ))),
+        },
+        _ => Err(Refusal::unauthorized(
             "Unsupported Authorization scheme: use OAuth or Discogs.",
         )),
-        Err(error) => Err(Refusal::unauthorized(format!(
-            "Invalid Discogs Authorization header: {}.",
-            error
-        ))),
     }
 }
 
