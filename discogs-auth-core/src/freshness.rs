@@ -170,6 +170,22 @@ impl Timestamp {
         // Both are at most MAX_TIMESTAMP_SECS, which fits in i64.
         self.0 as i64 - other.0 as i64
     }
+
+    /// How many seconds apart the two are, either way: what a provider holds against its
+    /// window.
+    ///
+    /// ```
+    /// use discogs_auth_core::{CLOCK_SKEW_TOLERANCE_SECS, Timestamp};
+    /// let now = Timestamp::from_unix_seconds(1_700_000_000)?;
+    /// let signed_at = Timestamp::from_unix_seconds(1_700_000_400)?;
+    /// assert_eq!(signed_at.abs_diff(now), 400);
+    /// assert_eq!(now.abs_diff(signed_at), 400);
+    /// assert!(signed_at.abs_diff(now) > CLOCK_SKEW_TOLERANCE_SECS);
+    /// # Ok::<(), discogs_auth_core::FreshnessError>(())
+    /// ```
+    pub fn abs_diff(self, other: Timestamp) -> u64 {
+        self.0.abs_diff(other.0)
+    }
 }
 
 impl fmt::Display for Timestamp {

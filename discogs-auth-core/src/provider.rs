@@ -198,11 +198,12 @@ impl From<SigningError> for VerifyError {
 ///     fn check(&mut self, request: &Request<Vec<u8>>, now: Timestamp) -> Result<(), StatusCode> {
 ///         let signed = SignedRequest::from_request_at(request, &self.api_base)
 ///             .map_err(|error| error.status())?;
-///         let (now, window) = (now.as_unix_seconds(), CLOCK_SKEW_TOLERANCE_SECS.unsigned_abs());
 ///         // A nonce is remembered only while the window admits its timestamp: the set stays
 ///         // bounded.
-///         self.seen_nonces.retain(|&(_, timestamp)| now.abs_diff(timestamp) <= window);
-///         if now.abs_diff(signed.timestamp().as_unix_seconds()) > window {
+///         self.seen_nonces.retain(|&(_, timestamp)| {
+///             now.as_unix_seconds().abs_diff(timestamp) <= CLOCK_SKEW_TOLERANCE_SECS
+///         });
+///         if signed.timestamp().abs_diff(now) > CLOCK_SKEW_TOLERANCE_SECS {
 ///             return Err(StatusCode::UNAUTHORIZED);
 ///         }
 ///         // Look both up by `signed.consumer_key()` and `signed.token()`.

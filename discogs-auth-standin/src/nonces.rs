@@ -2,8 +2,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-/// How far a request's timestamp may be from the stand-in's clock, either way.
-pub(crate) const TIMESTAMP_WINDOW_SECS: u64 = 300;
+/// How far a request's timestamp may be from the stand-in's clock, either way: as far as a
+/// client's clock may be off before it blames its clock for a refusal.
+pub(crate) const TIMESTAMP_WINDOW_SECS: u64 = discogs_auth_core::CLOCK_SKEW_TOLERANCE_SECS;
 
 /// A hard cap on remembered nonces. The window already bounds them by the request rate; the
 /// cap keeps a flood of signed requests from growing memory without limit. A full store

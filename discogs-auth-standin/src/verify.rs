@@ -56,7 +56,7 @@ pub(crate) fn verify_oauth(
         .ok_or_else(|| Refusal::unauthorized("Invalid consumer."))?;
 
     let now = state.now();
-    let skew = signed.timestamp().seconds_since(now).unsigned_abs();
+    let skew = signed.timestamp().abs_diff(now);
     if skew > TIMESTAMP_WINDOW_SECS {
         return Err(Refusal::unauthorized(format!(
             "Invalid timestamp: oauth_timestamp {} is {skew} seconds from the server time {now} \

@@ -9,7 +9,7 @@ use crate::reply::ReplyError;
 
 /// How far apart our clock and the provider's may be before a refused signed request is
 /// blamed on the clock. OAuth providers commonly allow five minutes.
-pub const CLOCK_SKEW_TOLERANCE_SECS: i64 = 300;
+pub const CLOCK_SKEW_TOLERANCE_SECS: u64 = 300;
 
 impl ReplyError {
     /// This error as [`ReplyError::ClockSkew`] when it is a refusal (401, 400, or a refused
@@ -61,7 +61,7 @@ impl ReplyError {
         let skew_seconds = provider_time.map(|provider| sent_at.seconds_since(provider));
         // The provider's `Date` settles it; only without one is the message read.
         let clock_is_wrong = match skew_seconds {
-            Some(skew) => skew.abs() > CLOCK_SKEW_TOLERANCE_SECS,
+            Some(skew) => skew.unsigned_abs() > CLOCK_SKEW_TOLERANCE_SECS,
             None => speaks_of_the_timestamp(&api_error.message),
         };
         if clock_is_wrong {
