@@ -188,8 +188,8 @@ pub enum OAuthHeaderError {
     Decode {
         /// The parameter name as it appears in the header (truncated).
         name: String,
-        /// What was wrong.
-        source: DecodeError,
+        /// What was wrong, which the message ends with.
+        reason: DecodeError,
     },
 }
 
@@ -215,24 +215,19 @@ impl fmt::Display for OAuthHeaderError {
                 write!(f, "expected ',' between parameters at byte {at}")
             }
             Self::Duplicate { name } => write!(f, "parameter `{name}` appears more than once"),
-            Self::Decode { name, source } => {
+            Self::Decode { name, reason } => {
                 write!(
                     f,
-                    "parameter `{name}` is not validly percent-encoded: {source}"
+                    "parameter `{name}` is not validly percent-encoded: {reason}"
                 )
             }
         }
     }
 }
 
-impl std::error::Error for OAuthHeaderError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Decode { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
+/// No variant has a source: a decoding error's reason is in the message already, and an error
+/// reporter that printed the source too would say it twice.
+impl std::error::Error for OAuthHeaderError {}
 
 impl OAuthParameters {
     /// Collects parameters to build a header from. Names must be distinct; `realm` is optional
@@ -447,9 +442,9 @@ impl OAuthParameters {
             // value without escapes is not copied.
             let in_header = |span: Span| &header[span.start..span.end];
 
-            let decode_error = |source| OAuthHeaderError::Decode {
+            let decode_error = |reason| OAuthHeaderError::Decode {
                 name: in_header(raw_name).chars().take(64).collect(),
-                source,
+                reason,
             };
             let duplicate = |name: &str| OAuthHeaderError::Duplicate {
                 name: name.chars().take(64).collect(),
@@ -856,7 +851,7 @@ mod tests {
             OAuthParameters::parse("OAuth a=\"%G0\""),
             Err(Decode {
                 name: "a".into(),
-                source: DecodeError::BadPercentEscape
+                reason: DecodeError::BadPercentEscape
             })
         );
         // Past the linear scan, a duplicate is still found, however far apart.

@@ -44,6 +44,10 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// An error of its own, for a caller that keeps one out of a [`ReplyError`] (its
+/// [`api_error`](ReplyError::api_error)) and returns it with `?`.
+impl std::error::Error for ApiError {}
+
 impl ApiError {
     /// An error made by hand, as a test double, or a test's expected value, would be.
     ///

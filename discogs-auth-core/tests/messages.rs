@@ -5,7 +5,7 @@ use std::fmt;
 
 use discogs_auth_core::encoding::{FormError, FormPairs};
 use discogs_auth_core::http::header::{AUTHORIZATION, HOST};
-use discogs_auth_core::http::{HeaderMap, Request, Response};
+use discogs_auth_core::http::{HeaderMap, Request, Response, StatusCode};
 use discogs_auth_core::*;
 
 const CONSUMER_SECRET: &str = "kd94hf93k423kf44";
@@ -305,14 +305,12 @@ fn verify_errors() {
         read(&with_authorization(absolute, "Basic abc")),
         no_source("the Authorization header does not use the OAuth scheme")
     );
-    // The header error's own source comes through.
+    // The reason is said once, in the message: not again as a source.
     assert_eq!(
         read(&with_authorization(absolute, "OAuth oauth_nonce=\"100%\"")),
-        (
+        no_source(
             "parameter `oauth_nonce` is not validly percent-encoded: \
              a '%' is not followed by two hexadecimal digits"
-                .to_owned(),
-            Some("a '%' is not followed by two hexadecimal digits".to_owned())
         )
     );
     assert_eq!(
@@ -599,6 +597,28 @@ fn reply_errors_with_the_longest_message_stay_short() {
             shown.chars().count()
         );
     }
+}
+
+/// A reply's error kept on its own is an error too: `?` takes it into a boxed error.
+#[test]
+fn an_api_error_is_an_error_of_its_own() {
+    fn refuse() -> Result<(), ApiError> {
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Invalid consumer.",
+            None,
+        ))
+    }
+    fn call() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        refuse()?;
+        Ok(())
+    }
+    let error = call().unwrap_err();
+    assert_eq!(
+        message_and_source(&*error),
+        no_source("HTTP 401: Invalid consumer.")
+    );
+    assert!(error.is::<ApiError>());
 }
 
 /// A request the caller builds with `http` goes into the same `?` as the crate's own steps,
