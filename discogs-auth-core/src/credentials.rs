@@ -443,6 +443,29 @@ pub struct RequestToken {
 }
 
 impl RequestToken {
+    /// Validates both values: a pending token kept by the caller's own means (a database row,
+    /// a signed cookie) and read back for the callback.
+    ///
+    /// ```
+    /// use discogs_auth_core::{RequestToken, Timestamp};
+    /// let issued_at = Timestamp::from_unix_seconds(1_700_000_000)?;
+    /// let pending = RequestToken::new("abc123", "xyz789", issued_at)?;
+    /// assert_eq!(pending.token.as_str(), "abc123");
+    /// assert_eq!(pending.expires_at().as_unix_seconds(), 1_700_000_000 + 15 * 60);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(
+        token: impl Into<String>,
+        secret: impl Into<String>,
+        issued_at: Timestamp,
+    ) -> Result<Self, CredentialError> {
+        Ok(Self {
+            token: TokenValue::new(token)?,
+            secret: TokenSecret::new(secret)?,
+            issued_at,
+        })
+    }
+
     /// The moment the token and its verifier stop being accepted.
     pub fn expires_at(&self) -> Timestamp {
         self.issued_at.saturating_add(REQUEST_TOKEN_LIFETIME_SECS)
@@ -557,6 +580,36 @@ mod tests {
                 }
             );
         }
+    }
+
+    /// The pairs' constructors validate each value and name the one refused.
+    #[test]
+    fn token_pairs_validate_both_values() {
+        let issued_at = Timestamp::from_unix_seconds(1_700_000_000).unwrap();
+        let pending = RequestToken::new("abc123", "xyz789", issued_at).unwrap();
+        assert_eq!(
+            (pending.token.as_str(), pending.secret.expose_secret()),
+            ("abc123", "xyz789")
+        );
+        assert_eq!(pending.issued_at, issued_at);
+        assert_eq!(
+            RequestToken::new("abc\n123", "xyz789", issued_at),
+            Err(CredentialError::ControlCharacter {
+                field: "oauth_token"
+            })
+        );
+        assert_eq!(
+            RequestToken::new("abc123", "", issued_at),
+            Err(CredentialError::Empty {
+                field: "oauth_token_secret"
+            })
+        );
+        assert_eq!(
+            AccessToken::new("t0k3n", "s3c\r3t"),
+            Err(CredentialError::ControlCharacter {
+                field: "oauth_token_secret"
+            })
+        );
     }
 
     /// Secrets compare by value (in constant time): equal only when every byte is.

@@ -21,7 +21,11 @@ pub const DISCOGS_AUTHORIZE_URL: &str = "https://www.discogs.com/oauth/authorize
 /// assert_eq!(error.kind, UrlErrorKind::PathWithoutSlash);
 /// assert_eq!(error.to_string(), "path is not usable: it must start with /");
 /// ```
+///
+/// Non-exhaustive, as the crate's other errors are: it may say more later without breaking
+/// code that reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UrlError {
     /// Which input, e.g. `api_base` or `oauth_callback`.
     pub field: &'static str,

@@ -138,12 +138,12 @@ fn url_errors_and_api_urls() {
 
     let fragment = endpoints.api_url("/database/search#top").unwrap_err();
     assert_eq!(
-        fragment,
-        UrlError {
-            field: "path",
-            kind: UrlErrorKind::Fragment,
-            reason: "it must not have a fragment"
-        }
+        (fragment.field, fragment.kind, fragment.reason),
+        (
+            "path",
+            UrlErrorKind::Fragment,
+            "it must not have a fragment"
+        )
     );
     assert_eq!(
         message_and_source(&fragment),

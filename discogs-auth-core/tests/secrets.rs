@@ -425,24 +425,26 @@ fn control_characters_are_refused_before_a_request_exists() {
                 field: "user_agent"
             })
         ));
+        let parts = |error: UrlError| (error.field, error.kind, error.reason);
         assert_eq!(
-            Callback::url(&format!("https://app.example/cb?x={bad}")),
-            Err(UrlError {
-                field: "oauth_callback",
-                kind: UrlErrorKind::ControlCharacter,
-                reason: "it contains a control character"
-            })
+            Callback::url(&format!("https://app.example/cb?x={bad}")).map_err(parts),
+            Err((
+                "oauth_callback",
+                UrlErrorKind::ControlCharacter,
+                "it contains a control character"
+            ))
         );
         assert_eq!(
             Endpoints::new(
                 &format!("https://api.example/{bad}"),
                 "https://www.example/authorize"
-            ),
-            Err(UrlError {
-                field: "api_base",
-                kind: UrlErrorKind::ControlCharacter,
-                reason: "it contains a control character"
-            })
+            )
+            .map_err(parts),
+            Err((
+                "api_base",
+                UrlErrorKind::ControlCharacter,
+                "it contains a control character"
+            ))
         );
     }
 }

@@ -358,11 +358,7 @@ impl OAuthClient {
     /// ```
     /// # use discogs_auth_core::*;
     /// # let client = OAuthClient::new(Consumer::new("k", "s")?, UserAgent::new("ua")?);
-    /// let token = RequestToken {
-    ///     token: TokenValue::new("abc123")?,
-    ///     secret: TokenSecret::new("xyz789")?,
-    ///     issued_at: Timestamp::now(),
-    /// };
+    /// let token = RequestToken::new("abc123", "xyz789", Timestamp::now())?;
     /// assert_eq!(
     ///     client.authorize_url(&token),
     ///     "https://www.discogs.com/oauth/authorize?oauth_token=abc123"
@@ -389,11 +385,7 @@ impl RequestToken {
     ///
     /// ```
     /// # use discogs_auth_core::*;
-    /// let token = RequestToken {
-    ///     token: TokenValue::new("abc123")?,
-    ///     secret: TokenSecret::new("xyz789")?,
-    ///     issued_at: Timestamp::now(),
-    /// };
+    /// let token = RequestToken::new("abc123", "xyz789", Timestamp::now())?;
     /// let approved = token
     ///     .authorize_from_callback("https://app.example/callback?oauth_token=abc123&oauth_verifier=v3r1f13r")?;
     /// assert_eq!(approved.verifier.expose_secret(), "v3r1f13r");
