@@ -133,6 +133,13 @@ impl<T: SyncTransport> DiscogsAuthSession<T> {
     /// URL must be on the API base; a non-success status is its typed
     /// [`ReplyError`](crate::ReplyError) (429 as
     /// [`ReplyError::RateLimited`](crate::ReplyError::RateLimited), with the figures).
+    ///
+    /// # Errors
+    ///
+    /// Nothing is sent on [`FlowError::Request`] (a URL off the API base) or
+    /// [`FlowError::DiscogsAuth`] (credentials the placement cannot carry). Then
+    /// [`FlowError::Transport`], and [`FlowError::Reply`] for any status but a success; the
+    /// body of a success reply is not read.
     pub fn send(
         &self,
         request: Request<Vec<u8>>,
@@ -148,6 +155,10 @@ impl<T: SyncTransport> DiscogsAuthSession<T> {
 
 impl<T: AsyncTransport> DiscogsAuthSession<T> {
     /// Async [`DiscogsAuthSession::send`].
+    ///
+    /// # Errors
+    ///
+    /// As [`DiscogsAuthSession::send`].
     pub async fn send_async(
         &self,
         request: Request<Vec<u8>>,

@@ -338,6 +338,15 @@ impl<T: SyncTransport> Session<T> {
     }
 
     /// Step 1: obtains a request token.
+    ///
+    /// # Errors
+    ///
+    /// Nothing is sent on [`FlowError::RandomSource`] (no nonce) or [`FlowError::Request`] (a
+    /// callback or endpoint the request cannot carry). Then [`FlowError::Transport`], and
+    /// [`FlowError::Reply`]: the statuses' [`ReplyError`]s, [`ReplyError::ClockSkew`] for a
+    /// refusal while this machine's clock is off, and for a success reply that is not a token
+    /// reply, [`ReplyError::NotATokenReply`], [`ReplyError::MissingField`],
+    /// [`ReplyError::InvalidField`] or [`ReplyError::CallbackNotConfirmed`].
     pub fn request_token(&self, callback: &Callback) -> Result<RequestToken, FlowError<T::Error>> {
         let freshness = self.freshness()?;
         let request = self.client.request_token_request(callback, &freshness)?;
@@ -349,6 +358,14 @@ impl<T: SyncTransport> Session<T> {
 
     /// Step 3: exchanges an approved request token for an access token. A request token past
     /// its 15 minutes is [`FlowError::is_request_token_expired`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::request_token`], and: [`RequestError::RequestTokenExpired`] (nothing
+    /// sent) or [`ReplyError::RequestTokenExpired`] when the 15 minutes are up,
+    /// [`ReplyError::AccessTokenRefused`] for a wrong or spent verifier. Both are
+    /// [`FlowError::must_restart_login`]; so is a 401 to a retry of an exchange whose reply was
+    /// lost, as Discogs spent the verifier on the first.
     pub fn access_token(
         &self,
         authorized: &AuthorizedRequestToken,
@@ -367,6 +384,13 @@ impl<T: SyncTransport> Session<T> {
     /// (more than [`CLOCK_SKEW_TOLERANCE_SECS`](crate::CLOCK_SKEW_TOLERANCE_SECS) from the
     /// provider's `Date`) is [`ReplyError::ClockSkew`], here and at every step that signs,
     /// rather than a revoked token's [`ReplyError::Unauthorized`].
+    ///
+    /// # Errors
+    ///
+    /// [`FlowError::RandomSource`] or [`FlowError::Request`] with nothing sent,
+    /// [`FlowError::Transport`], and [`FlowError::Reply`]: [`ReplyError::Unauthorized`] for a
+    /// revoked access token, the other statuses' [`ReplyError`]s, or
+    /// [`ReplyError::MalformedJson`] for a success reply that is not the identity.
     pub fn identity(&self, access_token: &AccessToken) -> Result<Identity, FlowError<T::Error>> {
         let freshness = self.freshness()?;
         let request = self.client.identity_request(access_token, &freshness)?;
@@ -384,6 +408,13 @@ impl<T: SyncTransport> Session<T> {
     /// [`RequestError::Url`] and nothing is sent. Build it with
     /// [`Endpoints::api_url`](crate::Endpoints::api_url); fetch what needs no credentials
     /// (images) with the HTTP client.
+    ///
+    /// # Errors
+    ///
+    /// [`FlowError::RandomSource`] or [`FlowError::Request`] (a URL off the API base, a
+    /// request that cannot be signed) with nothing sent, [`FlowError::Transport`], and
+    /// [`FlowError::Reply`] for any status but a success; the body of a success reply is not
+    /// read.
     pub fn send_signed(
         &self,
         access_token: &AccessToken,
@@ -399,6 +430,11 @@ impl<T: SyncTransport> Session<T> {
 
     /// Adds Discogs Auth credentials (and the session's `User-Agent` if missing) and sends
     /// `request`. Its URL and the statuses are handled as in [`Session::send_signed`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::send_signed`], with [`FlowError::DiscogsAuth`] for credentials the
+    /// placement cannot carry (nothing sent) in place of a nonce's failure.
     pub fn send_with_discogs_auth(
         &self,
         auth: &DiscogsAuth,
@@ -424,6 +460,10 @@ impl<T: AsyncTransport> Session<T> {
     }
 
     /// Step 1, async: obtains a request token.
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::request_token`].
     pub async fn request_token_async(
         &self,
         callback: &Callback,
@@ -445,6 +485,10 @@ impl<T: AsyncTransport> Session<T> {
     /// the session is left half-changed, but the user has to approve again; a server runs
     /// this step in a task of its own (`tokio::spawn`) and applies its timeouts to the
     /// transport instead.
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::access_token`].
     pub async fn access_token_async(
         &self,
         authorized: &AuthorizedRequestToken,
@@ -458,6 +502,10 @@ impl<T: AsyncTransport> Session<T> {
     }
 
     /// Step 4, async: who the access token acts for.
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::identity`].
     pub async fn identity_async(
         &self,
         access_token: &AccessToken,
@@ -471,6 +519,10 @@ impl<T: AsyncTransport> Session<T> {
     }
 
     /// Async [`Session::send_signed`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::send_signed`].
     pub async fn send_signed_async(
         &self,
         access_token: &AccessToken,
@@ -485,6 +537,10 @@ impl<T: AsyncTransport> Session<T> {
     }
 
     /// Async [`Session::send_with_discogs_auth`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::send_with_discogs_auth`].
     pub async fn send_with_discogs_auth_async(
         &self,
         auth: &DiscogsAuth,

@@ -36,6 +36,15 @@ impl BlockingReqwestTransport {
     /// environment; the others do. So the transport holds two clients, each with its own
     /// connection pool and, as every blocking reqwest client, its own runtime thread: make
     /// one and clone it (clones share both) rather than one per request.
+    ///
+    /// # Errors
+    ///
+    /// As [`ReqwestTransport::new`](crate::ReqwestTransport::new).
+    ///
+    /// # Panics
+    ///
+    /// When called within an async runtime, as reqwest's blocking client panics there: make
+    /// it outside, or use the async [`ReqwestTransport`](crate::ReqwestTransport).
     pub fn new() -> Result<Self, TransportError> {
         Self::configured(|builder| builder)
     }
@@ -62,6 +71,14 @@ impl BlockingReqwestTransport {
     /// })?;
     /// # Ok::<(), discogs_auth_reqwest::TransportError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ReqwestTransport::configured`](crate::ReqwestTransport::configured).
+    ///
+    /// # Panics
+    ///
+    /// As [`BlockingReqwestTransport::new`].
     pub fn configured(
         change: impl Fn(reqwest::blocking::ClientBuilder) -> reqwest::blocking::ClientBuilder,
     ) -> Result<Self, TransportError> {

@@ -88,15 +88,20 @@ impl ReqwestTransport {
     /// Requests to loopback (a local stand-in) never go through a proxy from the
     /// environment; the others do. So the transport holds two clients, each with its own
     /// connection pool; clones share them.
+    ///
+    /// # Errors
+    ///
+    /// [`TransportError::Tls`] or [`TransportError::Client`] when reqwest cannot build the
+    /// client: the TLS backend or the system's resolver settings cannot be loaded.
     pub fn new() -> Result<Self, TransportError> {
         Self::configured(|builder| builder)
     }
 
     /// The client of [`ReqwestTransport::new`] with settings of yours changed (root
     /// certificates, a proxy, a connect timeout) and the others kept: `change` is given a
-    /// builder with the safe settings (the default connect timeout) and returns it changed. Requests
-    /// to loopback still never go through a proxy; `change` is called once for them and once
-    /// for the others.
+    /// builder with the safe settings (the default connect timeout) and returns it changed.
+    /// Requests to loopback still never go through a proxy; `change` is called once for them
+    /// and once for the others.
     ///
     /// The whole request's deadline is [`DEFAULT_TIMEOUT`], whatever `timeout` the builder is
     /// given: [`with_timeout`](Self::with_timeout) changes it, here as in the
@@ -117,6 +122,11 @@ impl ReqwestTransport {
     /// })?;
     /// # Ok::<(), discogs_auth_reqwest::TransportError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ReqwestTransport::new`], and for settings reqwest cannot build a client from (a
+    /// root certificate or an identity it cannot use).
     pub fn configured(
         change: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
     ) -> Result<Self, TransportError> {
