@@ -199,11 +199,34 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
 #[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
 pub struct ApiBase(String);
 
+/// Each conversion checks as [`ApiBase::new`] does, as the credentials' do.
 impl TryFrom<String> for ApiBase {
     type Error = UrlError;
 
     fn try_from(url: String) -> Result<Self, UrlError> {
         Self::new(&url)
+    }
+}
+
+impl TryFrom<&str> for ApiBase {
+    type Error = UrlError;
+
+    fn try_from(url: &str) -> Result<Self, UrlError> {
+        Self::new(url)
+    }
+}
+
+impl std::str::FromStr for ApiBase {
+    type Err = UrlError;
+
+    fn from_str(url: &str) -> Result<Self, UrlError> {
+        Self::new(url)
+    }
+}
+
+impl AsRef<str> for ApiBase {
+    fn as_ref(&self) -> &str {
+        &self.0
     }
 }
 
@@ -483,6 +506,35 @@ mod tests {
 
     /// A URL as long as `http` takes is parsed; one byte more is too long, said as such
     /// rather than as a malformed URL (a search text pasted whole makes one).
+    /// `TryFrom`, `FromStr` and `new` check alike; `AsRef`, `Display`, `as_str` and `String`
+    /// give the same base back.
+    #[test]
+    fn api_base_conversions_check_as_new_does() {
+        let parsed: ApiBase = "http://127.0.0.1:8080/".parse().unwrap();
+        assert_eq!(parsed, ApiBase::new("http://127.0.0.1:8080").unwrap());
+        assert_eq!(
+            ApiBase::try_from("http://127.0.0.1:8080/"),
+            Ok(parsed.clone())
+        );
+        assert_eq!(
+            ApiBase::try_from("http://127.0.0.1:8080/".to_owned()),
+            Ok(parsed.clone())
+        );
+        assert_eq!(parsed.as_ref(), "http://127.0.0.1:8080");
+        assert_eq!(parsed.to_string(), parsed.as_str());
+        assert_eq!(String::from(parsed), "http://127.0.0.1:8080");
+        let refused = ApiBase::new("https://api.discogs.com/?page=2").unwrap_err();
+        assert_eq!(refused.kind, UrlErrorKind::Query);
+        assert_eq!(
+            "https://api.discogs.com/?page=2".parse::<ApiBase>(),
+            Err(refused.clone())
+        );
+        assert_eq!(
+            ApiBase::try_from("https://api.discogs.com/?page=2"),
+            Err(refused)
+        );
+    }
+
     #[test]
     fn a_url_longer_than_http_takes_is_too_long() {
         let discogs = Endpoints::discogs();

@@ -28,6 +28,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Sends a request and waits for the whole reply.
+///
+/// A closure from a request to a reply is one (a test double, a client of your own). A
+/// [`Session`](crate::Session) owns its transport: to share one, clone it (this crate's
+/// adapters share their connection pools between clones) or pass an [`Arc`] of it. A `&T` is
+/// not one, as the closures' implementation leaves no room for it.
 pub trait SyncTransport {
     /// Why a request could not be sent or its reply not received.
     type Error: StdError + Send + Sync + 'static;
@@ -37,6 +42,12 @@ pub trait SyncTransport {
 }
 
 /// Sends a request and resolves to the whole reply, on any async runtime.
+///
+/// Shared as [`SyncTransport`] is: cloned, or in an [`Arc`]. The future must be `Send`, so that
+/// a session's steps can run in a spawned task; a client whose futures are not (in a browser,
+/// on `wasm32`) cannot be one. As the method returns an `impl Future`, there is no
+/// `dyn AsyncTransport`: a program that chooses its transport at run time uses an enum of
+/// them.
 pub trait AsyncTransport {
     /// Why a request could not be sent or its reply not received.
     type Error: StdError + Send + Sync + 'static;
