@@ -499,6 +499,21 @@ mod tests {
         );
     }
 
+    /// The distance either way, up to the widest two timestamps can be apart.
+    #[test]
+    fn timestamps_are_apart_by_the_same_seconds_either_way() {
+        let at = |seconds| Timestamp::from_unix_seconds(seconds).unwrap();
+        assert_eq!(at(1_700_000_400).abs_diff(at(1_700_000_000)), 400);
+        assert_eq!(at(1_700_000_000).abs_diff(at(1_700_000_400)), 400);
+        assert_eq!(at(7).abs_diff(at(7)), 0);
+        assert_eq!(at(0).abs_diff(at(MAX_TIMESTAMP_SECS)), MAX_TIMESTAMP_SECS);
+        assert_eq!(
+            at(1_700_000_000).seconds_since(at(1_700_000_400)),
+            -400,
+            "the signed difference is the same distance"
+        );
+    }
+
     #[test]
     fn random_source_errors_say_what_failed() {
         let error = RandomSourceError::os(getrandom::Error::UNSUPPORTED);
