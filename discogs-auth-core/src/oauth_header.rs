@@ -380,11 +380,16 @@ impl OAuthParameters {
     /// ```
     pub fn parse(header: &str) -> Result<Self, OAuthHeaderError> {
         let bytes = header.as_bytes();
-        let (scheme, after_scheme) = split_scheme(header);
-        if !scheme.eq_ignore_ascii_case(AuthorizationScheme::OAuth.name()) {
-            return Err(OAuthHeaderError::NotOAuthScheme);
-        }
-        let mut at = header.len() - after_scheme.len();
+        // `OAuth `, as every client writes it, is taken in one comparison.
+        let mut at = if header.starts_with("OAuth ") {
+            "OAuth".len()
+        } else {
+            let (scheme, after_scheme) = split_scheme(header);
+            if !scheme.eq_ignore_ascii_case(AuthorizationScheme::OAuth.name()) {
+                return Err(OAuthHeaderError::NotOAuthScheme);
+            }
+            header.len() - after_scheme.len()
+        };
 
         // What is decoded is never longer than the header it comes from, so `text` never
         // grows; eight parameters cover every OAuth request.
