@@ -2,7 +2,7 @@
 //! replies, and a tiny in-memory Discogs — built on the core's own provider-side
 //! verification — answers them.
 //!
-//! Run: `cargo run -p discogs-auth-core --example sans_io_flow`
+//! Run: `cargo run -p discogs-auth-core --features hmac-sha1 --example sans_io_flow`
 
 use std::collections::HashMap;
 use std::error::Error;

@@ -109,7 +109,8 @@
 //!
 //! # Features
 //!
-//! - `hmac-sha1` (default): HMAC-SHA1 signatures.
+//! - `hmac-sha1`: HMAC-SHA1 signatures besides PLAINTEXT, which Discogs recommends over HTTPS
+//!   and which needs no hash crate.
 //! - `serde`: `Serialize`/`Deserialize` for credentials, to keep a pending request token
 //!   between the redirect and the callback, an access token between runs, or [`DiscogsAuth`]
 //!   in a program's settings; and for settings: [`Callback`], [`UserAgent`] and [`ApiBase`]

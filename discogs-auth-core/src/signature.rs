@@ -16,7 +16,7 @@ use crate::encoding::{encoded_len, push_encoded};
 
 /// How requests are signed.
 ///
-/// Discogs recommends PLAINTEXT over HTTPS; HMAC-SHA1 (the `hmac-sha1` feature, on by default)
+/// Discogs recommends PLAINTEXT over HTTPS; HMAC-SHA1 (the `hmac-sha1` feature)
 /// never sends the secrets, even in encoded form. Written and read by its OAuth name
 /// everywhere: `Display`, `FromStr` and, with the `serde` feature, serialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
