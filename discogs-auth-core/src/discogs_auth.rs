@@ -9,7 +9,7 @@ use http::{HeaderValue, Request, Response, Uri};
 use crate::credentials::{Consumer, ConsumerKey, ConsumerSecret, CredentialError, PersonalToken};
 use crate::encoding::{FormError, form_fields, push_form_encoded};
 use crate::reply::{ReplyError, check_reply};
-use crate::scheme::{AuthorizationScheme, split_scheme};
+use crate::scheme::AuthorizationScheme;
 
 /// Credentials for Discogs Auth.
 ///
@@ -344,10 +344,9 @@ impl DiscogsAuth {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_header(value: &str) -> Result<Self, DiscogsAuthError> {
-        let (scheme, rest) = split_scheme(value);
-        if !scheme.eq_ignore_ascii_case(AuthorizationScheme::Discogs.name()) {
-            return Err(DiscogsAuthError::NotDiscogsScheme);
-        }
+        let rest = AuthorizationScheme::Discogs
+            .strip_from(value)
+            .ok_or(DiscogsAuthError::NotDiscogsScheme)?;
         let mut token = None;
         let mut key = None;
         let mut secret = None;

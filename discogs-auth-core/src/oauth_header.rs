@@ -8,7 +8,7 @@ use crate::encoding::{
     DecodeError, REDACTED_PARAMETERS, accepted_run, decode_form_component, find_byte, find_either,
     percent_decode, push_decoded, push_encoded,
 };
-use crate::scheme::{AuthorizationScheme, is_whitespace, split_scheme};
+use crate::scheme::{AuthorizationScheme, is_whitespace};
 
 /// Up to this many parameters, duplicates are found by scanning those already read (fastest
 /// for the handful a real header has); past it, a set keeps a hostile header with thousands
@@ -380,16 +380,10 @@ impl OAuthParameters {
     /// ```
     pub fn parse(header: &str) -> Result<Self, OAuthHeaderError> {
         let bytes = header.as_bytes();
-        // `OAuth `, as every client writes it, is taken in one comparison.
-        let mut at = if header.starts_with("OAuth ") {
-            "OAuth".len()
-        } else {
-            let (scheme, after_scheme) = split_scheme(header);
-            if !scheme.eq_ignore_ascii_case(AuthorizationScheme::OAuth.name()) {
-                return Err(OAuthHeaderError::NotOAuthScheme);
-            }
-            header.len() - after_scheme.len()
-        };
+        let after_scheme = AuthorizationScheme::OAuth
+            .strip_from(header)
+            .ok_or(OAuthHeaderError::NotOAuthScheme)?;
+        let mut at = header.len() - after_scheme.len();
 
         // What is decoded is never longer than the header it comes from, so `text` never
         // grows; eight parameters cover every OAuth request.

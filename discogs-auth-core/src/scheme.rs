@@ -47,10 +47,33 @@ impl AuthorizationScheme {
     /// The scheme `header` starts with (after any whitespace), or `None` for a scheme this
     /// crate does not read, or none.
     pub fn of(header: &str) -> Option<Self> {
-        let (scheme, _) = split_scheme(header);
         [Self::OAuth, Self::Discogs]
             .into_iter()
-            .find(|known| scheme.eq_ignore_ascii_case(known.name()))
+            .find(|known| known.strip_from(header).is_some())
+    }
+
+    /// What follows this scheme in `header`, from the whitespace after it on (empty when
+    /// nothing does), if `header` starts with it (after any whitespace, in any case).
+    ///
+    /// Only the scheme's own bytes and the one after them are read: a header is never
+    /// scanned for where an unknown scheme ends.
+    pub(crate) fn strip_from(self, header: &str) -> Option<&str> {
+        let name = self.name();
+        let start = header
+            .bytes()
+            .take_while(|&byte| is_whitespace(byte))
+            .count();
+        let end = start + name.len();
+        let named = header.as_bytes().get(start..end)?;
+        if !named.eq_ignore_ascii_case(name.as_bytes()) {
+            return None;
+        }
+        // Always there: the name is ASCII, so `end` is a character boundary.
+        let rest = header.get(end..)?;
+        rest.bytes()
+            .next()
+            .is_none_or(is_whitespace)
+            .then_some(rest)
     }
 
     /// The scheme's name, as this crate writes it: `OAuth` or `Discogs`.
@@ -73,21 +96,6 @@ impl fmt::Display for AuthorizationScheme {
 /// text parsed directly.
 pub(crate) fn is_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-/// `header`'s scheme, whitespace before it skipped, and what follows it, from the whitespace
-/// after it on (empty when nothing does).
-pub(crate) fn split_scheme(header: &str) -> (&str, &str) {
-    let start = header
-        .bytes()
-        .position(|byte| !is_whitespace(byte))
-        .unwrap_or(header.len());
-    let from_scheme = &header[start..];
-    let end = from_scheme
-        .bytes()
-        .position(is_whitespace)
-        .unwrap_or(from_scheme.len());
-    from_scheme.split_at(end)
 }
 
 #[cfg(test)]
@@ -124,12 +132,30 @@ mod tests {
     }
 
     #[test]
-    fn the_scheme_is_split_from_what_follows_it() {
-        assert_eq!(split_scheme("  OAuth a=\"1\""), ("OAuth", " a=\"1\""));
-        assert_eq!(split_scheme("Discogs\ttoken=x"), ("Discogs", "\ttoken=x"));
-        assert_eq!(split_scheme("OAuth"), ("OAuth", ""));
-        assert_eq!(split_scheme(" \r\n"), ("", ""));
-        assert_eq!(split_scheme(""), ("", ""));
+    fn the_scheme_is_stripped_up_to_the_whitespace_after_it() {
+        use AuthorizationScheme::{Discogs, OAuth};
+        for (scheme, header, expected) in [
+            (OAuth, "  OAuth a=\"1\"", Some(" a=\"1\"")),
+            (OAuth, "\r\noauth\r\n a=1", Some("\r\n a=1")),
+            (Discogs, "Discogs\ttoken=x", Some("\ttoken=x")),
+            (OAuth, "OAuth", Some("")),
+            (OAuth, "Discogs token=x", None),
+            (Discogs, "OAuth a=1", None),
+            // Neither a longer word nor a shorter one, nor one after other characters.
+            (OAuth, "OAuthé a=1", None),
+            (OAuth, "OAuth,a=1", None),
+            (OAuth, "OAut", None),
+            (OAuth, "\u{a0}OAuth a=1", None),
+            (OAuth, "éOAuth a=1", None),
+            (OAuth, " \r\n", None),
+            (OAuth, "", None),
+        ] {
+            assert_eq!(
+                scheme.strip_from(header),
+                expected,
+                "{scheme} in {header:?}"
+            );
+        }
     }
 
     #[test]
