@@ -81,12 +81,14 @@ impl<T> DiscogsAuthSession<T> {
 
     /// Sends the credentials where `placement` says ([`Placement::Query`] puts them in the
     /// URL, which ends up in server logs).
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_placement(mut self, placement: Placement) -> Self {
         self.placement = placement;
         self
     }
 
     /// Sends to `endpoints`' API base instead of Discogs' (a local stand-in, a proxy).
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_endpoints(mut self, endpoints: Endpoints) -> Self {
         self.endpoints = endpoints;
         self

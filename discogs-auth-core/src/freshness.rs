@@ -161,6 +161,7 @@ impl Timestamp {
     }
 
     /// `self + seconds`, capped at the largest valid timestamp.
+    #[must_use = "returns the later timestamp; `self` is not changed"]
     pub fn saturating_add(self, seconds: u64) -> Self {
         Self(self.0.saturating_add(seconds).min(MAX_TIMESTAMP_SECS))
     }

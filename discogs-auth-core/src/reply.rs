@@ -78,6 +78,7 @@ impl ApiError {
     ///     .with_retry_after(Duration::from_secs(37));
     /// assert_eq!(busy.retry_after, Some(Duration::from_secs(37)));
     /// ```
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_retry_after(mut self, wait: Duration) -> Self {
         self.retry_after = Some(wait);
         self

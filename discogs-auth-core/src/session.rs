@@ -228,12 +228,14 @@ impl<T> Session<T> {
 
     /// Takes the time from `clock` (an [`OffsetClock`](crate::OffsetClock) for a machine
     /// whose clock is off, a manual clock in tests).
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_clock(mut self, clock: impl Clock + Send + Sync + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
     }
 
     /// Takes nonces from `nonces`.
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_nonce_source(mut self, nonces: impl NonceSource + Send + Sync + 'static) -> Self {
         self.nonces = Arc::new(nonces);
         self

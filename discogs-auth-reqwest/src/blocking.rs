@@ -101,6 +101,7 @@ impl BlockingReqwestTransport {
     /// Allows `timeout` for each whole request, from connecting to the last byte of the reply
     /// body ([`DEFAULT_TIMEOUT`] for [`new`](Self::new)). At most [`MAX_TIMEOUT`]: a longer one
     /// is shortened to it.
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout.min(MAX_TIMEOUT);
         self
@@ -108,6 +109,7 @@ impl BlockingReqwestTransport {
 
     /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`] (see
     /// [`ReplyBody`] for what happens above it).
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self

@@ -144,6 +144,7 @@ impl ReqwestTransport {
 
     /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`] (see
     /// [`ReplyBody`] for what happens above it).
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
@@ -152,6 +153,7 @@ impl ReqwestTransport {
     /// Gives each request `timeout` for the whole exchange, from connecting to the last byte
     /// of the reply body, instead of [`DEFAULT_TIMEOUT`]. Running out of it is
     /// [`TransportError::Timeout`]. At most [`MAX_TIMEOUT`]: a longer one is shortened to it.
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout.min(MAX_TIMEOUT);
         self

@@ -173,6 +173,7 @@ impl UreqTransport {
 
     /// Caps reply bodies at `limit` bytes instead of [`DEFAULT_BODY_LIMIT`] (see
     /// [`ReplyBody`] for what happens above it).
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
@@ -181,6 +182,7 @@ impl UreqTransport {
     /// Gives each request `timeout` for the whole exchange, reply body included, instead of
     /// the agent's ([`DEFAULT_TIMEOUT`] for [`UreqTransport::new`]). Running out of it is
     /// [`TransportError::Timeout`]. At most [`MAX_TIMEOUT`]: a longer one is shortened to it.
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout.min(MAX_TIMEOUT));
         self

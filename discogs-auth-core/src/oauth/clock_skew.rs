@@ -39,6 +39,7 @@ impl ReplyError {
     /// assert!(matches!(error, ReplyError::ClockSkew { skew_seconds: Some(600), .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use = "returns the error to report"]
     pub fn blame_clock<B>(self, response: &Response<B>, sent_at: Timestamp) -> ReplyError {
         let (api_error, exchange_refused) = match self {
             ReplyError::AccessTokenRefused(api_error) => (api_error, true),

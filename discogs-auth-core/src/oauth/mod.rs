@@ -217,12 +217,14 @@ impl OAuthClient {
     }
 
     /// Targets another provider, such as a local stand-in.
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_endpoints(mut self, endpoints: Endpoints) -> Self {
         self.endpoints = endpoints;
         self
     }
 
     /// Signs with `method` instead of PLAINTEXT.
+    #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_signature_method(mut self, method: SignatureMethod) -> Self {
         self.signature_method = method;
         self
