@@ -88,6 +88,30 @@ impl RandomSourceError {
         Self(RandomSource::Other(Arc::from(cause.into())))
     }
 
+    /// What failed: the OS random source's own error, or the cause given to
+    /// [`RandomSourceError::new`], which downcasts to its type.
+    ///
+    /// ```
+    /// use discogs_auth_core::RandomSourceError;
+    /// #[derive(Debug)]
+    /// struct Offline;
+    /// impl std::fmt::Display for Offline {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str("the hardware module is offline")
+    ///     }
+    /// }
+    /// impl std::error::Error for Offline {}
+    ///
+    /// let error = RandomSourceError::new(Offline);
+    /// assert!(error.cause().downcast_ref::<Offline>().is_some());
+    /// ```
+    pub fn cause(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        match &self.0 {
+            RandomSource::Os(error) => error,
+            RandomSource::Other(error) => error.as_ref(),
+        }
+    }
+
     fn os(error: getrandom::Error) -> Self {
         Self(RandomSource::Os(error))
     }
@@ -526,6 +550,10 @@ mod tests {
             )
         );
         assert!(error.to_string().len() > "the OS random source failed: ".len());
+        assert_eq!(
+            error.cause().downcast_ref::<getrandom::Error>(),
+            Some(&getrandom::Error::UNSUPPORTED)
+        );
     }
 
     /// A caller's failure reads as the crate's wrappers do: its message in this one's, its
@@ -542,6 +570,13 @@ mod tests {
         );
         let source = std::error::Error::source(&error).map(ToString::to_string);
         assert_eq!(source.as_deref(), Some("no reply on the bus"));
+        let cause = error
+            .cause()
+            .downcast_ref::<crate::oauth::test_support::CallerError>();
+        assert_eq!(
+            cause.map(|cause| cause.message),
+            Some("the hardware module is offline")
+        );
     }
 
     /// Inline nonces compare, hash and print as their text, whatever their length.
