@@ -36,7 +36,8 @@ pub enum VerifyError {
         /// The parameter.
         name: &'static str,
     },
-    /// `oauth_signature_method` names a method this build does not verify.
+    /// `oauth_signature_method` names a method this build does not verify (HMAC-SHA1 needs
+    /// the `hmac-sha1` feature).
     UnsupportedSignatureMethod,
     /// `oauth_version` is present and is not `1.0`.
     UnsupportedVersion,
@@ -76,7 +77,11 @@ impl fmt::Display for VerifyError {
             }
             Self::Header(error) => fmt::Display::fmt(error, f),
             Self::MissingParameter { name } => write!(f, "the OAuth header has no `{name}`"),
-            Self::UnsupportedSignatureMethod => f.write_str("unsupported oauth_signature_method"),
+            Self::UnsupportedSignatureMethod => {
+                // The method's name is not kept, so the hint is given whatever it was.
+                f.write_str("unsupported oauth_signature_method: ")?;
+                SignatureMethod::write_supported(f, true)
+            }
             Self::UnsupportedVersion => f.write_str("unsupported oauth_version (only 1.0)"),
             Self::InvalidTimestamp => {
                 f.write_str("oauth_timestamp is not a whole number of seconds")
@@ -182,7 +187,6 @@ impl From<SigningError> for VerifyError {
 /// [`VerifyError::status`] gives the status to refuse a request with. A provider, in full:
 ///
 /// ```
-/// # #[cfg(feature = "hmac-sha1")] {
 /// use std::collections::HashSet;
 /// use discogs_auth_core::*;
 /// use discogs_auth_core::http::{Request, StatusCode};
@@ -230,12 +234,11 @@ impl From<SigningError> for VerifyError {
 ///     token_secret: TokenSecret::new("pfkkdhi9sl3r4s00")?,
 ///     seen_nonces: HashSet::new(),
 /// };
-/// // A client signs…
+/// // A client signs (with PLAINTEXT, the default: the request goes over TLS)…
 /// let client = OAuthClient::new(
 ///     Consumer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44")?,
 ///     UserAgent::new("example/1.0")?,
-/// )
-/// .with_signature_method(SignatureMethod::HmacSha1);
+/// );
 /// let token = AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")?;
 /// let now = Timestamp::from_unix_seconds(1_700_000_000)?;
 /// let mut request = Request::get("https://api.discogs.com/oauth/identity").body(Vec::new())?;
@@ -247,7 +250,6 @@ impl From<SigningError> for VerifyError {
 /// let later = Timestamp::from_unix_seconds(now.as_unix_seconds() + 3600)?;
 /// assert_eq!(provider.check(&request, later), Err(StatusCode::UNAUTHORIZED), "too old");
 /// assert!(provider.seen_nonces.is_empty(), "the window no longer holds it");
-/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]

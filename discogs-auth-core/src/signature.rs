@@ -16,11 +16,12 @@ use crate::encoding::{encoded_len, push_encoded};
 
 /// How requests are signed.
 ///
-/// Discogs recommends PLAINTEXT over HTTPS; HMAC-SHA1 (the `hmac-sha1` feature)
-/// never sends the secrets, even in encoded form. Written and read by its OAuth name
-/// everywhere: `Display`, `FromStr` and, with the `serde` feature, serialized.
+/// Discogs recommends PLAINTEXT over HTTPS; HMAC-SHA1 never sends the secrets, even in
+/// encoded form, and exists only with the `hmac-sha1` feature (of this crate or of an
+/// adapter). Written by its OAuth name everywhere (`Display`, and with the `serde` feature,
+/// serialized), and read by it in any ASCII case (`FromStr`, and deserialized).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum SignatureMethod {
     /// `PLAINTEXT` (RFC 5849 §3.4.4): the signature is `enc(consumer_secret)&enc(token_secret)`.
@@ -95,6 +96,16 @@ impl std::str::FromStr for SignatureMethod {
     }
 }
 
+/// Read as `FromStr` reads it: a setting in any case, and the same message for a name this
+/// build does not know.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SignatureMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A signature method name that [`SignatureMethod`]'s `FromStr` does not know, or that this
 /// build leaves out (`HMAC-SHA1` without the `hmac-sha1` feature).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,14 +123,23 @@ impl UnknownSignatureMethod {
 impl fmt::Display for UnknownSignatureMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Quoted and escaped: the name comes from a setting and may hold anything.
-        write!(f, "unknown signature method {:?}: expected ", self.name)?;
-        for (at, method) in SignatureMethod::SUPPORTED.iter().enumerate() {
+        write!(f, "unknown signature method {:?}: ", self.name)?;
+        SignatureMethod::write_supported(f, self.name.eq_ignore_ascii_case("HMAC-SHA1"))
+    }
+}
+
+impl SignatureMethod {
+    /// Writes "expected " and the methods this build supports, and with `hint`, in a build
+    /// without HMAC-SHA1, how to get it.
+    pub(crate) fn write_supported(f: &mut fmt::Formatter<'_>, hint: bool) -> fmt::Result {
+        f.write_str("expected ")?;
+        for (at, method) in Self::SUPPORTED.iter().enumerate() {
             if at > 0 {
                 f.write_str(" or ")?;
             }
             f.write_str(method.as_str())?;
         }
-        if !cfg!(feature = "hmac-sha1") && self.name.eq_ignore_ascii_case("HMAC-SHA1") {
+        if hint && !cfg!(feature = "hmac-sha1") {
             f.write_str(" (HMAC-SHA1 needs the hmac-sha1 feature)")?;
         }
         Ok(())

@@ -322,7 +322,12 @@ fn verify_errors() {
     };
     assert_eq!(
         read(&replaced("PLAINTEXT", "RSA-SHA1")),
-        no_source("unsupported oauth_signature_method")
+        no_source(if cfg!(feature = "hmac-sha1") {
+            "unsupported oauth_signature_method: expected PLAINTEXT or HMAC-SHA1"
+        } else {
+            "unsupported oauth_signature_method: expected PLAINTEXT \
+             (HMAC-SHA1 needs the hmac-sha1 feature)"
+        })
     );
     assert_eq!(
         read(&with_authorization(

@@ -428,8 +428,42 @@ fn the_signature_method_is_stored_by_its_oauth_name() -> TestResult {
         serde_json::to_string(&SignatureMethod::HmacSha1)?,
         r#""HMAC-SHA1""#
     );
-    assert!(serde_json::from_str::<SignatureMethod>(r#""HmacSha1""#).is_err());
     Ok(())
+}
+
+/// Deserialized as parsed: in any case, and with the parser's message for a name it does not
+/// know, which in a build without `hmac-sha1` says how to get HMAC-SHA1.
+#[cfg(feature = "serde")]
+#[test]
+fn a_stored_signature_method_is_read_as_it_is_parsed() {
+    assert_eq!(
+        serde_json::from_str::<SignatureMethod>(r#""plaintext""#).ok(),
+        Some(SignatureMethod::Plaintext)
+    );
+    let unknown = serde_json::from_str::<SignatureMethod>(r#""HmacSha1""#).unwrap_err();
+    let expected = if cfg!(feature = "hmac-sha1") {
+        "expected PLAINTEXT or HMAC-SHA1"
+    } else {
+        "expected PLAINTEXT"
+    };
+    assert_eq!(
+        unknown.to_string(),
+        format!(r#"unknown signature method "HmacSha1": {expected}"#)
+    );
+    let hmac = serde_json::from_str::<SignatureMethod>(r#""HMAC-SHA1""#);
+    if cfg!(feature = "hmac-sha1") {
+        assert_eq!(
+            hmac.map(|method| method.to_string()).ok().as_deref(),
+            Some("HMAC-SHA1")
+        );
+    } else {
+        assert_eq!(
+            hmac.unwrap_err().to_string(),
+            "unknown signature method \"HMAC-SHA1\": expected PLAINTEXT \
+             (HMAC-SHA1 needs the hmac-sha1 feature)"
+        );
+    }
+    assert!(serde_json::from_str::<SignatureMethod>("1").is_err());
 }
 
 /// Settings that point a program at a staging provider and choose where Discogs Auth puts its
