@@ -109,8 +109,8 @@
 //!
 //! # Features
 //!
-//! - `hmac-sha1`: HMAC-SHA1 signatures besides PLAINTEXT, which Discogs recommends over HTTPS
-//!   and which needs no hash crate.
+//! - `hmac-sha1` (off by default): HMAC-SHA1 signatures, and [`SignatureMethod`]'s
+//!   `HmacSha1` with them. PLAINTEXT, which Discogs recommends over HTTPS, needs no hash crate.
 //! - `serde`: `Serialize`/`Deserialize` for credentials, to keep a pending request token
 //!   between the redirect and the callback, an access token between runs, or [`DiscogsAuth`]
 //!   in a program's settings; and for settings: [`Callback`], [`UserAgent`] and [`ApiBase`]

@@ -43,7 +43,8 @@
 //! - `rustls` (default): TLS through rustls.
 //! - `native-tls`: TLS through the platform's library instead.
 //! - `blocking`: `BlockingReqwestTransport`, over `reqwest::blocking::Client`.
-//! - `hmac-sha1` and `serde`: the core's features of the same names.
+//! - `hmac-sha1` and `serde` (both off by default): the core's features of the same names;
+//!   `SignatureMethod::HmacSha1` needs `hmac-sha1`.
 
 #![forbid(unsafe_code)]
 // docs.rs marks the items that need a feature.

@@ -223,7 +223,8 @@ impl OAuthClient {
         self
     }
 
-    /// Signs with `method` instead of PLAINTEXT.
+    /// Signs with `method` instead of PLAINTEXT (`SignatureMethod::HmacSha1` needs the
+    /// `hmac-sha1` feature).
     #[must_use = "returns the changed value; `self` is moved, not changed in place"]
     pub fn with_signature_method(mut self, method: SignatureMethod) -> Self {
         self.signature_method = method;

@@ -30,20 +30,28 @@ impl OAuthClient {
     /// they share once.
     ///
     /// ```
-    /// # #[cfg(feature = "hmac-sha1")] {
     /// # use discogs_auth_core::*;
     /// let client = OAuthClient::new(
     ///     Consumer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44")?,
     ///     UserAgent::new("MyApp/1.0")?,
-    /// )
-    /// .with_signature_method(SignatureMethod::HmacSha1);
+    /// );
     /// let access = AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")?;
-    /// let mut request = http::Request::get("http://photos.example.net/photos?file=vacation.jpg&size=original")
-    ///     .body(Vec::new())?;
-    /// client.sign_request(&access, &mut request, &Freshness::new("chapoH", 137131202)?)?;
+    /// let photos = "http://photos.example.net/photos?file=vacation.jpg&size=original";
+    /// let freshness = Freshness::new("chapoH", 137131202)?;
+    /// let mut request = http::Request::get(photos).body(Vec::new())?;
+    /// client.sign_request(&access, &mut request, &freshness)?;
     /// let header = request.headers()["authorization"].to_str()?;
-    /// assert!(header.contains(r#"oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#));
-    /// # }
+    /// assert!(header.contains(r#"oauth_signature="kd94hf93k423kf44%26pfkkdhi9sl3r4s00""#));
+    ///
+    /// // HMAC-SHA1 needs the `hmac-sha1` feature.
+    /// #[cfg(feature = "hmac-sha1")]
+    /// {
+    ///     let client = client.with_signature_method(SignatureMethod::HmacSha1);
+    ///     let mut request = http::Request::get(photos).body(Vec::new())?;
+    ///     client.sign_request(&access, &mut request, &freshness)?;
+    ///     let header = request.headers()["authorization"].to_str()?;
+    ///     assert!(header.contains(r#"oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D""#));
+    /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn sign_request<B: AsRef<[u8]>>(
@@ -106,25 +114,39 @@ impl OAuthClient {
     /// The headers are byte for byte those of [`OAuthClient::sign_request`].
     ///
     /// ```
-    /// # #[cfg(feature = "hmac-sha1")] {
     /// # use discogs_auth_core::*;
     /// let client = OAuthClient::new(
     ///     Consumer::new("dpf43f3p2l4k3l03", "kd94hf93k423kf44")?,
     ///     UserAgent::new("MyApp/1.0")?,
-    /// )
-    /// .with_signature_method(SignatureMethod::HmacSha1);
-    /// let signer = client.signer(&AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")?);
-    /// let mut request = http::Request::get("http://photos.example.net/photos?file=vacation.jpg&size=original")
-    ///     .body(Vec::new())?;
-    /// signer.sign_request(&mut request, &Freshness::new("chapoH", 137131202)?)?;
+    /// );
+    /// let access = AccessToken::new("nnch734d00sl2jdk", "pfkkdhi9sl3r4s00")?;
+    /// let photos = "http://photos.example.net/photos?file=vacation.jpg&size=original";
+    /// let freshness = Freshness::new("chapoH", 137131202)?;
+    /// let signer = client.signer(&access);
+    /// let mut request = http::Request::get(photos).body(Vec::new())?;
+    /// signer.sign_request(&mut request, &freshness)?;
     /// assert_eq!(
     ///     request.headers()["authorization"],
     ///     "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_nonce=\"chapoH\", \
-    ///      oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\", \
-    ///      oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", \
+    ///      oauth_signature=\"kd94hf93k423kf44%26pfkkdhi9sl3r4s00\", \
+    ///      oauth_signature_method=\"PLAINTEXT\", oauth_timestamp=\"137131202\", \
     ///      oauth_token=\"nnch734d00sl2jdk\""
     /// );
-    /// # }
+    ///
+    /// // HMAC-SHA1 needs the `hmac-sha1` feature.
+    /// #[cfg(feature = "hmac-sha1")]
+    /// {
+    ///     let signer = client.with_signature_method(SignatureMethod::HmacSha1).signer(&access);
+    ///     let mut request = http::Request::get(photos).body(Vec::new())?;
+    ///     signer.sign_request(&mut request, &freshness)?;
+    ///     assert_eq!(
+    ///         request.headers()["authorization"],
+    ///         "OAuth oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_nonce=\"chapoH\", \
+    ///          oauth_signature=\"MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D\", \
+    ///          oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"137131202\", \
+    ///          oauth_token=\"nnch734d00sl2jdk\""
+    ///     );
+    /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn signer(&self, access_token: &AccessToken) -> RequestSigner {
