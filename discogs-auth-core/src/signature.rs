@@ -60,6 +60,22 @@ impl SignatureMethod {
             _ => None,
         }
     }
+
+    /// Writes "expected " and the methods this build supports, and with `hint`, in a build
+    /// without HMAC-SHA1, how to get it.
+    pub(crate) fn write_supported(f: &mut fmt::Formatter<'_>, hint: bool) -> fmt::Result {
+        f.write_str("expected ")?;
+        for (at, method) in Self::SUPPORTED.iter().enumerate() {
+            if at > 0 {
+                f.write_str(" or ")?;
+            }
+            f.write_str(method.as_str())?;
+        }
+        if hint && !cfg!(feature = "hmac-sha1") {
+            f.write_str(" (HMAC-SHA1 needs the hmac-sha1 feature)")?;
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for SignatureMethod {
@@ -125,24 +141,6 @@ impl fmt::Display for UnknownSignatureMethod {
         // Quoted and escaped: the name comes from a setting and may hold anything.
         write!(f, "unknown signature method {:?}: ", self.name)?;
         SignatureMethod::write_supported(f, self.name.eq_ignore_ascii_case("HMAC-SHA1"))
-    }
-}
-
-impl SignatureMethod {
-    /// Writes "expected " and the methods this build supports, and with `hint`, in a build
-    /// without HMAC-SHA1, how to get it.
-    pub(crate) fn write_supported(f: &mut fmt::Formatter<'_>, hint: bool) -> fmt::Result {
-        f.write_str("expected ")?;
-        for (at, method) in Self::SUPPORTED.iter().enumerate() {
-            if at > 0 {
-                f.write_str(" or ")?;
-            }
-            f.write_str(method.as_str())?;
-        }
-        if hint && !cfg!(feature = "hmac-sha1") {
-            f.write_str(" (HMAC-SHA1 needs the hmac-sha1 feature)")?;
-        }
-        Ok(())
     }
 }
 
