@@ -68,13 +68,6 @@ pub use server::StandIn;
 use std::fmt;
 use std::time::Duration;
 
-/// Every Rust block of the workspace README, compiled (and run where not `no_run`) as doctests
-/// here rather than in a published crate, whose package has neither the README at this path nor
-/// the other adapter.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
-
 /// The demo application's consumer key (public: it only works against a stand-in).
 pub const DEMO_CONSUMER_KEY: &str = "demo-consumer-key";
 /// The demo application's consumer secret (public: it only works against a stand-in).
