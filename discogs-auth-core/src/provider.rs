@@ -19,7 +19,9 @@ use crate::endpoints::ApiBase;
 use crate::freshness::{FreshnessError, MAX_NONCE_LEN, Timestamp};
 use crate::oauth::sign::signed_form_body;
 use crate::oauth_header::{OAuthHeaderError, OAuthParameters, Protocol, protocol_parameter_in};
-use crate::signature::{SignatureMethod, SigningError, authority_port, sign};
+use crate::signature::{
+    SignatureMethod, SigningError, UnknownSignatureMethod, authority_port, sign,
+};
 
 /// A signed request could not be read or its signature does not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +39,8 @@ pub enum VerifyError {
         name: &'static str,
     },
     /// `oauth_signature_method` names a method this build does not verify (HMAC-SHA1 needs
-    /// the `hmac-sha1` feature).
-    UnsupportedSignatureMethod,
+    /// the `hmac-sha1` feature). The error holds the name as the request sent it.
+    UnsupportedSignatureMethod(UnknownSignatureMethod),
     /// `oauth_version` is present and is not `1.0`.
     UnsupportedVersion,
     /// `oauth_timestamp` is not a whole number of seconds, or is past the year 9999.
@@ -77,10 +79,9 @@ impl fmt::Display for VerifyError {
             }
             Self::Header(error) => fmt::Display::fmt(error, f),
             Self::MissingParameter { name } => write!(f, "the OAuth header has no `{name}`"),
-            Self::UnsupportedSignatureMethod => {
-                // The method's name is not kept, so the hint is given whatever it was.
-                f.write_str("unsupported oauth_signature_method: ")?;
-                SignatureMethod::write_supported(f, true)
+            Self::UnsupportedSignatureMethod(method) => {
+                f.write_str("unsupported oauth_signature_method ")?;
+                method.write_name_and_expected(f)
             }
             Self::UnsupportedVersion => f.write_str("unsupported oauth_version (only 1.0)"),
             Self::InvalidTimestamp => {
@@ -130,7 +131,7 @@ impl VerifyError {
             Self::MultipleAuthorization
             | Self::Header(_)
             | Self::MissingParameter { .. }
-            | Self::UnsupportedSignatureMethod
+            | Self::UnsupportedSignatureMethod(_)
             | Self::UnsupportedVersion
             | Self::ProtocolParameterOutsideHeader { .. }
             | Self::MissingHost
@@ -344,8 +345,13 @@ impl SignedRequest {
                 .protocol(protocol)
                 .ok_or_else(|| missing(protocol))
         };
-        let signature_method = SignatureMethod::from_name(required(Protocol::SignatureMethod)?)
-            .ok_or(VerifyError::UnsupportedSignatureMethod)?;
+        let signature_method_name = required(Protocol::SignatureMethod)?;
+        let signature_method =
+            SignatureMethod::from_name(signature_method_name).ok_or_else(|| {
+                VerifyError::UnsupportedSignatureMethod(UnknownSignatureMethod::new(
+                    signature_method_name,
+                ))
+            })?;
         let timestamp = decimal_digits(required(Protocol::Timestamp)?)
             .and_then(|seconds| Timestamp::from_unix_seconds(seconds).ok())
             .ok_or(VerifyError::InvalidTimestamp)?;
@@ -893,7 +899,9 @@ mod tests {
             read(&with_header(&format!(
                 "OAuth {complete}, oauth_signature_method=\"RSA-SHA1\", oauth_timestamp=\"1\""
             ))),
-            Err(VerifyError::UnsupportedSignatureMethod)
+            Err(VerifyError::UnsupportedSignatureMethod(
+                UnknownSignatureMethod::new("RSA-SHA1")
+            ))
         );
         assert_eq!(
             read(&with_header(&format!(
@@ -1012,7 +1020,7 @@ mod tests {
             VerifyError::MissingParameter {
                 name: "oauth_nonce",
             },
-            VerifyError::UnsupportedSignatureMethod,
+            VerifyError::UnsupportedSignatureMethod(UnknownSignatureMethod::new("RSA-SHA1")),
             VerifyError::UnsupportedVersion,
             VerifyError::ProtocolParameterOutsideHeader {
                 name: "oauth_token",

@@ -61,9 +61,9 @@ impl SignatureMethod {
         }
     }
 
-    /// Writes "expected " and the methods this build supports, and with `hint`, in a build
-    /// without HMAC-SHA1, how to get it.
-    pub(crate) fn write_supported(f: &mut fmt::Formatter<'_>, hint: bool) -> fmt::Result {
+    /// Writes "expected " and the methods this build supports, and how to get HMAC-SHA1 when
+    /// `given` names it and this build leaves it out.
+    fn write_supported(f: &mut fmt::Formatter<'_>, given: &str) -> fmt::Result {
         f.write_str("expected ")?;
         for (at, method) in Self::SUPPORTED.iter().enumerate() {
             if at > 0 {
@@ -71,7 +71,7 @@ impl SignatureMethod {
             }
             f.write_str(method.as_str())?;
         }
-        if hint && !cfg!(feature = "hmac-sha1") {
+        if !cfg!(feature = "hmac-sha1") && given.eq_ignore_ascii_case("HMAC-SHA1") {
             f.write_str(" (HMAC-SHA1 needs the hmac-sha1 feature)")?;
         }
         Ok(())
@@ -106,9 +106,7 @@ impl std::str::FromStr for SignatureMethod {
             .iter()
             .copied()
             .find(|method| method.as_str().eq_ignore_ascii_case(name))
-            .ok_or_else(|| UnknownSignatureMethod {
-                name: name.to_owned(),
-            })
+            .ok_or_else(|| UnknownSignatureMethod::new(name))
     }
 }
 
@@ -123,24 +121,37 @@ impl<'de> serde::Deserialize<'de> for SignatureMethod {
 }
 
 /// A signature method name that [`SignatureMethod`]'s `FromStr` does not know, or that this
-/// build leaves out (`HMAC-SHA1` without the `hmac-sha1` feature).
+/// build leaves out (`HMAC-SHA1` without the `hmac-sha1` feature); also the
+/// `oauth_signature_method` of a request a provider cannot verify
+/// ([`VerifyError::UnsupportedSignatureMethod`](crate::VerifyError::UnsupportedSignatureMethod)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownSignatureMethod {
     name: String,
 }
 
 impl UnknownSignatureMethod {
+    pub(crate) fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+        }
+    }
+
     /// The name as it was given.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Writes the name, quoted and escaped (it may hold anything), and what was expected.
+    pub(crate) fn write_name_and_expected(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: ", self.name)?;
+        SignatureMethod::write_supported(f, &self.name)
     }
 }
 
 impl fmt::Display for UnknownSignatureMethod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Quoted and escaped: the name comes from a setting and may hold anything.
-        write!(f, "unknown signature method {:?}: ", self.name)?;
-        SignatureMethod::write_supported(f, self.name.eq_ignore_ascii_case("HMAC-SHA1"))
+        f.write_str("unknown signature method ")?;
+        self.write_name_and_expected(f)
     }
 }
 

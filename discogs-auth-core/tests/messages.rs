@@ -323,12 +323,28 @@ fn verify_errors() {
     assert_eq!(
         read(&replaced("PLAINTEXT", "RSA-SHA1")),
         no_source(if cfg!(feature = "hmac-sha1") {
-            "unsupported oauth_signature_method: expected PLAINTEXT or HMAC-SHA1"
+            r#"unsupported oauth_signature_method "RSA-SHA1": expected PLAINTEXT or HMAC-SHA1"#
         } else {
-            "unsupported oauth_signature_method: expected PLAINTEXT \
-             (HMAC-SHA1 needs the hmac-sha1 feature)"
+            r#"unsupported oauth_signature_method "RSA-SHA1": expected PLAINTEXT"#
         })
     );
+    // The name as sent, escaped: a provider can log the message as it is.
+    assert_eq!(
+        read(&replaced("PLAINTEXT", "RSA%0D%0Aforged: yes")),
+        no_source(if cfg!(feature = "hmac-sha1") {
+            r#"unsupported oauth_signature_method "RSA\r\nforged: yes": expected PLAINTEXT or HMAC-SHA1"#
+        } else {
+            r#"unsupported oauth_signature_method "RSA\r\nforged: yes": expected PLAINTEXT"#
+        })
+    );
+    if !cfg!(feature = "hmac-sha1") {
+        assert_eq!(
+            read(&replaced("PLAINTEXT", "HMAC-SHA1")),
+            no_source(
+                r#"unsupported oauth_signature_method "HMAC-SHA1": expected PLAINTEXT (HMAC-SHA1 needs the hmac-sha1 feature)"#
+            )
+        );
+    }
     assert_eq!(
         read(&with_authorization(
             absolute,

@@ -152,7 +152,7 @@ fn unreadable(error: VerifyError) -> Refusal {
         VerifyError::InvalidTimestamp => Refusal::unauthorized(
             "Invalid timestamp: oauth_timestamp must be whole seconds since the Unix epoch.",
         ),
-        VerifyError::UnsupportedSignatureMethod => {
+        VerifyError::UnsupportedSignatureMethod(_) => {
             Refusal::bad_request("Unsupported oauth_signature_method: use PLAINTEXT or HMAC-SHA1.")
         }
         other => Refusal::new(other.status(), format!("Invalid OAuth request: {other}.")),
