@@ -7,7 +7,7 @@ use std::time::Duration;
 use http::{Response, StatusCode, header};
 
 use crate::credentials::CredentialError;
-use crate::encoding::{FormError, hex_value};
+use crate::encoding::{FormError, hex_value, raw_form_pairs};
 use crate::rate_limit::{RateLimit, retry_after};
 use crate::transport::BodyCut;
 
@@ -127,6 +127,53 @@ pub(crate) fn body_message<B: AsRef<[u8]>>(response: &Response<B>, secrets: &[&s
     error_message(response.body().as_ref(), is_html, cut, secrets)
 }
 
+/// What a success reply's body says when it holds none of the step's fields, for
+/// [`ReplyError::NotATokenReply`]: as [`body_message`] writes it, except that form data with
+/// other fields than [`DIAGNOSTIC_FIELDS`] gives only its field names, and JSON without a
+/// `message` nothing. Such a body may be a token reply under other names (a proxy's, a
+/// hand-written provider's), whose values are new secrets that no redaction knows.
+pub(crate) fn unrecognised_body_message<B: AsRef<[u8]>>(
+    response: &Response<B>,
+    secrets: &[&str],
+) -> String {
+    let body = without_byte_order_mark(response.body().as_ref()).trim_ascii();
+    let shape = if body.starts_with(b"{") || body.starts_with(b"[") {
+        match std::str::from_utf8(body).ok().and_then(json_message) {
+            Some(_) => None,
+            None => Some(String::from("JSON without a `message` (left out)")),
+        }
+    } else if body.contains(&b'=') && !body.iter().any(|byte| byte.is_ascii_whitespace()) {
+        let names: Vec<_> = raw_form_pairs(body).map(|(name, _)| name).collect();
+        let diagnostic = |name: &&[u8]| DIAGNOSTIC_FIELDS.iter().any(|known| known == name);
+        (!names.iter().all(diagnostic)).then(|| {
+            let names: Vec<_> = names
+                .iter()
+                .map(|name| String::from_utf8_lossy(name))
+                .collect();
+            format!(
+                "form data with the fields {} (values left out)",
+                names.join(", ")
+            )
+        })
+    } else {
+        None
+    };
+    match shape {
+        Some(shape) => finish_message(&shape, secrets),
+        None => body_message(response, secrets),
+    }
+}
+
+/// Form fields that say why a request failed and carry no credential: OAuth's Problem
+/// Reporting extension's and OAuth 2.0's, which a provider's error form may use.
+const DIAGNOSTIC_FIELDS: [&[u8]; 5] = [
+    b"oauth_problem",
+    b"oauth_problem_advice",
+    b"error",
+    b"error_description",
+    b"message",
+];
+
 /// Where a redirect points, without its query or fragment (they may carry credentials): an
 /// endpoint that moved is then told from one that failed. Transports never follow it.
 fn redirect_target<B>(response: &Response<B>) -> Option<Cow<'_, str>> {
@@ -199,7 +246,11 @@ pub enum ReplyError {
     /// [`MissingField`](Self::MissingField).
     NotATokenReply {
         /// What the body says, written as [`ApiError::message`] is (an HTML page's title, a
-        /// JSON `message`, or the text; cut, secrets redacted); empty for an empty body.
+        /// JSON `message`, or the text; cut, secrets redacted); empty for an empty body. Form
+        /// data gives only its field names, unless they all say why a request failed
+        /// (`oauth_problem`, `oauth_problem_advice`, `error`, `error_description`, `message`),
+        /// and JSON without a `message` nothing: they may be a token reply under other names,
+        /// holding new secrets.
         message: String,
     },
     /// A required field is missing from the reply.
@@ -420,12 +471,14 @@ fn error_message(body: &[u8], is_html: bool, cut: bool, secrets: &[&str]) -> Str
     } else {
         up_to_the_cut()
     };
+    finish_message(&extracted, secrets)
+}
+
+/// `text` as a message: whitespace collapsed, secrets redacted, cut to
+/// [`MAX_ERROR_MESSAGE_CHARS`].
+fn finish_message(text: &str, secrets: &[&str]) -> String {
     truncate_chars(
-        redact(
-            &collapse_whitespace(&extracted),
-            secrets,
-            MAX_ERROR_MESSAGE_CHARS,
-        ),
+        redact(&collapse_whitespace(text), secrets, MAX_ERROR_MESSAGE_CHARS),
         MAX_ERROR_MESSAGE_CHARS,
     )
 }

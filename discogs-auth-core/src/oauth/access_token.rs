@@ -223,6 +223,58 @@ mod tests {
         );
     }
 
+    /// A success body under other names may be a token reply whose values are new secrets,
+    /// which no redaction knows: form data is named by its fields, JSON without a `message` is
+    /// left out. A JSON `message`, plain text and form data of diagnostic fields alone (OAuth
+    /// Problem Reporting's) are still quoted.
+    #[test]
+    fn a_token_reply_under_other_names_is_described_not_quoted() {
+        for (body, message) in [
+            (
+                "token=acc3ss&secret=N3W-ACCESS-SECRET\n",
+                "form data with the fields token, secret (values left out)",
+            ),
+            (
+                r#"{"token": "acc3ss", "token_secret": "N3W-ACCESS-SECRET"}"#,
+                "JSON without a `message` (left out)",
+            ),
+            (
+                r#"["acc3ss", "N3W-ACCESS-SECRET"]"#,
+                "JSON without a `message` (left out)",
+            ),
+            (
+                r#"{"token_secret": "N3W-ACCESS-SEC"#,
+                "JSON without a `message` (left out)",
+            ),
+            (
+                r#"{"message": "Use /oauth/access_token."}"#,
+                "Use /oauth/access_token.",
+            ),
+            (
+                "oauth_problem=token_rejected&error=refused&secret=N3W-ACCESS-SECRET",
+                "form data with the fields oauth_problem, error, secret (values left out)",
+            ),
+            (
+                "oauth_problem=token_rejected&oauth_problem_advice=Log%20in%20again",
+                "oauth_problem=token_rejected&oauth_problem_advice=Log%20in%20again",
+            ),
+            ("Service moved to v2", "Service moved to v2"),
+        ] {
+            let result = rfc_client(SignatureMethod::Plaintext).on_access_token_response(
+                &authorized(),
+                &Response::new(body.as_bytes().to_vec()),
+                Timestamp::from_unix_seconds(137131300).unwrap(),
+            );
+            assert_eq!(
+                result,
+                Err(ReplyError::NotATokenReply {
+                    message: message.into()
+                }),
+                "{body}"
+            );
+        }
+    }
+
     #[test]
     fn missing_fields_are_named() {
         let reply = Response::new(b"oauth_token=abc123".to_vec());

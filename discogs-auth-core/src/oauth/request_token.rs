@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use crate::encoding::{FormField, form_fields};
 use crate::freshness::{Freshness, Timestamp};
-use crate::reply::{ReplyError, body_message, check_reply, without_byte_order_mark};
+use crate::reply::{ReplyError, check_reply, unrecognised_body_message, without_byte_order_mark};
 
 impl OAuthClient {
     /// The request-token request: `GET {api_base}/oauth/request_token`, signed with the consumer
@@ -96,7 +96,7 @@ pub(super) fn reply_fields<'a, B: AsRef<[u8]>, const N: usize>(
     let fields = form_fields(form, names).map_err(ReplyError::MalformedForm)?;
     if fields.iter().all(FormField::is_absent) {
         return Err(ReplyError::NotATokenReply {
-            message: body_message(response, secrets),
+            message: unrecognised_body_message(response, secrets),
         });
     }
     Ok(fields)
