@@ -216,6 +216,10 @@ impl DiscogsAuth {
     /// carries these very credentials (a page's `next` URL, which Discogs builds from the
     /// request) is left as it is; one that carries others is refused.
     ///
+    /// It adds nothing else: the `User-Agent` Discogs requires is the caller's to set
+    /// ([`UserAgent::as_header_value`](crate::UserAgent::as_header_value)), as a
+    /// [`DiscogsAuthSession`](crate::DiscogsAuthSession) does.
+    ///
     /// ```
     /// use discogs_auth_core::{DiscogsAuth, Placement};
     /// let mut request = http::Request::get("https://api.discogs.com/database/search?q=Nirvana").body(())?;

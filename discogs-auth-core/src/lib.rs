@@ -81,15 +81,58 @@
 //! A personal token or a key/secret pair, no dance:
 //!
 //! ```
-//! use discogs_auth_core::{DiscogsAuth, Placement};
-//! let mut request = http::Request::get("https://api.discogs.com/database/search?q=Nirvana").body(())?;
+//! use discogs_auth_core::{DiscogsAuth, Placement, UserAgent, http::header::USER_AGENT};
+//! let user_agent = UserAgent::new("MyDiscogsApp/1.0 +https://example.com")?;
+//! let mut request = http::Request::get("https://api.discogs.com/database/search?q=Nirvana")
+//!     .header(USER_AGENT, user_agent.as_header_value()) // Discogs refuses a request without one
+//!     .body(())?;
 //! DiscogsAuth::token("abcxyz123456")?.apply(&mut request, Placement::Header)?;
 //! assert_eq!(request.headers()["authorization"], "Discogs token=abcxyz123456");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! [`DiscogsAuthSession`] does that over a transport for every request, adds the `User-Agent`,
-//! sends credentials to the API base only, and reads the reply's status.
+//! [`DiscogsAuthSession`] does that over a transport for every request, adds the `User-Agent`
+//! itself, sends credentials to the API base only, and reads the reply's status.
+//!
+//! # Your own HTTP client
+//!
+//! A function from an `http::Request<Vec<u8>>` to an `http::Response<Vec<u8>>` is a
+//! [`SyncTransport`] (one that returns a future, an [`AsyncTransport`]), so a [`Session`] or a
+//! [`DiscogsAuthSession`] runs every step over any client:
+//!
+//! ```
+//! use discogs_auth_core::{
+//!     Callback, Consumer, OAuthClient, Session, TransportError, UserAgent, ensure_secure_url,
+//!     http,
+//! };
+//!
+//! fn send(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+//!     ensure_secure_url(request.uri())?;
+//!     // Your client sends `request` here; this one answers as Discogs would.
+//!     Ok(http::Response::new(
+//!         b"oauth_token=abc123&oauth_token_secret=xyz789&oauth_callback_confirmed=true".to_vec(),
+//!     ))
+//! }
+//!
+//! let client = OAuthClient::new(Consumer::new("key", "secret")?, UserAgent::new("MyApp/1.0")?);
+//! let session = Session::new(client, send);
+//! let request_token = session.request_token(&Callback::OutOfBand)?;
+//! assert_eq!(request_token.token.as_str(), "abc123");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! What `discogs-auth-ureq` and `discogs-auth-reqwest` do, and a transport of your own should:
+//! - refuse `http://` except to loopback ([`ensure_secure_url`]): PLAINTEXT puts the secrets
+//!   in the header;
+//! - never follow a redirect, which would take the `Authorization` header elsewhere;
+//! - send an empty body on a GET as no body at all ([`has_body_to_send`]);
+//! - read the reply under a limit ([`ReplyBody`], [`DEFAULT_BODY_LIMIT`]), and fail one whose
+//!   body ends before its `Content-Length`: the core cannot tell a cut body, and an
+//!   access-token reply cut inside its secret reads as a shorter secret;
+//! - keep every header of the reply: `Date` tells a clock that is off, and the rate-limit
+//!   figures are headers;
+//! - wrap the client's errors as [`TransportError::client`], [`TransportError::protocol`] or
+//!   [`TransportError::tls`], so that `is_transient` answers right.
 //!
 //! # In scope, out of scope
 //!

@@ -423,6 +423,9 @@ pub struct BodyCut {
 /// caller needs from a 429 or a CDN's 503 page is its status and headers, and its message is
 /// read only from a part that ends before the cut (see [`ApiError`](crate::ApiError)).
 ///
+/// It does not check that the body is as long as its `Content-Length` said: the HTTP client
+/// must fail a reply whose connection closed before the end (ureq's and hyper's do).
+///
 /// ```
 /// use discogs_auth_core::{ReplyBody, TransportError, http::{Response, StatusCode}};
 ///
