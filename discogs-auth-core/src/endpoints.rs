@@ -122,7 +122,8 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
         return Err(UrlError {
             field,
             kind: UrlErrorKind::ControlCharacter,
-            reason: "it contains a control character",
+            reason: "it contains a control character (CR, LF, NUL, ...); trim the line \
+                break off text read from a file or a terminal",
         });
     }
     // `http` takes raw UTF-8 in a query, but a URL is ASCII (RFC 3986): a browser sent back
@@ -744,7 +745,8 @@ mod tests {
                 ("https://x/", "https://x/a\r\nb"),
                 "authorize_url",
                 UrlErrorKind::ControlCharacter,
-                "it contains a control character",
+                "it contains a control character (CR, LF, NUL, ...); trim the line \
+                    break off text read from a file or a terminal",
             ),
             (
                 ("https://x/", "https://x/a#frag"),

@@ -163,7 +163,10 @@ fn url_errors_and_api_urls() {
     );
     assert_eq!(
         message_and_source(&endpoints.api_url("/a\nb").unwrap_err()),
-        no_source("path is not usable: it contains a control character")
+        no_source(
+            "path is not usable: it contains a control character (CR, LF, NUL, ...); trim the line \
+                break off text read from a file or a terminal"
+        )
     );
     for (api_base, authorize_url, field) in [
         (

@@ -1183,7 +1183,11 @@ proptest! {
                     if input.len() > MAX_CALLBACK_LEN {
                         prop_assert_eq!(error.reason, "it is longer than 2048 bytes");
                     } else if input.chars().any(char::is_control) {
-                        prop_assert_eq!(error.reason, "it contains a control character");
+                        prop_assert_eq!(
+                            error.reason,
+                            "it contains a control character (CR, LF, NUL, ...); trim the \
+                             line break off text read from a file or a terminal"
+                        );
                     }
                     assert_bounded(&error)?;
                 }

@@ -431,7 +431,8 @@ fn control_characters_are_refused_before_a_request_exists() {
             Err((
                 "oauth_callback",
                 UrlErrorKind::ControlCharacter,
-                "it contains a control character"
+                "it contains a control character (CR, LF, NUL, ...); trim the line \
+                    break off text read from a file or a terminal"
             ))
         );
         assert_eq!(
@@ -443,7 +444,8 @@ fn control_characters_are_refused_before_a_request_exists() {
             Err((
                 "api_base",
                 UrlErrorKind::ControlCharacter,
-                "it contains a control character"
+                "it contains a control character (CR, LF, NUL, ...); trim the line \
+                    break off text read from a file or a terminal"
             ))
         );
     }

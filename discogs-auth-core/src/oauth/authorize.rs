@@ -926,7 +926,8 @@ mod tests {
             (
                 "https://app.example/cb\r\nSet-Cookie: x",
                 UrlErrorKind::ControlCharacter,
-                "it contains a control character",
+                "it contains a control character (CR, LF, NUL, ...); trim the line \
+                    break off text read from a file or a terminal",
             ),
             ("javascript:alert(1)", UrlErrorKind::NotHttp, own_scheme),
             ("htps://app.example/cb", UrlErrorKind::NotHttp, own_scheme),
