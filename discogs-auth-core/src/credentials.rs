@@ -140,6 +140,14 @@ impl Eq for Secret {}
 
 impl Secret {
     /// Validates `value` as the credential field `field`.
+    ///
+    /// # Errors
+    ///
+    /// A [`CredentialError`] naming `field`, for the first check `value` fails, in this order:
+    /// [`Empty`](CredentialError::Empty), [`TooLong`](CredentialError::TooLong) (over
+    /// [`MAX_CREDENTIAL_LEN`] bytes), [`ControlCharacter`](CredentialError::ControlCharacter),
+    /// [`InvisibleCharacter`](CredentialError::InvisibleCharacter),
+    /// [`SurroundingWhitespace`](CredentialError::SurroundingWhitespace).
     pub fn new(field: &'static str, value: impl Into<String>) -> Result<Self, CredentialError> {
         let value = value.into();
         validate(field, &value)?;
@@ -261,6 +269,11 @@ macro_rules! public_credential {
             #[doc = concat!("Validates `value` as `", $field, "`, as [`CredentialError`] lists:")]
             /// non-empty, at most [`MAX_CREDENTIAL_LEN`] bytes, no control or invisible characters,
             /// no whitespace around it.
+            ///
+            /// # Errors
+            ///
+            /// A [`CredentialError`] naming this field, for the first of those rules `value`
+            /// breaks, checked in the order given.
             pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
                 let value = value.into();
                 validate($field, &value)?;
@@ -318,6 +331,11 @@ macro_rules! secret_credential {
             #[doc = concat!("Validates `value` as `", $field, "`, as [`CredentialError`] lists:")]
             /// non-empty, at most [`MAX_CREDENTIAL_LEN`] bytes, no control or invisible characters,
             /// no whitespace around it.
+            ///
+            /// # Errors
+            ///
+            /// A [`CredentialError`] naming this field, for the first of those rules `value`
+            /// breaks, checked in the order given.
             pub fn new(value: impl Into<String>) -> Result<Self, CredentialError> {
                 $inner::new($field, value).map(Self)
             }
@@ -417,6 +435,10 @@ impl Consumer {
     ///     CredentialError::ControlCharacter { field: "consumer_secret" }
     /// );
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ConsumerKey::new`] for `key`, then as [`ConsumerSecret::new`] for `secret`.
     pub fn new(key: impl Into<String>, secret: impl Into<String>) -> Result<Self, CredentialError> {
         Ok(Self {
             key: ConsumerKey::new(key)?,
@@ -454,6 +476,10 @@ impl RequestToken {
     /// assert_eq!(pending.expires_at().as_unix_seconds(), 1_700_000_000 + 15 * 60);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenValue::new`] for `token`, then as [`TokenSecret::new`] for `secret`.
     pub fn new(
         token: impl Into<String>,
         secret: impl Into<String>,
@@ -511,6 +537,10 @@ pub struct AccessToken {
 
 impl AccessToken {
     /// Validates both values.
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenValue::new`] for `token`, then as [`TokenSecret::new`] for `secret`.
     pub fn new(
         token: impl Into<String>,
         secret: impl Into<String>,

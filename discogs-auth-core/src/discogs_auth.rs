@@ -169,11 +169,19 @@ impl From<CredentialError> for DiscogsAuthError {
 
 impl DiscogsAuth {
     /// A personal access token.
+    ///
+    /// # Errors
+    ///
+    /// As [`PersonalToken::new`].
     pub fn token(token: impl Into<String>) -> Result<Self, CredentialError> {
         PersonalToken::new(token).map(Self::Token)
     }
 
     /// A consumer key and secret.
+    ///
+    /// # Errors
+    ///
+    /// As [`Consumer::new`].
     pub fn key_secret(
         key: impl Into<String>,
         secret: impl Into<String>,
@@ -190,6 +198,11 @@ impl DiscogsAuth {
     /// assert_eq!(DiscogsAuth::token("abcxyz123456")?.header_value()?, "Discogs token=abcxyz123456");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DiscogsAuthError::UnrepresentableInHeader`] for a value that holds whitespace or `,`, or
+    /// starts with `"`, which the header cannot carry unambiguously; [`Placement::Query`] can.
     pub fn header_value(&self) -> Result<HeaderValue, DiscogsAuthError> {
         let text = match self {
             Self::Token(token) => {
@@ -227,6 +240,14 @@ impl DiscogsAuth {
     /// assert_eq!(request.uri(), "https://api.discogs.com/database/search?q=Nirvana&key=foo123&secret=bar456");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// With [`Placement::Header`], as [`DiscogsAuth::header_value`]. With [`Placement::Query`]:
+    /// [`DiscogsAuthError::AlreadyInQuery`] when the query holds `token`, `key` or `secret`
+    /// parameters that are not exactly these credentials, each once; [`DiscogsAuthError::Query`]
+    /// when one of them does not decode to UTF-8; [`DiscogsAuthError::InvalidUri`] when the URI
+    /// cannot take the added query.
     pub fn apply<B>(
         &self,
         request: &mut Request<B>,
@@ -264,6 +285,10 @@ impl DiscogsAuth {
     /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`check_reply`].
     pub fn on_response<'a, B: AsRef<[u8]>>(
         &self,
         response: &'a Response<B>,
@@ -347,6 +372,13 @@ impl DiscogsAuth {
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DiscogsAuthError::NotDiscogsScheme`] for another scheme; [`DiscogsAuthError::Malformed`]
+    /// for anything but `token=…` or `key=…, secret=…`, each once (an unknown or repeated
+    /// parameter, an unclosed quote, whitespace in a value); [`DiscogsAuthError::Credential`] for a
+    /// value that is not a valid credential (an empty `token=`, say).
     pub fn parse_header(value: &str) -> Result<Self, DiscogsAuthError> {
         let rest = AuthorizationScheme::Discogs
             .strip_from(value)
@@ -392,6 +424,13 @@ impl DiscogsAuth {
     /// the query carries no credentials.
     ///
     /// Only these three parameters must be UTF-8; the others are not read.
+    ///
+    /// # Errors
+    ///
+    /// [`DiscogsAuthError::Query`] when `token`, `key` or `secret` is not UTF-8 or is repeated;
+    /// [`DiscogsAuthError::Malformed`] for `key` without `secret` or the reverse, or `token` with
+    /// either; [`DiscogsAuthError::Credential`] for a value that is not a valid credential (an
+    /// empty `token=`, say).
     pub fn from_query(query: &str) -> Result<Option<Self>, DiscogsAuthError> {
         let names = ["token", "key", "secret"];
         let [token, key, secret] =

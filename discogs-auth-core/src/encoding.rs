@@ -330,6 +330,11 @@ impl std::error::Error for DecodeError {}
 /// assert_eq!(percent_decode("kd94hf93k423kf44%26").unwrap(), "kd94hf93k423kf44&");
 /// assert_eq!(percent_decode("100%"), Err(DecodeError::BadPercentEscape));
 /// ```
+///
+/// # Errors
+///
+/// [`DecodeError::BadPercentEscape`] for a `%` not followed by two hexadecimal digits (checked
+/// before UTF-8), [`DecodeError::NotUtf8`] when the decoded bytes are not UTF-8.
 pub fn percent_decode(value: &str) -> Result<Cow<'_, str>, DecodeError> {
     // Most values have no `%` at all.
     let bytes = value.as_bytes();
@@ -779,6 +784,11 @@ impl FormPairs {
     /// let pairs = FormPairs::parse(b"oauth_token=abc123&oauth_token_secret=xyz789").unwrap();
     /// assert_eq!(pairs.unique("oauth_token").unwrap(), Some("abc123"));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`FormError::NotUtf8`] when a name or value does not decode to UTF-8. A `%` that starts no
+    /// valid escape is kept as it is, not refused.
     pub fn parse(input: &[u8]) -> Result<Self, FormError> {
         let pairs = raw_form_pairs(input)
             .map(|(name, value)| {
@@ -792,6 +802,10 @@ impl FormPairs {
     }
 
     /// The single value of `name`: `None` when absent, an error when repeated.
+    ///
+    /// # Errors
+    ///
+    /// [`FormError::Duplicate`] when `name` appears more than once.
     pub fn unique(&self, name: &str) -> Result<Option<&str>, FormError> {
         let mut values = self.0.iter().filter(|(key, _)| key == name);
         let first = values.next().map(|(_, value)| value.as_str());

@@ -239,6 +239,12 @@ impl From<ApiBase> for String {
 
 impl ApiBase {
     /// Checks `url` as an API base (as [`Endpoints::new`] checks its `api_base`).
+    ///
+    /// # Errors
+    ///
+    /// A [`UrlError`] for `api_base`, whose [`kind`](UrlError::kind) says which check failed: an
+    /// absolute `http` or `https` URL with a host, at most 65,534 bytes of ASCII without control
+    /// characters, and no user name or password, invalid port, query or fragment.
     pub fn new(url: &str) -> Result<Self, UrlError> {
         let base = parse_absolute_url("api_base", url)?;
         if base.query().is_some() {
@@ -353,6 +359,11 @@ impl Endpoints {
     /// assert_eq!(local.request_token_url().to_string(), "http://127.0.0.1:8080/oauth/request_token");
     /// assert!(Endpoints::new("ftp://example.com", "https://example.com/authorize").is_err());
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ApiBase::new`] for `api_base`, then the same checks for `authorize_url` (so named in
+    /// the [`UrlError`]), but for the query, which an authorize page may have.
     pub fn new(api_base: &str, authorize_url: &str) -> Result<Self, UrlError> {
         let ApiBase(api_base) = ApiBase::new(api_base)?;
         parse_absolute_url("authorize_url", authorize_url)?;
@@ -384,6 +395,12 @@ impl Endpoints {
     /// let uri = Endpoints::discogs().api_url("/database/search?q=Nirvana").unwrap();
     /// assert_eq!(uri.to_string(), "https://api.discogs.com/database/search?q=Nirvana");
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`UrlError`] for `path`: [`UrlErrorKind::PathWithoutSlash`] when it does not start with
+    /// `/`, else when the base and `path` together do not make a valid URL (a control or
+    /// non-ASCII character, a fragment, more than 65,534 bytes, or text that does not parse).
     pub fn api_url(&self, path: &str) -> Result<Uri, UrlError> {
         if !path.starts_with('/') {
             return Err(UrlError {
@@ -410,6 +427,11 @@ impl Endpoints {
     ///     "https://api.discogs.com/database/search?q=Sigur%20R%C3%B3s%20%26%20Amiina&type=release"
     /// );
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Endpoints::api_url`] for `path` with the pairs added; encoded, the pairs themselves can
+    /// only make it [`UrlErrorKind::TooLong`].
     pub fn api_url_with_query<N: AsRef<str>, V: AsRef<str>>(
         &self,
         path: &str,

@@ -154,6 +154,11 @@ impl Timestamp {
     ///     Err(FreshnessError::TimestampNotSeconds { value: 1_700_000_000_000 })
     /// );
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`FreshnessError::TimestampNotSeconds`] for a value past the year 9999, most likely
+    /// milliseconds.
     pub fn from_unix_seconds(seconds: u64) -> Result<Self, FreshnessError> {
         if seconds > MAX_TIMESTAMP_SECS {
             return Err(FreshnessError::TimestampNotSeconds { value: seconds });
@@ -162,6 +167,11 @@ impl Timestamp {
     }
 
     /// The whole seconds of a [`SystemTime`] (fractions are dropped).
+    ///
+    /// # Errors
+    ///
+    /// [`FreshnessError::BeforeEpoch`] for a time before 1970; past the year 9999, as
+    /// [`Timestamp::from_unix_seconds`].
     pub fn from_system_time(time: SystemTime) -> Result<Self, FreshnessError> {
         let since_epoch = time
             .duration_since(UNIX_EPOCH)
@@ -252,6 +262,12 @@ impl Nonce {
     /// assert_eq!(Nonce::new("chapoH").unwrap().as_str(), "chapoH");
     /// assert_eq!(Nonce::new("x".repeat(65)), Err(FreshnessError::NonceTooLong { len: 65 }));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`FreshnessError::EmptyNonce`] for an empty `value`; [`FreshnessError::NonceCharacter`]
+    /// for a character outside `A-Z a-z 0-9 - . _ ~`; [`FreshnessError::NonceTooLong`] past
+    /// [`MAX_NONCE_LEN`] characters. Checked in that order.
     pub fn new(value: impl AsRef<str>) -> Result<Self, FreshnessError> {
         let value = value.as_ref().as_bytes();
         if value.is_empty() {
@@ -283,6 +299,10 @@ impl Nonce {
     /// The bytes are drawn from a per-thread batch of OS random bytes, each byte handed out
     /// once and erased, so that the system call is paid once per 64 nonces rather than for
     /// every nonce (see `BENCHMARKS.md` for why this is as sound as a call per nonce).
+    ///
+    /// # Errors
+    ///
+    /// [`RandomSourceError`] when the OS random source fails.
     pub fn generate() -> Result<Self, RandomSourceError> {
         let mut random = [0u8; NONCE_RANDOM_BYTES];
         take_random(&mut random)?;
@@ -446,6 +466,11 @@ impl<F: Fn() -> Timestamp> Clock for F {
 /// `Fn() -> Result<Nonce, RandomSourceError>` closure.
 pub trait NonceSource {
     /// A nonce never handed out before.
+    ///
+    /// # Errors
+    ///
+    /// [`RandomSourceError`] when no nonce can be made ([`RandomSourceError::new`] for a source of
+    /// your own): a [`Session`](crate::Session) then sends nothing.
     fn next_nonce(&self) -> Result<Nonce, RandomSourceError>;
 }
 
@@ -483,6 +508,11 @@ impl Freshness {
     /// let fixed = Freshness::new("chapoH", 137131202).unwrap();
     /// assert_eq!(fixed.timestamp.as_unix_seconds(), 137131202);
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Nonce::new`] for `nonce`, then as [`Timestamp::from_unix_seconds`] for
+    /// `unix_seconds`.
     pub fn new(nonce: impl AsRef<str>, unix_seconds: u64) -> Result<Self, FreshnessError> {
         Ok(Self {
             nonce: Nonce::new(nonce)?,
@@ -491,11 +521,19 @@ impl Freshness {
     }
 
     /// A fresh nonce from the OS CSPRNG and the system clock's time.
+    ///
+    /// # Errors
+    ///
+    /// As [`Nonce::generate`].
     pub fn generate() -> Result<Self, RandomSourceError> {
         Self::from_sources(&OsNonceSource, &SystemClock)
     }
 
     /// A nonce and a time from the given sources.
+    ///
+    /// # Errors
+    ///
+    /// What `nonces` returns ([`NonceSource::next_nonce`]), unchanged.
     pub fn from_sources(
         nonces: &(impl NonceSource + ?Sized),
         clock: &(impl Clock + ?Sized),

@@ -73,6 +73,11 @@ impl RateLimit {
     ///     Ok(Some(RateLimit { limit: 60, used: 1, remaining: 59 }))
     /// );
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RateLimitError::Missing`] when some of the three headers are there but not all,
+    /// [`RateLimitError::Malformed`] when one is repeated or not a whole number that fits a `u32`.
     pub fn from_headers(headers: &HeaderMap) -> Result<Option<Self>, RateLimitError> {
         let names = [LIMIT_HEADER, USED_HEADER, REMAINING_HEADER];
         if names.iter().all(|name| !headers.contains_key(*name)) {

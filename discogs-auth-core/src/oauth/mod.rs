@@ -131,6 +131,11 @@ impl UserAgent {
     /// assert!(UserAgent::new("MyDiscogsApp/1.0 +https://example.com").is_ok());
     /// assert!(UserAgent::new("evil\r\nX-Injected: 1").is_err());
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`CredentialError`] for `user_agent`, for the first of those rules it breaks, checked in
+    /// the order given.
     pub fn new(user_agent: impl Into<String>) -> Result<Self, CredentialError> {
         let user_agent = user_agent.into();
         validate("user_agent", &user_agent)?;
