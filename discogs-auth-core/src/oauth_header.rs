@@ -378,6 +378,17 @@ impl OAuthParameters {
     /// assert_eq!(params.realm(), Some("Photos"));
     /// assert_eq!(params.get("oauth_signature"), Some("kd94hf93k423kf44&"));
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`OAuthHeaderError::NotOAuthScheme`] without the `OAuth` scheme,
+    /// [`OAuthHeaderError::NoParameters`] with nothing after it, [`OAuthHeaderError::Duplicate`]
+    /// for a parameter given twice, [`OAuthHeaderError::Decode`] for a parameter's name or value
+    /// that is not valid percent-encoding of UTF-8; where the syntax breaks,
+    /// [`ExpectedName`](OAuthHeaderError::ExpectedName),
+    /// [`ExpectedEquals`](OAuthHeaderError::ExpectedEquals),
+    /// [`ExpectedSeparator`](OAuthHeaderError::ExpectedSeparator) or
+    /// [`UnterminatedQuote`](OAuthHeaderError::UnterminatedQuote), with the byte offset.
     pub fn parse(header: &str) -> Result<Self, OAuthHeaderError> {
         let bytes = header.as_bytes();
         let after_scheme = AuthorizationScheme::OAuth

@@ -280,6 +280,14 @@ impl SignedRequest {
     /// header, which the client chose: a request signed for another host that shares the
     /// credentials (a staging server) verifies. That suits a test double on loopback; a server
     /// that knows where it is reached uses [`SignedRequest::from_request_at`].
+    ///
+    /// # Errors
+    ///
+    /// Any [`VerifyError`] but [`Signing`](VerifyError::Signing) and
+    /// [`SignatureMismatch`](VerifyError::SignatureMismatch), which [`SignedRequest::verify`]
+    /// finds: the `Authorization` header is missing, repeated or unreadable; a protocol parameter
+    /// is missing, unsupported or invalid, or also in the query or the form body; or no absolute
+    /// URI can be made ([`VerifyError::UnsupportedTarget`], [`VerifyError::MissingHost`]).
     pub fn from_request<B: AsRef<[u8]>>(request: &Request<B>) -> Result<Self, VerifyError> {
         Self::read(request, None)
     }
@@ -305,6 +313,10 @@ impl SignedRequest {
     /// assert_eq!(signed.uri(), "https://example.com/discogs/oauth/identity?x=1");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`SignedRequest::from_request`], but the `Host` header is not read.
     pub fn from_request_at<B: AsRef<[u8]>>(
         request: &Request<B>,
         api_base: &ApiBase,
@@ -437,6 +449,12 @@ impl SignedRequest {
 
     /// Checks the signature against the consumer secret and the secret of the token the request
     /// names (`None` for the request-token step). The comparison takes constant time.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::SignatureMismatch`] when the signature is not the one these secrets make;
+    /// [`VerifyError::Signing`] when the URI cannot be signed (not `http` or `https`, an invalid
+    /// port) or, for HMAC-SHA1, the query or form body does not decode to UTF-8.
     pub fn verify(
         &self,
         consumer_secret: &ConsumerSecret,

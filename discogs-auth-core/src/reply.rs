@@ -423,6 +423,12 @@ impl ReplyError {
 ///     other => panic!("{other:?}"),
 /// }
 /// ```
+///
+/// # Errors
+///
+/// For any status but a success (2xx), with the reply's [`ApiError`]:
+/// [`ReplyError::RateLimited`] for 429, [`ReplyError::Unauthorized`] for 401,
+/// [`ReplyError::Forbidden`] for 403, [`ReplyError::Status`] for any other.
 pub fn check_reply<'a, B: AsRef<[u8]>>(
     response: &'a Response<B>,
     secrets: &[&str],

@@ -270,6 +270,10 @@ impl<T> Session<T> {
     }
 
     /// A nonce and timestamp from the session's sources.
+    ///
+    /// # Errors
+    ///
+    /// As [`Freshness::from_sources`]: the session's nonce source failed.
     pub fn freshness(&self) -> Result<Freshness, RandomSourceError> {
         Freshness::from_sources(&*self.nonces, &*self.clock)
     }

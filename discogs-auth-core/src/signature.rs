@@ -306,6 +306,12 @@ impl<'a> BaseUri<'a> {
 /// let uri = "HTTP://EXAMPLE.com:80/r%20v/X?id=123".parse().unwrap();
 /// assert_eq!(base_string_uri(&uri).unwrap(), "http://example.com/r%20v/X");
 /// ```
+///
+/// # Errors
+///
+/// [`SigningError::NotAbsoluteUri`] without a scheme and host,
+/// [`SigningError::UnsupportedScheme`] for a scheme other than `http` or `https`,
+/// [`SigningError::InvalidPort`] for a port that is no number from 0 to 65535.
 pub fn base_string_uri(uri: &Uri) -> Result<String, SigningError> {
     let base = BaseUri::of(uri)?;
     let mut out = String::with_capacity(base.host.len() + base.path.len() + 16);

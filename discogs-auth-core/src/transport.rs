@@ -38,6 +38,11 @@ pub trait SyncTransport {
     type Error: StdError + Send + Sync + 'static;
 
     /// Sends `request` and returns the reply, whatever its status.
+    ///
+    /// # Errors
+    ///
+    /// [`Self::Error`] when the request could not be sent or its whole reply not received. Any
+    /// reply is `Ok`, 4xx and 5xx included: a [`Session`](crate::Session) reads its status.
     fn send(&self, request: Request<Vec<u8>>) -> Result<Response<Vec<u8>>, Self::Error>;
 }
 
@@ -360,6 +365,12 @@ pub fn has_body_to_send<B: AsRef<[u8]>>(request: &Request<B>) -> bool {
 /// ));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+///
+/// [`TransportError::CredentialsInUrl`] for a user name or password,
+/// [`TransportError::InsecureUrl`] for `http://` to a host other than loopback,
+/// [`TransportError::UnsupportedScheme`] for any other scheme, or none.
 pub fn ensure_secure_url(uri: &Uri) -> Result<(), TransportError> {
     if uri
         .authority()
@@ -469,6 +480,10 @@ impl fmt::Debug for ReplyBody {
 
 impl ReplyBody {
     /// Starts the body of a reply with `status` and the `Content-Length` it declared, if any.
+    ///
+    /// # Errors
+    ///
+    /// [`TransportError::BodyTooLarge`] when a success `status` declares a length over `limit`.
     pub fn new(
         status: StatusCode,
         declared_length: Option<u64>,
@@ -493,6 +508,10 @@ impl ReplyBody {
 
     /// Adds the next piece of the body: `Ok(true)` while more may follow, `Ok(false)` once the
     /// body is cut at the limit (the rest need not be read).
+    ///
+    /// # Errors
+    ///
+    /// [`TransportError::BodyTooLarge`] once a success reply's body passes the limit.
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, TransportError> {
         if self.cut {
             return Ok(false);
@@ -506,6 +525,10 @@ impl ReplyBody {
     /// Reads the rest of the body from an HTTP client's `reader`. A read error that wraps the
     /// client's own error `E` is mapped by `client_error`; any other is
     /// [`TransportError::Timeout`] if it says it timed out, else [`TransportError::Client`].
+    ///
+    /// # Errors
+    ///
+    /// As [`ReplyBody::push`] for the size; a read error as described above.
     pub fn read_from<E: StdError + Send + Sync + 'static>(
         &mut self,
         reader: impl Read,

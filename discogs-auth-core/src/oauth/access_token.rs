@@ -15,6 +15,12 @@ impl OAuthClient {
     ///
     /// Refused without sending when the request token has already expired at the freshness
     /// timestamp.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::RequestTokenExpired`] when the request token has expired by
+    /// `freshness`'s timestamp. Signing the access-token URL of [`Endpoints`](crate::Endpoints)
+    /// does not fail.
     pub fn access_token_request(
         &self,
         authorized: &AuthorizedRequestToken,
@@ -41,6 +47,12 @@ impl OAuthClient {
     /// ([`Timestamp::now`], or the caller's clock) and tells the two apart. The request's own
     /// timestamp cannot, since [`OAuthClient::access_token_request`] refuses to build a request
     /// for a token already expired then.
+    ///
+    /// # Errors
+    ///
+    /// For a non-success status, as [`check_reply`], but a 400 or 401 is
+    /// [`ReplyError::RequestTokenExpired`] or [`ReplyError::AccessTokenRefused`] as above. For a
+    /// success, as [`OAuthClient::on_request_token_response`], without `oauth_callback_confirmed`.
     pub fn on_access_token_response<B: AsRef<[u8]>>(
         &self,
         authorized: &AuthorizedRequestToken,

@@ -127,6 +127,13 @@ impl Callback {
     /// );
     /// # Ok::<(), discogs_auth_core::UrlError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`UrlError`] for `oauth_callback`, whose [`kind`](UrlError::kind) names the rule broken:
+    /// those above, and [`UrlErrorKind::NotAscii`] or [`UrlErrorKind::InvalidPort`]. `oob` and an
+    /// application's own scheme are [`UrlErrorKind::NotHttp`], whose reason points to
+    /// [`Callback::OutOfBand`] or [`Callback::custom_scheme`].
     pub fn url(url: &str) -> Result<Self, UrlError> {
         if url.len() > MAX_CALLBACK_LEN {
             return Err(callback_error(UrlErrorKind::TooLong, TOO_LONG));
@@ -165,6 +172,12 @@ impl Callback {
     /// assert!(Callback::custom_scheme("javascript:alert(1)").is_err());
     /// # Ok::<(), discogs_auth_core::UrlError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`UrlError`] for `oauth_callback`, whose [`kind`](UrlError::kind) names the rule broken:
+    /// those above, and [`UrlErrorKind::NothingAfterScheme`] for a scheme alone (`myapp:`) or
+    /// [`UrlErrorKind::HostAndPort`] for a web address without `http://` (`localhost:8080/cb`).
     pub fn custom_scheme(uri: &str) -> Result<Self, UrlError> {
         if uri.len() > MAX_CALLBACK_LEN {
             return Err(callback_error(UrlErrorKind::TooLong, TOO_LONG));
@@ -250,6 +263,11 @@ impl Callback {
     /// assert_eq!(Callback::parse("https://app.example/cb")?, Callback::url("https://app.example/cb")?);
     /// # Ok::<(), discogs_auth_core::UrlError>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Callback::custom_scheme`] for a value that starts with a scheme other than `http` or
+    /// `https`, else as [`Callback::url`].
     pub fn parse(value: &str) -> Result<Self, UrlError> {
         if value == "oob" {
             Ok(Self::OutOfBand)
@@ -396,6 +414,14 @@ impl RequestToken {
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`CallbackError::Denied`] if the user refused this token; [`CallbackError::TokenMismatch`]
+    /// if the callback names another; [`CallbackError::MissingParameter`] or
+    /// [`CallbackError::DuplicateParameter`] for an absent or repeated `oauth_token` (or `denied`)
+    /// or `oauth_verifier`; [`CallbackError::Malformed`] if one of them is not UTF-8;
+    /// [`CallbackError::InvalidVerifier`] for a verifier [`Verifier::new`] refuses.
     pub fn authorize_from_callback(
         &self,
         callback: &str,
@@ -445,6 +471,12 @@ impl RequestToken {
 /// );
 /// # Ok::<(), CallbackError>(())
 /// ```
+///
+/// # Errors
+///
+/// [`CallbackError::MissingParameter`] when neither `oauth_token` nor `denied` names a token,
+/// [`CallbackError::DuplicateParameter`] when one is repeated, [`CallbackError::TokenMismatch`]
+/// when they name two, [`CallbackError::Malformed`] when one is not UTF-8.
 pub fn callback_request_token(callback: &str) -> Result<String, CallbackError> {
     let [denied, token] = form_fields(
         callback_query(callback).as_bytes(),

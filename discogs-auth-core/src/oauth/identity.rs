@@ -195,6 +195,11 @@ impl<'de> serde_core::de::Visitor<'de> for IdentityVisitor {
 
 impl OAuthClient {
     /// The identity request: `GET {api_base}/oauth/identity`, signed with the access token.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::Signing`] only for a URL that cannot be signed, and the identity URL of
+    /// [`Endpoints`](crate::Endpoints) always can: in practice this does not fail.
     pub fn identity_request(
         &self,
         access_token: &AccessToken,
@@ -223,6 +228,11 @@ impl OAuthClient {
     /// assert_eq!((identity.id, identity.username.as_str()), (1, "example"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`check_reply`] for any status but a success; [`ReplyError::MalformedJson`] for a
+    /// success whose body is not the identity's JSON.
     pub fn on_identity_response<B: AsRef<[u8]>>(
         &self,
         access_token: &AccessToken,

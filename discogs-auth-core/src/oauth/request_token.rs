@@ -32,6 +32,11 @@ impl OAuthClient {
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::Signing`] only for a URL that cannot be signed, and the request-token URL
+    /// of [`Endpoints`](crate::Endpoints) always can: in practice this does not fail.
     pub fn request_token_request(
         &self,
         callback: &Callback,
@@ -53,6 +58,14 @@ impl OAuthClient {
     /// than five minutes from the provider's `Date` is [`ReplyError::ClockSkew`]; without a
     /// `Date`, so is a refusal whose message speaks of the timestamp (`Invalid timestamp`),
     /// though not one that only names the `oauth_timestamp` parameter.
+    ///
+    /// # Errors
+    ///
+    /// For a non-success status, as [`check_reply`], a 400 or 401 becoming
+    /// [`ReplyError::ClockSkew`] as above. For a success, [`ReplyError::NotATokenReply`] when the
+    /// body has none of the fields; else [`ReplyError::MissingField`],
+    /// [`ReplyError::MalformedForm`] (repeated or not UTF-8) or [`ReplyError::InvalidField`] (not
+    /// a valid credential) for a field, and [`ReplyError::CallbackNotConfirmed`].
     pub fn on_request_token_response<B: AsRef<[u8]>>(
         &self,
         response: &Response<B>,

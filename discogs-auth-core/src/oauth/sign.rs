@@ -54,6 +54,15 @@ impl OAuthClient {
     /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::Signing`]: [`SigningError::ProtocolParameterOutsideHeader`] as above;
+    /// [`SigningError::NotAbsoluteUri`], [`SigningError::UnsupportedScheme`] or
+    /// [`SigningError::InvalidPort`] for a URI without scheme and host, not `http` or `https`, or
+    /// with a port that is no number from 0 to 65535; with HMAC-SHA1 only,
+    /// [`SigningError::MalformedQuery`] or [`SigningError::MalformedFormBody`] for a query or form
+    /// body that does not decode to UTF-8.
     pub fn sign_request<B: AsRef<[u8]>>(
         &self,
         access_token: &AccessToken,
@@ -100,6 +109,10 @@ impl OAuthClient {
     /// }
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`check_reply`].
     pub fn on_signed_response<'a, B: AsRef<[u8]>>(
         &self,
         access_token: &AccessToken,
@@ -217,6 +230,10 @@ impl RequestSigner {
     /// Signs `request` as [`OAuthClient::sign_request`] does with this signer's access token:
     /// sets `Authorization: OAuth …` (replacing any) and the client's `User-Agent` unless the
     /// request has one that is not empty. On an error the request is left as it was.
+    ///
+    /// # Errors
+    ///
+    /// As [`OAuthClient::sign_request`].
     pub fn sign_request<B: AsRef<[u8]>>(
         &self,
         request: &mut Request<B>,
