@@ -60,6 +60,10 @@ pub struct BlockOn<T> {
 
 impl<T> BlockOn<T> {
     /// Wraps `transport` with a new runtime (I/O and timers enabled).
+    ///
+    /// # Errors
+    ///
+    /// The [`std::io::Error`] of starting the runtime.
     pub fn new(transport: T) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -17,6 +17,11 @@ static CHECKED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 /// may be missing, or older than the sources a developer just edited; it is then built with
 /// `cargo build -p package --example example` and the test's profile, so that no test runs a
 /// stale example.
+///
+/// # Errors
+///
+/// The [`io::Error`] of finding the test's own binary, of running `cargo build`, or one saying
+/// that the build failed.
 pub fn example_binary(package: &str, example: &str) -> io::Result<PathBuf> {
     let mut profile_dir = std::env::current_exe()?;
     profile_dir.pop();

@@ -61,23 +61,39 @@ impl fmt::Debug for StandIn {
 
 impl StandIn {
     /// Starts a stand-in with Discogs' rate limits on a free port of `127.0.0.1`.
+    ///
+    /// # Errors
+    ///
+    /// The [`io::Error`] of binding the port (taken, say) or of starting the server's thread.
     pub fn spawn() -> io::Result<Self> {
         Self::spawn_with(StandInConfig::default())
     }
 
     /// Starts a stand-in configured by `config` on a free port of `127.0.0.1`, returning once
     /// it listens.
+    ///
+    /// # Errors
+    ///
+    /// The [`io::Error`] of binding the port (taken, say) or of starting the server's thread.
     pub fn spawn_with(config: StandInConfig) -> io::Result<Self> {
         Self::spawn_on_port(0, config)
     }
 
     /// Starts a stand-in on `127.0.0.1:port` (`0`: any free port), returning once it listens.
+    ///
+    /// # Errors
+    ///
+    /// The [`io::Error`] of binding the port (taken, say) or of starting the server's thread.
     pub fn spawn_on_port(port: u16, config: StandInConfig) -> io::Result<Self> {
         Self::start(port, config, ConnectionLimits::default())
     }
 
     /// Starts a stand-in configured by `config` whose server treats connections as `limits`
     /// says, on a free port of `127.0.0.1`, returning once it listens.
+    ///
+    /// # Errors
+    ///
+    /// The [`io::Error`] of binding the port (taken, say) or of starting the server's thread.
     pub fn spawn_with_connection_limits(
         config: StandInConfig,
         limits: ConnectionLimits,
@@ -202,6 +218,12 @@ impl StandIn {
     /// the browser would follow (`None` for an `oob` callback). Approving again before the
     /// exchange answers the same verifier and redirect (a double click must not invalidate
     /// the first redirect); a denied or exchanged token is unknown.
+    ///
+    /// # Errors
+    ///
+    /// [`StandInError::UnknownRequestToken`] for a token not pending,
+    /// [`StandInError::Expired`] for one issued more than 15 minutes ago, and
+    /// [`StandInError::RandomSource`] if no verifier could be made.
     pub fn approve(&self, request_token: &str) -> Result<Approval, StandInError> {
         let mut state = state::lock(&self.shared);
         let now = state.now();
@@ -210,6 +232,11 @@ impl StandIn {
 
     /// The user clicks Deny for `request_token`: the token is forgotten, and the redirect is
     /// `callback?denied=T` (`None` for an `oob` callback).
+    ///
+    /// # Errors
+    ///
+    /// [`StandInError::UnknownRequestToken`] for a token not pending, [`StandInError::Expired`]
+    /// for one issued more than 15 minutes ago.
     pub fn deny(&self, request_token: &str) -> Result<Option<String>, StandInError> {
         let mut state = state::lock(&self.shared);
         let now = state.now();
