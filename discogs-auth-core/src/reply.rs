@@ -142,7 +142,10 @@ pub(crate) fn unrecognised_body_message<B: AsRef<[u8]>>(
             Some(_) => None,
             None => Some(String::from("JSON without a `message` (left out)")),
         }
-    } else if body.contains(&b'=') && !body.iter().any(|byte| byte.is_ascii_whitespace()) {
+    } else if !body.starts_with(b"<")
+        && body.contains(&b'=')
+        && !body.iter().any(|byte| byte.is_ascii_whitespace())
+    {
         let names: Vec<_> = raw_form_pairs(body).map(|(name, _)| name).collect();
         let diagnostic = |name: &&[u8]| DIAGNOSTIC_FIELDS.iter().any(|known| known == name);
         (!names.iter().all(diagnostic)).then(|| {

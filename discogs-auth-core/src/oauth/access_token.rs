@@ -271,6 +271,7 @@ mod tests {
                 "oauth_problem=token_rejected&oauth_problem_advice=Log%20in%20again",
             ),
             ("Service moved to v2", "Service moved to v2"),
+            ("<p>a=b</p>", "a=b"),
         ] {
             let result = rfc_client(SignatureMethod::Plaintext).on_access_token_response(
                 &authorized(),
