@@ -49,16 +49,22 @@ pub enum CredentialError {
     },
 }
 
+/// What a control character in a credential or a URL means and what to do about it, in the
+/// one wording both errors use (a macro, for `concat!`: a URL error's reason is a literal).
+macro_rules! control_character_advice {
+    () => {
+        "contains a control character (CR, LF, NUL, ...); trim the line break off text read \
+         from a file or a terminal"
+    };
+}
+pub(crate) use control_character_advice;
+
 impl fmt::Display for CredentialError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty { field } => write!(f, "{field} must not be empty"),
             Self::ControlCharacter { field } => {
-                write!(
-                    f,
-                    "{field} contains a control character (CR, LF, NUL, ...); trim the line \
-                     break off text read from a file or a terminal"
-                )
+                write!(f, "{field} {}", control_character_advice!())
             }
             Self::TooLong { field, max } => write!(f, "{field} is longer than {max} bytes"),
             Self::SurroundingWhitespace { field } => write!(

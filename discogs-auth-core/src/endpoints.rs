@@ -5,6 +5,7 @@ use std::fmt;
 
 use http::Uri;
 
+use crate::credentials::control_character_advice;
 use crate::encoding::{has_control, percent_encode};
 use crate::signature::{BaseUri, authority_port};
 
@@ -122,8 +123,7 @@ pub(crate) fn parse_absolute_url(field: &'static str, url: &str) -> Result<Uri, 
         return Err(UrlError {
             field,
             kind: UrlErrorKind::ControlCharacter,
-            reason: "it contains a control character (CR, LF, NUL, ...); trim the line \
-                break off text read from a file or a terminal",
+            reason: concat!("it ", control_character_advice!()),
         });
     }
     // `http` takes raw UTF-8 in a query, but a URL is ASCII (RFC 3986): a browser sent back
