@@ -146,12 +146,11 @@ pub(crate) fn unrecognised_body_message<B: AsRef<[u8]>>(
         && body.contains(&b'=')
         && !body.iter().any(|byte| byte.is_ascii_whitespace())
     {
-        let names: Vec<_> = raw_form_pairs(body).map(|(name, _)| name).collect();
-        let diagnostic = |name: &&[u8]| DIAGNOSTIC_FIELDS.iter().any(|known| known == name);
-        (!names.iter().all(diagnostic)).then(|| {
-            let names: Vec<_> = names
-                .iter()
-                .map(|name| String::from_utf8_lossy(name))
+        let only_diagnostics =
+            raw_form_pairs(body).all(|(name, _)| DIAGNOSTIC_FIELDS.contains(&name));
+        (!only_diagnostics).then(|| {
+            let names: Vec<_> = raw_form_pairs(body)
+                .map(|(name, _)| String::from_utf8_lossy(name))
                 .collect();
             format!(
                 "form data with the fields {} (values left out)",
